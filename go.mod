@@ -1,0 +1,3 @@
+module goaccel
+
+go 1.26
