@@ -55,8 +55,32 @@ var (
 )
 
 // Register declares a sub-module. Call it from init() of package main
-// (native/), before the extension is imported.
+// (native/), before the extension is imported. Registering a name again adds
+// functions to the same sub-module (so one product can split its table over
+// several files); Doc and Init are taken from whichever call sets them.
 func Register(m Module) {
+	for i := range modules {
+		if modules[i].Name != m.Name {
+			continue
+		}
+		modules[i].Functions = append(modules[i].Functions, m.Functions...)
+		if modules[i].Doc == "" {
+			modules[i].Doc = m.Doc
+		}
+		if m.Init != nil {
+			prev := modules[i].Init
+			next := m.Init
+			modules[i].Init = func(mod Object) error {
+				if prev != nil {
+					if err := prev(mod); err != nil {
+						return err
+					}
+				}
+				return next(mod)
+			}
+		}
+		return
+	}
 	modules = append(modules, m)
 }
 
