@@ -64,47 +64,101 @@ def make_records(n: int) -> list[logging.LogRecord]:
     return recs
 
 
-def best_us_per_record(fmt: logging.Formatter, recs: list, rounds: int) -> list[float]:
-    out = []
+def time_round(fmt: logging.Formatter, recs: list) -> float:
     f = fmt.format
+    t0 = time.perf_counter()
+    for r in recs:
+        f(r)
+    return (time.perf_counter() - t0) / len(recs) * 1e6
+
+
+def best(formatters: list, recs: list, rounds: int) -> list[float]:
+    """Best µs/record of each formatter, timed in interleaved rounds."""
+    times: list[list[float]] = [[] for _ in formatters]
     for _ in range(rounds):
-        t0 = time.perf_counter()
-        for r in recs:
-            f(r)
-        out.append((time.perf_counter() - t0) / len(recs) * 1e6)
-    return out
+        for i, f in enumerate(formatters):
+            times[i].append(time_round(f, recs))
+    return [min(t) for t in times]
+
+
+def _null_serializer(obj, **kw) -> str:
+    return ""
+
+
+def jsonfast_engine():
+    """jsonfast.dumps as the serializer factory, when this build has it."""
+    import jsonfast
+
+    dumps = getattr(jsonfast, "dumps", None)
+    if dumps is None:
+        return None
+
+    def make(default, indent, ensure_ascii):
+        return lambda obj: dumps(obj, default=default, indent=indent, ensure_ascii=ensure_ascii)
+    return make
+
+
+def geomean(xs: list[float]) -> float:
+    g = 1.0
+    for x in xs:
+        g *= x
+    return g ** (1 / len(xs))
 
 
 def main() -> int:
+    import jsonfast.logging as jl
+
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     recs = make_records(400 if args.quick else 2000)
     rounds = 5 if args.quick else 15
+    stdlib_make = jl._make_dumps
+    engine = jsonfast_engine()
+
     print("format() per record, best of %d interleaved rounds over %d records (µs)"
           % (rounds, len(recs)))
-    print("%-32s %12s %12s %8s" % ("configuration", "pjl 4.2.0", "jsonfast", "ratio"))
-    ratios = []
+    head = "%-32s %9s %9s %7s" % ("configuration", "pjl", "ours", "ratio")
+    if engine:
+        head += " %9s %7s" % ("ours+jf", "ratio")
+    head += "   | without JSON encoding: %6s %6s %7s" % ("pjl", "ours", "ratio")
+    print(head)
+    cols: list[list[float]] = [[], [], []]
     for name, kw in CONFIGS:
         p, f = PjlFormatter(**kw), FastFormatter(**kw)
-        for r in recs:  # warm caches, and check the outputs agree
-            if p.format(r) != f.format(r):
-                if "asctime" not in str(kw.get("fmt")):
-                    print("MISMATCH in %s" % name)
+        fs = [p, f]
+        if engine:
+            jl._make_dumps = engine
+            fs.append(FastFormatter(**kw))
+            jl._make_dumps = stdlib_make
+        pn = PjlFormatter(**kw, json_serializer=_null_serializer)
+        fn = FastFormatter(**kw, json_serializer=_null_serializer)
+        fs += [pn, fn]
+        for r in recs:  # warm the caches, and check the outputs agree
+            want = p.format(r)
+            for other in fs[1:-2]:
+                if other.format(r) != want:
+                    print("MISMATCH in %s:\n%s\n%s" % (name, want, other.format(r)))
                     return 1
-        tp, tf = [], []
-        for _ in range(rounds):  # interleave: both see the same machine load
-            tp += best_us_per_record(p, recs, 1)
-            tf += best_us_per_record(f, recs, 1)
-        ratio = min(tp) / min(tf)
-        ratios.append(ratio)
-        print("%-32s %12.2f %12.2f %7.2fx" % (name, min(tp), min(tf), ratio))
-    geo = 1.0
-    for r in ratios:
-        geo *= r
-    geo **= 1 / len(ratios)
-    print("%-32s %12s %12s %7.2fx" % ("geometric mean", "", "", geo))
+        t = best(fs, recs, rounds)
+        line = "%-32s %9.2f %9.2f %6.2fx" % (name, t[0], t[1], t[0] / t[1])
+        cols[0].append(t[0] / t[1])
+        if engine:
+            line += " %9.2f %6.2fx" % (t[2], t[0] / t[2])
+            cols[1].append(t[0] / t[2])
+        line += "   | %30.2f %6.2f %6.2fx" % (t[-2], t[-1], t[-2] / t[-1])
+        cols[2].append(t[-2] / t[-1])
+        print(line)
+    line = "%-32s %9s %9s %6.2fx" % ("geometric mean", "", "", geomean(cols[0]))
+    if engine:
+        line += " %9s %6.2fx" % ("", geomean(cols[1]))
+    line += "   | %30s %6s %6.2fx" % ("", "", geomean(cols[2]))
+    print(line)
+    print("pjl = python-json-logger 4.2.0 with the standard json; ours = jsonfast.logging "
+          "serialising through jsonfast.logging._make_dumps (the standard json's C encoder)"
+          + ("; ours+jf = the same with jsonfast.dumps" if engine else
+             "; jsonfast.dumps is not in this build, so no ours+jf column"))
     return 0
 
 

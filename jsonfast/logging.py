@@ -185,25 +185,55 @@ def merge_record_extra(
     return target
 
 
-def _extra_keys(d: dict, skip: frozenset, shapes: dict) -> list:
-    """The keys merge_record_extra would copy from d, in d's order.
+class _Shape:
+    """What one record shape (its tuple of attribute names) contributes."""
 
-    Records made by one call site have the same keys in the same order, so the
-    answer is cached per key tuple ("shape"): one tuple() and one dict lookup
-    instead of a Python-level test of every attribute.
+    __slots__ = ("keys", "seen", "build", "render")
+
+    def __init__(self, keys: list) -> None:
+        self.keys = keys  # the extra attributes merge_record_extra would copy, in order
+        self.seen = 1
+        self.build: Callable[[dict], dict] | None = None
+        self.render: Callable[[dict, float], str] | None = None
+
+
+# A shape is compiled into one generated function when it repeats; a program
+# whose records never repeat a shape only pays for the key scan.
+_COMPILE_AFTER = 3
+_MAX_SHAPES = 256
+
+
+def _shape_of(d: dict, plan: "_Plan") -> _Shape:
+    """The cached _Shape of a record's __dict__.
+
+    Records made by one call site have the same attributes in the same order, so
+    the extras are found once per shape (one tuple() and one dict lookup per
+    record) instead of by testing every attribute of every record.
     """
     shape = tuple(d)
-    keys = shapes.get(shape)
-    if keys is None:
+    entry = plan.shapes.get(shape)
+    if entry is None:
+        skip = plan.skip
         keys = [k for k in shape
                 if k not in skip and not (hasattr(k, "startswith") and k.startswith("_"))]
-        if len(shapes) >= 512:  # bounded: shapes vary with the extras used
-            shapes.clear()
-        shapes[shape] = keys
-    return keys
+        entry = _Shape(keys)
+        # Only all-str shapes are cached: a tuple with 1 would equal one with True.
+        if all(type(k) is str for k in shape):
+            if len(plan.shapes) >= _MAX_SHAPES:  # bounded: shapes vary with the extras used
+                plan.shapes.clear()
+            plan.shapes[shape] = entry
+    elif entry.build is None:
+        entry.seen += 1
+        if entry.seen >= _COMPILE_AFTER:
+            extras = [(plan.rename.get(k, k), k) for k in entry.keys]
+            entry.build = _compile_builder(plan.head_items, extras)
+            if plan.render_with is not None:
+                entry.render = _compile_renderer(plan, extras)
+    return entry
 
 
 _UTC = _dt.timezone.utc
+_MSEC = tuple(",%03d" % i for i in range(1000))  # logging's default_msec_format tails
 _ISO_CACHE: list = [None, ""]  # [second, "YYYY-MM-DDTHH:MM:SS"]
 
 
@@ -241,14 +271,16 @@ _PLAN_ATTRS = frozenset({
 _EMPTY: dict = {}  # the message dict of a plain-message record (never written to)
 
 
-def _compile_head(defaults: list, required: list, static: list) -> Callable[[dict], dict]:
-    """A function building the first part of log_data from a record's __dict__.
+def _compile_builder(head: list, extras: list) -> Callable[[dict], dict]:
+    """A function building log_data from a record's __dict__ in one dict display.
 
     add_fields writes the defaults, then each fmt field (``d.get(field)``), then
-    the static fields, one assignment at a time. A dict display evaluates and
-    stores left to right with the same result (a repeated key keeps its first
-    position and its last value), so the whole head is one generated
-    expression: no loops, no rename lookups, no method calls per field.
+    the static fields, then the record's extras, one assignment at a time. A
+    dict display evaluates and stores left to right with the same result (a
+    repeated key keeps its first position and its last value), so all of it is
+    one generated expression: no loops, no rename lookups, no calls per field.
+
+    head: [(output key, ("const", value) | ("get", field))]; extras: [(output key, attribute)].
     """
     env: dict = {}
     items = []
@@ -261,22 +293,115 @@ def _compile_head(defaults: list, required: list, static: list) -> Callable[[dic
     def key(k: Any) -> str:
         return repr(k) if type(k) is str else const(k)
 
-    for k, v in defaults:
-        items.append("%s: %s" % (key(k), const(v)))
-    for k, field in required:
-        items.append("%s: get(%s)" % (key(k), key(field)))
-    for k, v in static:
-        items.append("%s: %s" % (key(k), const(v)))
-    src = "def head(d):\n    get = d.get\n    return {%s}\n" % ", ".join(items)
+    for out, (kind, v) in head:
+        items.append("%s: %s" % (key(out), const(v) if kind == "const" else "get(%s)" % key(v)))
+    for out, attr in extras:
+        items.append("%s: d[%s]" % (key(out), key(attr)))
+    src = "def build(d):\n    get = d.get\n    return {%s}\n" % ", ".join(items)
     exec(src, env)  # noqa: S102  (source built above from repr()s and generated names)
-    return env["head"]
+    return env["build"]
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _compile_renderer(plan: "_Plan", extras: list) -> Callable[[dict, float], str] | None:
+    """A function writing the JSON text of one record shape directly.
+
+    Used only when nobody can observe log_data (no override point is
+    overridden) and the output is compact JSON from the standard serializer:
+    the keys, their order and every constant are known when the shape is
+    compiled, so only the record's values are encoded per call. Strings, ints
+    and finite floats are written as json writes them (its own C string
+    escaper, int/float repr); any other value goes through the serializer
+    made by _make_dumps, exactly as inside the whole dict.
+    """
+    value_enc, ascii_ = plan.render_with
+    esc = (_json_encoder.c_encode_basestring_ascii if ascii_
+           else _json_encoder.c_encode_basestring)
+    int_repr, float_repr = int.__repr__, float.__repr__
+
+    def enc(v: Any) -> str:
+        c = v.__class__
+        if c is str:
+            return esc(v)
+        if c is int:
+            return int_repr(v)
+        if c is float and v - v == 0.0:  # finite
+            return float_repr(v)
+        if v is None:
+            return "null"
+        if v is True:
+            return "true"
+        if v is False:
+            return "false"
+        return value_enc(v)
+
+    # The keys as log_data would hold them: first position, last value.
+    fields: dict = {}
+    for out, what in plan.head_items:
+        fields[out] = what
+    for out, attr in extras:
+        fields[out] = ("item", attr)
+    if plan.ts_key is not None:
+        fields[plan.ts_key] = ("ts", None)
+    if plan.keep_missing is not None:
+        for out in plan.keep_missing:
+            if out not in fields:
+                fields[out] = ("const", None)
+
+    env: dict = {"enc": enc, "esc": esc, "iso": _utc_isoformat, "fromts": _dt.datetime.fromtimestamp,
+                 "UTC": _UTC}
+    parts, exprs, lines = [], [], []
+
+    def name_of(v: Any) -> str:
+        n = "c%d" % len(env)
+        env[n] = v
+        return n
+
+    def lit(k: Any) -> str:
+        return repr(k) if type(k) is str else name_of(k)
+
+    for out, (kind, v) in fields.items():
+        try:
+            key_text = value_enc({out: 0})[1:-4]  # '{"key": 0}' -> '"key"'
+        except Exception:  # noqa: BLE001  (a key json refuses: let the dict path raise)
+            return None
+        key_text = key_text.replace("%", "%%") + ": "
+        if kind == "const":
+            if type(v) in _SCALARS and not (type(v) is float and v - v != 0.0):
+                parts.append(key_text + enc(v).replace("%", "%%"))
+                continue
+            expr = "enc(%s)" % name_of(v)  # mutable or exotic: encode its current state
+        elif kind == "ts":
+            if plan.iso_ts:
+                parts.append(key_text + '"%s"')
+                exprs.append("iso(created)")
+                continue
+            expr = "enc(fromts(created, tz=UTC))"
+        else:
+            var = "v%d" % len(lines)
+            lines.append("    %s = %s" % (var, "get(%s)" % lit(v) if kind == "get" else "d[%s]" % lit(v)))
+            expr = "esc(%s) if %s.__class__ is str else enc(%s)" % (var, var, var)
+        parts.append(key_text + "%s")
+        exprs.append(expr)
+    template = "{" + ", ".join(parts) + "}"
+    if exprs:
+        body = "    return T %% (%s,)\n" % ", ".join("(%s)" % e for e in exprs)
+    else:
+        template = template.replace("%%", "%")
+        body = "    return T\n"
+    env["T"] = template
+    src = "def render(d, created):\n    get = d.get\n" + "".join(l + "\n" for l in lines) + body
+    exec(src, env)  # noqa: S102  (source built above from repr()s and generated names)
+    return env["render"]
 
 
 class _Plan:
     """What format() needs, computed once from the formatter's attributes."""
 
-    __slots__ = ("asctime", "required", "renamed", "head", "rename", "skip",
-                 "ts_key", "keep_missing", "shapes", "fused", "serialize", "iso_ts", "prefix")
+    __slots__ = ("asctime", "required", "renamed", "head", "head_items", "rename", "skip",
+                 "ts_key", "keep_missing", "shapes", "render_with", "fused", "serialize", "iso_ts", "prefix")
 
 
 class BaseJsonFormatter(logging.Formatter):
@@ -352,11 +477,12 @@ class BaseJsonFormatter(logging.Formatter):
         p.asctime = "asctime" in required
         p.required = required
         p.renamed = [get(f, f) for f in required]
-        p.head = _compile_head(
-            [(get(k, k), v) for k, v in self.defaults.items()],
-            list(zip(p.renamed, required)),
-            [(get(k, k), v) for k, v in self.static_fields.items()],
+        p.head_items = (
+            [(get(k, k), ("const", v)) for k, v in self.defaults.items()]
+            + [(out, ("get", f)) for out, f in zip(p.renamed, required)]
+            + [(get(k, k), ("const", v)) for k, v in self.static_fields.items()]
         )
+        p.head = _compile_builder(p.head_items, [])
         p.rename = rename
         p.skip = frozenset(self._skip_fields)
         p.shapes = {}
@@ -379,6 +505,8 @@ class BaseJsonFormatter(logging.Formatter):
         # The timestamp may be written pre-encoded only when nobody can see the
         # datetime object: the fused path and the stock encoder's default.
         p.iso_ts = p.fused and self._stock_datetime_default()
+        # Direct JSON text per record shape: fused path, compact standard output.
+        p.render_with = self._render_with() if p.fused else None
         object.__setattr__(self, "_plan", p)
         return p
 
@@ -389,24 +517,36 @@ class BaseJsonFormatter(logging.Formatter):
     def _stock_datetime_default(self) -> bool:
         return False
 
+    def _render_with(self) -> tuple[Callable[[Any], str], bool] | None:
+        """(value serializer, ensure_ascii) when records may be rendered directly."""
+        return None
+
     # -- logging.Formatter ------------------------------------------------
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         """logging.Formatter.formatTime with the strftime part cached per second."""
         created = record.created
         conv = self.converter
-        sec = int(created)
-        if sec < 0 or not (conv is time.localtime or conv is time.gmtime):
-            return super().formatTime(record, datefmt)
         tfmt = datefmt if datefmt else self.default_time_format
-        cache = self.__dict__.get("_time_cache")
-        if cache is not None and cache[0] == sec and cache[1] is tfmt and cache[2] is conv:
-            s = cache[3]
-        else:
+        sec = int(created)
+        tc = self.__dict__.get("_time_cache")
+        if tc is not None and tc[0] == sec and tc[1] is tfmt and tc[2] is conv:
+            s = tc[3]
+        elif sec >= 0 and (conv is time.localtime or conv is time.gmtime):
+            # time.localtime floors a float to its second: one strftime per second.
             s = time.strftime(tfmt, conv(created))
-            object.__setattr__(self, "_time_cache", (sec, tfmt, conv, s))
-        if not datefmt and self.default_msec_format:
-            s = self.default_msec_format % (s, record.msecs)
-        return s
+            self.__dict__["_time_cache"] = (sec, tfmt, conv, s)
+        else:
+            return super().formatTime(record, datefmt)
+        if datefmt:
+            return s
+        msec_format = self.default_msec_format
+        if not msec_format:
+            return s
+        if msec_format == "%s,%03d":
+            ms = int(record.msecs)  # what %03d does to the float
+            if 0 <= ms < 1000:
+                return s + _MSEC[ms]
+        return msec_format % (s, record.msecs)
 
     def format(self, record: logging.LogRecord) -> str:
         """Formats a record and serialises it to JSON (python-json-logger's format)."""
@@ -441,6 +581,10 @@ class BaseJsonFormatter(logging.Formatter):
             return self.serialize_log_record(log_data)
 
         # Fused path: add_fields + process_log_record (identity) + serialize.
+        if plan.render_with is not None and not message_dict:
+            entry = plan.shapes.get(tuple(record.__dict__))
+            if entry is not None and entry.render is not None:
+                return plan.prefix + entry.render(record.__dict__, record.created)
         log_data = self._fill(plan, record, message_dict, plan.iso_ts)
         ser = plan.serialize
         if ser is None:
@@ -451,19 +595,22 @@ class BaseJsonFormatter(logging.Formatter):
               iso_ts: bool, log_data: dict | None = None) -> dict:
         """add_fields' writes, in its order, into log_data (a new dict if None)."""
         d = record.__dict__
-        if log_data is None:
-            log_data = plan.head(d)
+        shape = _shape_of(d, plan)
+        if log_data is None and not message_dict and shape.build is not None:
+            log_data = shape.build(d)  # the common case: everything in one call
         else:
-            log_data.update(plan.head(d))
-        rename = plan.rename
-        if message_dict:
-            if rename:
-                for key, value in message_dict.items():
-                    log_data[rename.get(key, key)] = value
+            if log_data is None:
+                log_data = plan.head(d)
             else:
-                log_data.update(message_dict)
-        extra = _extra_keys(d, plan.skip, plan.shapes)
-        if extra:
+                log_data.update(plan.head(d))
+            rename = plan.rename
+            if message_dict:
+                if rename:
+                    for key, value in message_dict.items():
+                        log_data[rename.get(key, key)] = value
+                else:
+                    log_data.update(message_dict)
+            extra = shape.keys
             if rename:
                 for key in extra:
                     log_data[rename.get(key, key)] = d[key]
@@ -601,6 +748,13 @@ class JsonFormatter(BaseJsonFormatter):
     def _stock_datetime_default(self) -> bool:
         fast, default = self._effective_default()
         return fast and default is _encoder_default
+
+    def _render_with(self) -> tuple[Callable[[Any], str], bool] | None:
+        fast, default = self._effective_default()
+        if not fast or self.json_indent is not None:
+            return None
+        ascii_ = bool(self.json_ensure_ascii)
+        return _make_dumps(default, None, ascii_), ascii_
 
     def jsonify_log_record(self, log_data: dict) -> str:
         """Returns a JSON string of the log data."""

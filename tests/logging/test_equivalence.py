@@ -390,3 +390,27 @@ def test_through_a_handler():
     assert first["message"] == "hello world" and first["user"] == "alice"
     assert first["levelname"] == "INFO" and first["timestamp"].endswith("+00:00")
     assert second["message"] == "failed" and "ZeroDivisionError" in second["exc_info"]
+
+
+# One formatter pair reused across examples: records of a repeating shape are
+# rendered by the per-shape generated code, with random values.
+_REUSED = [
+    (PjlFormatter("%(levelname)s %(message)s", timestamp=True, static_fields={"s": [1]}),
+     FastFormatter("%(levelname)s %(message)s", timestamp=True, static_fields={"s": [1]})),
+    (PjlFormatter(["message", "status"], json_ensure_ascii=False, rename_fields={"status": "code"},
+                  rename_fields_keep_missing=True, prefix="%s %% "),
+     FastFormatter(["message", "status"], json_ensure_ascii=False, rename_fields={"status": "code"},
+                   rename_fields_keep_missing=True, prefix="%s %% ")),
+    (PjlFormatter("%(message)s", json_default=repr), FastFormatter("%(message)s", json_default=repr)),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(status=json_values, user=json_values, ratio=json_values,
+       msg=st.text(max_size=10).map(lambda s: s.replace("%", "%%")), which=st.integers(0, 2))
+def test_repeated_shape_with_random_values(status, user, ratio, msg, which):
+    p, f = _REUSED[which]
+    r = logging.getLogger("h").makeRecord("h", logging.INFO, "/p.py", 3, msg, (), None,
+                                          extra={"status": status, "user%": user, "ratio": ratio})
+    for _ in range(4):  # the third sighting of a shape compiles it
+        assert_same(p, f, [r])
