@@ -1,14 +1,16 @@
 """Creates, migrates and seeds the demo database on first use (idempotent).
 
 Server workers start at the same time and each calls ensure_database(): a file
-lock next to the database makes them take turns, and each step checks before it
+lock per database file makes them take turns, and each step checks before it
 acts, so only the first does any work.
 """
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import os
+import tempfile
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -21,8 +23,11 @@ log = logging.getLogger("demo.setup")
 
 @contextmanager
 def _locked(path: str):
-    os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
-    with open(path + ".lock", "a") as f:
+    """An exclusive lock for one database file (the lock file lives in the temp dir)."""
+    path = os.path.abspath(path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    digest = hashlib.sha1(path.encode()).hexdigest()[:16]
+    with open(os.path.join(tempfile.gettempdir(), "goaccel-demo-%s.lock" % digest), "a") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
             yield
