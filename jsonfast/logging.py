@@ -350,8 +350,8 @@ def _compile_renderer(plan: "_Plan", extras: list) -> Callable[[dict, float], st
             if out not in fields:
                 fields[out] = ("const", None)
 
-    env: dict = {"enc": enc, "esc": esc, "iso": _utc_isoformat, "fromts": _dt.datetime.fromtimestamp,
-                 "UTC": _UTC}
+    env: dict = {"enc": enc, "esc": esc, "int_repr": int_repr, "iso": _utc_isoformat,
+                 "fromts": _dt.datetime.fromtimestamp, "UTC": _UTC}
     parts, exprs, lines = [], [], []
 
     def name_of(v: Any) -> str:
@@ -382,7 +382,8 @@ def _compile_renderer(plan: "_Plan", extras: list) -> Callable[[dict, float], st
         else:
             var = "v%d" % len(lines)
             lines.append("    %s = %s" % (var, "get(%s)" % lit(v) if kind == "get" else "d[%s]" % lit(v)))
-            expr = "esc(%s) if %s.__class__ is str else enc(%s)" % (var, var, var)
+            expr = ("esc({0}) if {0}.__class__ is str else int_repr({0}) if {0}.__class__ is int"
+                    " else enc({0})").format(var)
         parts.append(key_text + "%s")
         exprs.append(expr)
     template = "{" + ", ".join(parts) + "}"
@@ -582,9 +583,12 @@ class BaseJsonFormatter(logging.Formatter):
 
         # Fused path: add_fields + process_log_record (identity) + serialize.
         if plan.render_with is not None and not message_dict:
-            entry = plan.shapes.get(tuple(record.__dict__))
+            d = record.__dict__
+            entry = plan.shapes.get(tuple(d))
             if entry is not None and entry.render is not None:
-                return plan.prefix + entry.render(record.__dict__, record.created)
+                if plan.prefix:
+                    return plan.prefix + entry.render(d, record.created)
+                return entry.render(d, record.created)
         log_data = self._fill(plan, record, message_dict, plan.iso_ts)
         ser = plan.serialize
         if ser is None:
