@@ -350,7 +350,8 @@ def _compile_renderer(plan: "_Plan", extras: list) -> Callable[[dict, float], st
             if out not in fields:
                 fields[out] = ("const", None)
 
-    env: dict = {"enc": enc, "esc": esc, "int_repr": int_repr, "iso": _utc_isoformat,
+    env: dict = {"enc": enc, "esc": esc, "int_repr": int_repr, "float_repr": float_repr,
+                 "iso": _utc_isoformat,
                  "fromts": _dt.datetime.fromtimestamp, "UTC": _UTC}
     parts, exprs, lines = [], [], []
 
@@ -383,6 +384,7 @@ def _compile_renderer(plan: "_Plan", extras: list) -> Callable[[dict, float], st
             var = "v%d" % len(lines)
             lines.append("    %s = %s" % (var, "get(%s)" % lit(v) if kind == "get" else "d[%s]" % lit(v)))
             expr = ("esc({0}) if {0}.__class__ is str else int_repr({0}) if {0}.__class__ is int"
+                    " else float_repr({0}) if {0}.__class__ is float and {0} - {0} == 0.0"
                     " else enc({0})").format(var)
         parts.append(key_text + "%s")
         exprs.append(expr)
@@ -402,7 +404,7 @@ class _Plan:
     """What format() needs, computed once from the formatter's attributes."""
 
     __slots__ = ("asctime", "required", "renamed", "head", "head_items", "rename", "skip",
-                 "ts_key", "keep_missing", "shapes", "render_with", "fused", "serialize", "iso_ts", "prefix")
+                 "ts_key", "keep_missing", "shapes", "render_with", "direct", "fused", "serialize", "iso_ts", "prefix")
 
 
 class BaseJsonFormatter(logging.Formatter):
@@ -508,6 +510,7 @@ class BaseJsonFormatter(logging.Formatter):
         p.iso_ts = p.fused and self._stock_datetime_default()
         # Direct JSON text per record shape: fused path, compact standard output.
         p.render_with = self._render_with() if p.fused else None
+        p.direct = p.render_with is not None
         object.__setattr__(self, "_plan", p)
         return p
 
@@ -551,9 +554,7 @@ class BaseJsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         """Formats a record and serialises it to JSON (python-json-logger's format)."""
-        plan = self._plan
-        if plan is None:
-            plan = self._build_plan()
+        plan = self._plan or self._build_plan()
         msg = record.msg
         if isinstance(msg, dict):
             message_dict = msg.copy()
@@ -573,6 +574,15 @@ class BaseJsonFormatter(logging.Formatter):
             if record.stack_info and not message_dict.get("stack_info"):
                 message_dict["stack_info"] = self.formatStack(record.stack_info)
 
+        if message_dict is _EMPTY and plan.direct:
+            # The common case: a repeating record shape rendered by its generated code.
+            d = record.__dict__
+            entry = plan.shapes.get(tuple(d))
+            if entry is not None and entry.render is not None:
+                if plan.prefix:
+                    return plan.prefix + entry.render(d, record.created)
+                return entry.render(d, record.created)
+
         if not plan.fused:
             if message_dict is _EMPTY:
                 message_dict = {}
@@ -582,13 +592,6 @@ class BaseJsonFormatter(logging.Formatter):
             return self.serialize_log_record(log_data)
 
         # Fused path: add_fields + process_log_record (identity) + serialize.
-        if plan.render_with is not None and not message_dict:
-            d = record.__dict__
-            entry = plan.shapes.get(tuple(d))
-            if entry is not None and entry.render is not None:
-                if plan.prefix:
-                    return plan.prefix + entry.render(d, record.created)
-                return entry.render(d, record.created)
         log_data = self._fill(plan, record, message_dict, plan.iso_ts)
         ser = plan.serialize
         if ser is None:
