@@ -353,7 +353,7 @@ def _compile_renderer(plan: "_Plan", extras: list) -> Callable[[dict, float], st
     env: dict = {"enc": enc, "esc": esc, "int_repr": int_repr, "float_repr": float_repr,
                  "iso": _utc_isoformat,
                  "fromts": _dt.datetime.fromtimestamp, "UTC": _UTC}
-    parts, exprs, lines = [], [], []
+    lines: list = []
 
     def name_of(v: Any) -> str:
         n = "c%d" % len(env)
@@ -363,39 +363,47 @@ def _compile_renderer(plan: "_Plan", extras: list) -> Callable[[dict, float], st
     def lit(k: Any) -> str:
         return repr(k) if type(k) is str else name_of(k)
 
-    for out, (kind, v) in fields.items():
+    # The output as a sequence of literal text and expressions, built by one
+    # f-string (BUILD_STRING: a single allocation, no template parsing).
+    pieces: list = []  # str literal | ("expr", source)
+
+    def text(t: str) -> None:
+        if pieces and type(pieces[-1]) is str:
+            pieces[-1] += t
+        else:
+            pieces.append(t)
+
+    text("{")
+    for i, (out, (kind, v)) in enumerate(fields.items()):
         try:
             key_text = value_enc({out: 0})[1:-4]  # '{"key": 0}' -> '"key"'
         except Exception:  # noqa: BLE001  (a key json refuses: let the dict path raise)
             return None
-        key_text = key_text.replace("%", "%%") + ": "
+        text((", " if i else "") + key_text + ": ")
         if kind == "const":
             if type(v) in _SCALARS and not (type(v) is float and v - v != 0.0):
-                parts.append(key_text + enc(v).replace("%", "%%"))
+                text(enc(v))
                 continue
-            expr = "enc(%s)" % name_of(v)  # mutable or exotic: encode its current state
+            pieces.append(("expr", "enc(%s)" % name_of(v)))  # mutable: encode its current state
         elif kind == "ts":
             if plan.iso_ts:
-                parts.append(key_text + '"%s"')
-                exprs.append("iso(created)")
+                text('"')
+                pieces.append(("expr", "iso(created)"))
+                text('"')
                 continue
-            expr = "enc(fromts(created, tz=UTC))"
+            pieces.append(("expr", "enc(fromts(created, tz=UTC))"))
         else:
             var = "v%d" % len(lines)
             lines.append("    %s = %s" % (var, "get(%s)" % lit(v) if kind == "get" else "d[%s]" % lit(v)))
-            expr = ("esc({0}) if {0}.__class__ is str else int_repr({0}) if {0}.__class__ is int"
-                    " else float_repr({0}) if {0}.__class__ is float and {0} - {0} == 0.0"
-                    " else enc({0})").format(var)
-        parts.append(key_text + "%s")
-        exprs.append(expr)
-    template = "{" + ", ".join(parts) + "}"
-    if exprs:
-        body = "    return T %% (%s,)\n" % ", ".join("(%s)" % e for e in exprs)
-    else:
-        template = template.replace("%%", "%")
-        body = "    return T\n"
-    env["T"] = template
-    src = "def render(d, created):\n    get = d.get\n" + "".join(l + "\n" for l in lines) + body
+            pieces.append(("expr", (
+                "esc({0}) if {0}.__class__ is str else int_repr({0}) if {0}.__class__ is int"
+                " else float_repr({0}) if {0}.__class__ is float and {0} - {0} == 0.0"
+                " else enc({0})").format(var)))
+    text("}")
+    # Literal text is passed by name: nothing in it needs escaping for the f-string.
+    fstring = "".join("{%s}" % name_of(p) if type(p) is str else "{(%s)}" % p[1] for p in pieces)
+    src = ("def render(d, created):\n    get = d.get\n" + "".join(l + "\n" for l in lines)
+           + "    return f'%s'\n" % fstring)
     exec(src, env)  # noqa: S102  (source built above from repr()s and generated names)
     return env["render"]
 
