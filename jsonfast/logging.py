@@ -229,6 +229,10 @@ def _shape_of(d: dict, plan: "_Plan") -> _Shape:
             entry.build = _compile_builder(plan.head_items, extras)
             if plan.render_with is not None:
                 entry.render = _compile_renderer(plan, extras)
+                if entry.render is not None:
+                    if len(plan.renders) >= _MAX_SHAPES:
+                        plan.renders.clear()
+                    plan.renders[shape] = entry.render
     return entry
 
 
@@ -373,7 +377,7 @@ def _compile_renderer(plan: "_Plan", extras: list) -> Callable[[dict, float], st
         else:
             pieces.append(t)
 
-    text("{")
+    text(plan.prefix + "{")
     for i, (out, (kind, v)) in enumerate(fields.items()):
         try:
             key_text = value_enc({out: 0})[1:-4]  # '{"key": 0}' -> '"key"'
@@ -412,7 +416,7 @@ class _Plan:
     """What format() needs, computed once from the formatter's attributes."""
 
     __slots__ = ("asctime", "required", "renamed", "head", "head_items", "rename", "skip",
-                 "ts_key", "keep_missing", "shapes", "render_with", "direct", "fused", "serialize", "iso_ts", "prefix")
+                 "ts_key", "keep_missing", "shapes", "renders", "render_with", "direct", "fused", "serialize", "iso_ts", "prefix")
 
 
 class BaseJsonFormatter(logging.Formatter):
@@ -497,6 +501,7 @@ class BaseJsonFormatter(logging.Formatter):
         p.rename = rename
         p.skip = frozenset(self._skip_fields)
         p.shapes = {}
+        p.renders = {}  # shape -> generated renderer (prefix + JSON text)
         ts = self.timestamp
         if ts:
             key = ts if isinstance(ts, str) else "timestamp"
@@ -585,11 +590,9 @@ class BaseJsonFormatter(logging.Formatter):
         if message_dict is _EMPTY and plan.direct:
             # The common case: a repeating record shape rendered by its generated code.
             d = record.__dict__
-            entry = plan.shapes.get(tuple(d))
-            if entry is not None and entry.render is not None:
-                if plan.prefix:
-                    return plan.prefix + entry.render(d, record.created)
-                return entry.render(d, record.created)
+            render = plan.renders.get(tuple(d))
+            if render is not None:
+                return render(d, record.created)
 
         if not plan.fused:
             if message_dict is _EMPTY:
