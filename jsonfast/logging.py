@@ -11,18 +11,23 @@ It is faster because it does less work per record:
 * everything derived from the constructor arguments (renamed field names, the
   static and default fields, the set of attributes to skip, the serializer) is
   computed once into a *plan*, rebuilt only when one of those attributes is
-  assigned (in-place edits of ``rename_fields``/``static_fields``/``defaults``
-  after the first record are not seen: assign a new dict instead);
-* the fmt fields, defaults and static fields become one generated dict display;
-* ``asctime``'s ``time.strftime`` is cached per second;
+  assigned (in-place edits of the ``rename_fields``/``static_fields``/``defaults``
+  dicts after the first record are not seen: assign a new dict instead);
 * the record's extra attributes are found once per record *shape* (its tuple of
   attribute names), not by testing every attribute of every record;
-* when no override point is overridden, ``format()`` runs one fused path that
-  never builds intermediate objects nobody can observe (the ``timestamp``
-  field is written as the string the encoder would have produced);
-* the JSON encoder is built once, not once per record.
+* a shape seen a few times is compiled: one generated function per shape
+  builds log_data in one dict display, and, when no override point is
+  overridden and the output is compact, another writes the JSON text directly
+  with one f-string (keys, separators and constant values pre-encoded; only the
+  record's values are encoded per record);
+* ``asctime``'s ``time.strftime`` is cached per second;
+* the JSON encoder is built once per configuration, not once per record.
 
-All serialisation goes through the module-level :func:`_make_dumps`.
+Serialisation: log_data dicts, and any value that is not a str, int, finite
+float, bool or None, go through the serializer made by :func:`_make_dumps` (the
+one place to change JSON engines). The direct renderer writes those scalars
+itself exactly as the standard json does (its C string escaper, ``int.__repr__``,
+``float.__repr__``).
 """
 from __future__ import annotations
 
