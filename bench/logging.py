@@ -17,6 +17,7 @@ if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.a
     del sys.path[0]
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import logging  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
@@ -90,10 +91,6 @@ def best(formatters: list, recs: list, rounds: int) -> list[float]:
     return [t / CHUNK * 1e6 for t in best_t]
 
 
-def _null_serializer(obj, **kw) -> str:
-    return ""
-
-
 def jsonfast_engine():
     """jsonfast.dumps as the serializer factory, when this build has it."""
     import jsonfast
@@ -114,6 +111,53 @@ def geomean(xs: list[float]) -> float:
     return g ** (1 / len(xs))
 
 
+def ablation(jl, recs: list, rounds: int) -> None:
+    """Where the speed comes from: jsonfast.logging with its steps turned on one by one."""
+
+    class Generic(FastFormatter):  # an overridden hook: the step-by-step (non-fused) path
+        def process_log_record(self, log_data):
+            return log_data
+
+    def per_call_dumps(obj, **kw):  # json.dumps as python-json-logger calls it
+        return json.dumps(obj, **kw)
+
+    steps = [
+        ("python-json-logger", lambda kw: PjlFormatter(**kw)),
+        ("plan, json.dumps per record", lambda kw: Generic(**kw, json_serializer=per_call_dumps)),
+        ("+ encoder built once (_make_dumps)", lambda kw: Generic(**kw)),
+        ("+ fused path, no compiled shapes", lambda kw: FastFormatter(**kw)),
+        ("+ compiled dict builder per shape", lambda kw: FastFormatter(**kw)),
+        ("+ direct JSON text per shape (all)", lambda kw: FastFormatter(**kw)),
+    ]
+    per_step: list[list[float]] = [[] for _ in steps]
+    for _, kw in CONFIGS:
+        fs = []
+        for i, (_, make) in enumerate(steps):
+            f = make(kw)
+            for r in recs:  # build the plan and compile the shapes
+                f.format(r)
+            plan = getattr(f, "_plan", None)
+            if i in (3, 4):  # take back what the later steps add
+                plan.direct = False
+                plan.renders.clear()
+                for entry in plan.shapes.values():
+                    entry.render = None
+                    if i == 3:
+                        entry.build = None
+                        entry.seen = -10**9  # never compiled again
+            fs.append(f)
+        for i, t in enumerate(best(fs, recs, max(1, rounds // 2))):
+            per_step[i].append(t)
+    print()
+    print("where it comes from (geometric mean over the configurations above, µs per record):")
+    base = geomean(per_step[0])
+    prev = base
+    for (name, _), times in zip(steps, per_step):
+        g = geomean(times)
+        print("  %-42s %6.2f   %5.2fx vs pjl   %5.2fx vs previous step" % (name, g, base / g, prev / g))
+        prev = g
+
+
 def main() -> int:
     import jsonfast.logging as jl
 
@@ -131,7 +175,6 @@ def main() -> int:
     head = "%-32s %9s %9s %7s" % ("configuration", "pjl", "ours", "ratio")
     if engine:
         head += " %9s %7s" % ("ours+jf", "ratio")
-    head += "   | null json_serializer: %6s %6s %7s" % ("pjl", "ours", "ratio")
     print(head)
     cols: list[list[float]] = [[], [], []]
     for name, kw in CONFIGS:
@@ -141,12 +184,9 @@ def main() -> int:
             jl._make_dumps = engine
             fs.append(FastFormatter(**kw))
             jl._make_dumps = stdlib_make
-        pn = PjlFormatter(**kw, json_serializer=_null_serializer)
-        fn = FastFormatter(**kw, json_serializer=_null_serializer)
-        fs += [pn, fn]
         for r in recs:  # warm the caches, and check the outputs agree
             want = p.format(r)
-            for other in fs[1:-2]:
+            for other in fs[1:]:
                 if other.format(r) != want:
                     print("MISMATCH in %s:\n%s\n%s" % (name, want, other.format(r)))
                     return 1
@@ -156,20 +196,16 @@ def main() -> int:
         if engine:
             line += " %9.2f %6.2fx" % (t[2], t[0] / t[2])
             cols[1].append(t[0] / t[2])
-        line += "   | %28.2f %6.2f %6.2fx" % (t[-2], t[-1], t[-2] / t[-1])
-        cols[2].append(t[-2] / t[-1])
         print(line)
     line = "%-32s %9s %9s %6.2fx" % ("geometric mean", "", "", geomean(cols[0]))
     if engine:
         line += " %9s %6.2fx" % ("", geomean(cols[1]))
-    line += "   | %28s %6s %6.2fx" % ("", "", geomean(cols[2]))
     print(line)
+    ablation(jl, recs, rounds)
     print("pjl = python-json-logger 4.2.0 with the standard json; ours = jsonfast.logging "
           "serialising through jsonfast.logging._make_dumps (the standard json's C encoder)"
           + ("; ours+jf = the same with jsonfast.dumps" if engine else
              "; jsonfast.dumps is not in this build, so no ours+jf column") + ".")
-    print("null json_serializer: both formatters with json_serializer=lambda o, **kw: '' - "
-          "everything but the JSON encoding (ours then takes its generic, non-fused path).")
     return 0
 
 

@@ -421,7 +421,7 @@ class _Plan:
     """What format() needs, computed once from the formatter's attributes."""
 
     __slots__ = ("asctime", "required", "renamed", "head", "head_items", "rename", "skip",
-                 "ts_key", "keep_missing", "shapes", "renders", "render_with", "direct", "fused", "serialize", "iso_ts", "prefix")
+                 "ts_key", "keep_missing", "shapes", "renders", "render_with", "direct", "own_time", "fused", "serialize", "iso_ts", "prefix")
 
 
 class BaseJsonFormatter(logging.Formatter):
@@ -529,6 +529,7 @@ class BaseJsonFormatter(logging.Formatter):
         # Direct JSON text per record shape: fused path, compact standard output.
         p.render_with = self._render_with() if p.fused else None
         p.direct = p.render_with is not None
+        p.own_time = cls.formatTime is BaseJsonFormatter.formatTime
         object.__setattr__(self, "_plan", p)
         return p
 
@@ -581,7 +582,15 @@ class BaseJsonFormatter(logging.Formatter):
             message_dict = _EMPTY
             record.message = record.getMessage()
         if plan.asctime:
-            record.asctime = self.formatTime(record, self.datefmt)
+            tc = self.__dict__.get("_time_cache")
+            datefmt = self.datefmt
+            if (plan.own_time and tc is not None and not datefmt and tc[0] == int(record.created)
+                    and tc[1] is self.default_time_format and tc[2] is self.converter
+                    and self.default_msec_format == "%s,%03d" and 0 <= record.msecs < 1000):
+                # formatTime's cached default case, inlined
+                record.asctime = tc[3] + _MSEC[int(record.msecs)]
+            else:
+                record.asctime = self.formatTime(record, datefmt)
         if record.exc_info or record.exc_text or record.stack_info:
             if message_dict is _EMPTY:
                 message_dict = {}

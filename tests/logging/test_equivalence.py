@@ -414,3 +414,21 @@ def test_repeated_shape_with_random_values(status, user, ratio, msg, which):
                                           extra={"status": status, "user%": user, "ratio": ratio})
     for _ in range(4):  # the third sighting of a shape compiles it
         assert_same(p, f, [r])
+
+
+def test_asctime_follows_converter_and_formats():
+    import time
+
+    p = PjlFormatter("%(asctime)s %(message)s")
+    f = FastFormatter("%(asctime)s %(message)s")
+    recs = RECORDS[:12]
+    for r in recs[6:]:
+        r.created += 3600.5  # another second and hour
+        r.msecs = (r.created - int(r.created)) * 1000
+    assert_same(p, f, recs * 3)
+    for name, value in [("converter", time.gmtime), ("default_msec_format", "%s.%03d"),
+                        ("default_time_format", "%H:%M"), ("default_msec_format", None),
+                        ("datefmt", "%Y/%m/%d %H")]:
+        setattr(p, name, value)
+        setattr(f, name, value)
+        assert_same(p, f, recs * 3)
