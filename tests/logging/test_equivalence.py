@@ -421,7 +421,7 @@ def test_asctime_follows_converter_and_formats():
 
     p = PjlFormatter("%(asctime)s %(message)s")
     f = FastFormatter("%(asctime)s %(message)s")
-    recs = RECORDS[:12]
+    recs = [clone(r) for r in RECORDS[:12]]
     for r in recs[6:]:
         r.created += 3600.5  # another second and hour
         r.msecs = (r.created - int(r.created)) * 1000
