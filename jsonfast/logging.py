@@ -233,7 +233,7 @@ def _shape_of(d: dict, plan: "_Plan") -> _Shape:
             extras = [(plan.rename.get(k, k), k) for k in entry.keys]
             entry.build = _compile_builder(plan.head_items, extras)
             if plan.render_with is not None:
-                entry.render = _compile_renderer(plan, extras)
+                entry.render = _compile_renderer(plan, extras, set(shape))
                 if entry.render is not None:
                     if len(plan.renders) >= _MAX_SHAPES:
                         plan.renders.clear()
@@ -314,7 +314,7 @@ def _compile_builder(head: list, extras: list) -> Callable[[dict], dict]:
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def _compile_renderer(plan: "_Plan", extras: list) -> Callable[[dict, float], str] | None:
+def _compile_renderer(plan: "_Plan", extras: list, present: set) -> Callable[[dict, float], str] | None:
     """A function writing the JSON text of one record shape directly.
 
     Used only when nobody can observe log_data (no override point is
@@ -402,8 +402,11 @@ def _compile_renderer(plan: "_Plan", extras: list) -> Callable[[dict, float], st
                 continue
             pieces.append(("expr", "enc(fromts(created, tz=UTC))"))
         else:
+            if kind == "get" and v not in present:  # the shape says: d.get(v) is None
+                text("null")
+                continue
             var = "v%d" % len(lines)
-            lines.append("    %s = %s" % (var, "get(%s)" % lit(v) if kind == "get" else "d[%s]" % lit(v)))
+            lines.append("    %s = d[%s]" % (var, lit(v)))  # present in every record of the shape
             pieces.append(("expr", (
                 "esc({0}) if {0}.__class__ is str else int_repr({0}) if {0}.__class__ is int"
                 " else float_repr({0}) if {0}.__class__ is float and {0} - {0} == 0.0"
@@ -411,7 +414,7 @@ def _compile_renderer(plan: "_Plan", extras: list) -> Callable[[dict, float], st
     text("}")
     # Literal text is passed by name: nothing in it needs escaping for the f-string.
     fstring = "".join("{%s}" % name_of(p) if type(p) is str else "{(%s)}" % p[1] for p in pieces)
-    src = ("def render(d, created):\n    get = d.get\n" + "".join(l + "\n" for l in lines)
+    src = ("def render(d, created):\n" + "".join(l + "\n" for l in lines)
            + "    return f'%s'\n" % fstring)
     exec(src, env)  # noqa: S102  (source built above from repr()s and generated names)
     return env["render"]
