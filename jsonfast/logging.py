@@ -243,7 +243,7 @@ def _shape_of(d: dict, plan: "_Plan") -> _Shape:
 
 _UTC = _dt.timezone.utc
 _MSEC = tuple(",%03d" % i for i in range(1000))  # logging's default_msec_format tails
-_ISO_CACHE: list = [None, ""]  # [second, "YYYY-MM-DDTHH:MM:SS"]
+_ISO_CACHE: tuple = (None, "")  # (second, "YYYY-MM-DDTHH:MM:SS")
 
 
 def _utc_isoformat(created: float) -> str:
@@ -259,14 +259,14 @@ def _utc_isoformat(created: float) -> str:
     elif us < 0:
         sec -= 1.0
         us += 1000000
-    cache = _ISO_CACHE
-    if cache[0] != sec:
-        base = _dt.datetime.fromtimestamp(sec, tz=_UTC).isoformat()
-        cache[1] = base[:-6]  # drop "+00:00"
-        cache[0] = sec
+    global _ISO_CACHE
+    cached_sec, base = _ISO_CACHE  # one tuple: threads never see half an update
+    if cached_sec != sec:
+        base = _dt.datetime.fromtimestamp(sec, tz=_UTC).isoformat()[:-6]  # drop "+00:00"
+        _ISO_CACHE = (sec, base)
     if us:
-        return "%s.%06d+00:00" % (cache[1], us)
-    return cache[1] + "+00:00"
+        return "%s.%06d+00:00" % (base, us)
+    return base + "+00:00"
 
 
 # Attributes the plan is derived from: assigning one rebuilds the plan.

@@ -349,16 +349,22 @@ def test_random_records_and_arguments(extra, fields, rename, static, timestamp, 
 
 
 def test_threads_share_one_formatter():
-    f = FastFormatter("%(levelname)s %(message)s", static_fields={"shared": {"a": [1, 2]}},
-                      timestamp=True)
-    p = PjlFormatter("%(levelname)s %(message)s", static_fields={"shared": {"a": [1, 2]}},
-                     timestamp=True)
-    want = [p.format(clone(r)) for r in RECORDS]
+    f = FastFormatter("%(asctime)s %(levelname)s %(message)s",
+                      static_fields={"shared": {"a": [1, 2]}}, timestamp=True)
+    p = PjlFormatter("%(asctime)s %(levelname)s %(message)s",
+                     static_fields={"shared": {"a": [1, 2]}}, timestamp=True)
+    records = []
+    for i, r in enumerate(RECORDS * 4):  # many different seconds: the time caches churn
+        r = clone(r)
+        r.created += i * 1.7
+        r.msecs = (r.created - int(r.created)) * 1000
+        records.append(r)
+    want = [p.format(clone(r)) for r in records]
     errors = []
 
     def work():
-        for _ in range(20):
-            got = [f.format(clone(r)) for r in RECORDS]
+        for _ in range(10):
+            got = [f.format(clone(r)) for r in records]
             if got != want:
                 errors.append(got)
 
