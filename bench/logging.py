@@ -122,7 +122,7 @@ def ablation(jl, recs: list, rounds: int) -> None:
         return json.dumps(obj, **kw)
 
     steps = [
-        ("python-json-logger", lambda kw: PjlFormatter(**kw)),
+        ("python-json-logger 4.2.0", lambda kw: PjlFormatter(**kw)),
         ("plan, json.dumps per record", lambda kw: Generic(**kw, json_serializer=per_call_dumps)),
         ("+ encoder built once (_make_dumps)", lambda kw: Generic(**kw)),
         ("+ fused path, no compiled shapes", lambda kw: FastFormatter(**kw)),
@@ -149,12 +149,16 @@ def ablation(jl, recs: list, rounds: int) -> None:
         for i, t in enumerate(best(fs, recs, max(1, rounds // 2))):
             per_step[i].append(t)
     print()
-    print("where it comes from (geometric mean over the configurations above, µs per record):")
+    print("Where the speed comes from: jsonfast.logging with its steps turned on one by one "
+          "(geometric mean over the configurations above).")
+    print()
+    print("| step | µs per record | vs python-json-logger | vs previous step |")
+    print("|---|---:|---:|---:|")
     base = geomean(per_step[0])
     prev = base
     for (name, _), times in zip(steps, per_step):
         g = geomean(times)
-        print("  %-42s %6.2f   %5.2fx vs pjl   %5.2fx vs previous step" % (name, g, base / g, prev / g))
+        print("| %s | %.2f | %.2fx | %.2fx |" % (name, g, base / g, prev / g))
         prev = g
 
 
@@ -170,13 +174,20 @@ def main() -> int:
     stdlib_make = jl._make_dumps
     engine = jsonfast_engine()
 
-    print("format() µs per record: best %d-record sample of %d, formatters taking turns"
+    print("### Logging: `format()`, jsonfast.logging vs python-json-logger 4.2.0")
+    print()
+    print("`.venv/bin/python bench/logging.py`: µs per record, the best %d-record sample of %d "
+          "(the formatters take turns); ratio = python-json-logger time / jsonfast.logging time."
           % (CHUNK, rounds * (len(recs) // CHUNK)))
-    head = "%-32s %9s %9s %7s" % ("configuration", "pjl", "ours", "ratio")
+    print()
+    head = "| configuration | python-json-logger | jsonfast.logging | ratio |"
+    rule = "|---|---:|---:|---:|"
     if engine:
-        head += " %9s %7s" % ("ours+jf", "ratio")
+        head += " jsonfast.logging + jsonfast.dumps | ratio |"
+        rule += "---:|---:|"
     print(head)
-    cols: list[list[float]] = [[], [], []]
+    print(rule)
+    cols: list[list[float]] = [[], []]
     for name, kw in CONFIGS:
         p, f = PjlFormatter(**kw), FastFormatter(**kw)
         fs = [p, f]
@@ -191,21 +202,21 @@ def main() -> int:
                     print("MISMATCH in %s:\n%s\n%s" % (name, want, other.format(r)))
                     return 1
         t = best(fs, recs, rounds)
-        line = "%-32s %9.2f %9.2f %6.2fx" % (name, t[0], t[1], t[0] / t[1])
+        line = "| %s | %.2f | %.2f | %.2fx |" % (name, t[0], t[1], t[0] / t[1])
         cols[0].append(t[0] / t[1])
         if engine:
-            line += " %9.2f %6.2fx" % (t[2], t[0] / t[2])
+            line += " %.2f | %.2fx |" % (t[2], t[0] / t[2])
             cols[1].append(t[0] / t[2])
         print(line)
-    line = "%-32s %9s %9s %6.2fx" % ("geometric mean", "", "", geomean(cols[0]))
+    line = "| **geometric mean** | | | **%.2fx** |" % geomean(cols[0])
     if engine:
-        line += " %9s %6.2fx" % ("", geomean(cols[1]))
+        line += " | **%.2fx** |" % geomean(cols[1])
     print(line)
+    print()
+    print("jsonfast.logging serialises through `jsonfast.logging._make_dumps` (the standard json's "
+          "C encoder on this build)" + ("; the last columns point it at `jsonfast.dumps`." if engine
+                                       else "; `jsonfast.dumps` is not in this build."))
     ablation(jl, recs, rounds)
-    print("pjl = python-json-logger 4.2.0 with the standard json; ours = jsonfast.logging "
-          "serialising through jsonfast.logging._make_dumps (the standard json's C encoder)"
-          + ("; ours+jf = the same with jsonfast.dumps" if engine else
-             "; jsonfast.dumps is not in this build, so no ours+jf column") + ".")
     return 0
 
 
