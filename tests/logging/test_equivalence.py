@@ -306,8 +306,20 @@ def test_encoder_class_matches():
         assert json.dumps([o], cls=jl.JsonEncoder) == json.dumps([o], cls=PjlEncoder)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.floats(min_value=0, max_value=4e9, allow_nan=False))
+@pytest.mark.parametrize("created", [0.0, 0.5, 1.9999995, 1.0000005, 1.0000015, 1e9 + 5e-7,
+                                     1700000000.9999996, 1700000000.0000004, 1764101789.708241,
+                                     2**31 + 0.25, 4e9 - 1e-7])
+def test_timestamp_string_edges(created):
+    want = dt.datetime.fromtimestamp(created, tz=dt.timezone.utc).isoformat()
+    assert jl._utc_isoformat(created) == want
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(
+    st.floats(min_value=0, max_value=4e9, allow_nan=False),
+    # half-microsecond steps: where rounding and carries happen
+    st.builds(lambda s, h: s + h / 2e6, st.integers(0, 4 * 10**9), st.integers(0, 2 * 10**6)),
+))
 def test_timestamp_string_matches_datetime(created):
     want = dt.datetime.fromtimestamp(created, tz=dt.timezone.utc).isoformat()
     assert jl._utc_isoformat(created) == want
