@@ -423,8 +423,15 @@ def _compile_renderer(plan: "_Plan", extras: list, present: set) -> Callable[[di
 class _Plan:
     """What format() needs, computed once from the formatter's attributes."""
 
-    __slots__ = ("asctime", "required", "renamed", "head", "head_items", "rename", "skip",
-                 "ts_key", "keep_missing", "shapes", "renders", "render_with", "direct", "own_time", "fused", "serialize", "iso_ts", "prefix")
+    __slots__ = (
+        "asctime", "own_time",                # fmt uses asctime; formatTime not overridden
+        "required", "renamed", "head_items",  # fmt fields, their output names, add_fields' head
+        "head",                               # generated: the head dict from a record
+        "rename", "skip", "ts_key", "keep_missing", "prefix",
+        "fused", "serialize", "iso_ts",       # no hook overridden; the serializer; ts as text
+        "shapes", "renders",                  # per record shape: _Shape, generated renderer
+        "render_with", "direct",              # renderer inputs; renderers usable at all
+    )
 
 
 class BaseJsonFormatter(logging.Formatter):
