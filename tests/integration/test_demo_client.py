@@ -189,3 +189,13 @@ def test_structured_json_logs(demo):
     assert entry["service"] == "goaccel-demo" and entry["stack"] in ("stock", "goaccel")
     assert entry["timestamp"].endswith("+00:00") and entry["duration_ms"] >= 0
     assert any(line.get("logger") == "demo.orders" and "order_id" in line for line in lines)
+
+
+def test_xml_schema_violation_is_400(demo):
+    xml = ("<root><customer><name>Bo</name><email>bo@example.org</email></customer>"
+           "<items><list-item><product>2</product><quantity>zero</quantity></list-item></items>"
+           "</root>")
+    r = demo.post("/api/orders/", xml, "application/xml", Accept="application/xml")
+    assert r.status == 400
+    root = ElementTree.fromstring(r.body)
+    assert root.find("items.0.quantity").findtext("list-item") == "'zero' is not of type 'integer'"
