@@ -116,6 +116,7 @@ class XMLParser(BaseParser):
         try:
             data = _safety.read_limited(stream, self.max_size)
             data = _safety.to_utf8(data, encoding)
-            return _native.parse_drf(data, self.item_tag_name, self.max_depth, self.max_size)
+            with _safety.no_gc():
+                return _native.parse_drf(data, self.item_tag_name, self.max_depth)
         except (ValueError, _safety.XMLParseError) as exc:
             raise ParseError("XML parse error - %s" % exc)
