@@ -45,5 +45,10 @@ func DateTimeParts(o Object) (y, mo, d, h, mi, s, us int, hasTZ bool) {
 
 // NewDateTime builds a naive datetime (ValueError set on invalid fields).
 func NewDateTime(y, mo, d, h, mi, s, us int) (Ref, error) {
+	if !dtReady {
+		if _, _, err := DateTimeTypes(); err != nil {
+			return Ref{}, err
+		}
+	}
 	return own(C.goaccel_xml_new_datetime(C.int(y), C.int(mo), C.int(d), C.int(h), C.int(mi), C.int(s), C.int(us)))
 }

@@ -253,7 +253,21 @@ func (w *drfWriter) element(k, v python.Object) error {
 		return err
 	}
 	w.buf = append(w.buf, '<', '/')
-	w.buf = append(w.buf, w.buf[tag:tagEnd]...)
+	if k.Type() != python.StrType && !w.Sanitize {
+		// The reference closes with '</%s>' % name: str() of a str
+		// subclass, which may differ from its data.
+		s, err := python.StrObject(k)
+		if err != nil {
+			return err
+		}
+		w.buf, err = appendRawStr(w.buf, s.Object)
+		s.Release()
+		if err != nil {
+			return err
+		}
+	} else {
+		w.buf = append(w.buf, w.buf[tag:tagEnd]...)
+	}
 	w.buf = append(w.buf, '>')
 	return nil
 }

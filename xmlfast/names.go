@@ -1,7 +1,7 @@
 package xmlfast
 
 import (
-
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -31,28 +31,25 @@ func SanitizeName(dst, name []byte) []byte {
 	return dst
 }
 
-// isNameStart / isNameChar follow XML 1.0 (5th edition) NameStartChar and
-// NameChar, without ':'.
+// isNameStart / isNameChar are expat's name classes (XML 1.0 4th
+// edition, which is stricter than the 5th for non-ASCII), without ':'
+// for sanitized names; the scanner allows ':' separately.
 func isNameStart(r rune) bool {
 	switch {
 	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '_':
 		return true
-	case r < 0xC0:
+	case r < 0x80 || r > 0xFFFF:
 		return false
 	}
-	return r <= 0xD6 || (r >= 0xD8 && r <= 0xF6) || (r >= 0xF8 && r <= 0x2FF) ||
-		(r >= 0x370 && r <= 0x37D) || (r >= 0x37F && r <= 0x1FFF) ||
-		(r >= 0x200C && r <= 0x200D) || (r >= 0x2070 && r <= 0x218F) ||
-		(r >= 0x2C00 && r <= 0x2FEF) || (r >= 0x3001 && r <= 0xD7FF) ||
-		(r >= 0xF900 && r <= 0xFDCF) || (r >= 0xFDF0 && r <= 0xFFFD) ||
-		(r >= 0x10000 && r <= 0xEFFFF)
+	return unicode.Is(expatNameStart, r)
 }
 
 func isNameChar(r rune) bool {
-	if isNameStart(r) {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '-', r == '.':
 		return true
+	case r < 0x80 || r > 0xFFFF:
+		return false
 	}
-	return r == '-' || r == '.' || (r >= '0' && r <= '9') || r == 0xB7 ||
-		(r >= 0x300 && r <= 0x36F) || (r >= 0x203F && r <= 0x2040)
+	return unicode.Is(expatNameChar, r)
 }
-

@@ -650,7 +650,7 @@ func (s *scanner) endTag() error {
 	}
 	top := s.stack[len(s.stack)-1]
 	if !bytes.Equal(top, src[p:n]) {
-		return s.errAt(start, KindSyntax, "mismatched tag")
+		return s.errAt(p, KindSyntax, "mismatched tag")
 	}
 	s.stack = s.stack[:len(s.stack)-1]
 	s.pos = i + 1
