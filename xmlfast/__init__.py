@@ -1,6 +1,11 @@
-"""xmlfast: DRF's XML renderer/parser and xmltodict's parse/unparse, in Go."""
+"""xmlfast: DRF's XML renderer/parser and xmltodict's parse/unparse, in Go.
+
+``import xmlfast as xmltodict`` works for parse/unparse with xmltodict's
+common arguments; ``xmlfast.drf`` holds the Django REST Framework classes.
+"""
 from _goaccel import xml as _native  # noqa: F401
 
+from ._dict import parse, unparse
 from ._safety import (
     DTDForbidden,
     EntitiesForbidden,
@@ -10,6 +15,8 @@ from ._safety import (
 )
 
 __all__ = [
+    "parse",
+    "unparse",
     "XMLParseError",
     "DTDForbidden",
     "EntitiesForbidden",

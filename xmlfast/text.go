@@ -13,7 +13,9 @@ import (
 // ("Control characters are not supported in XML 1.0").
 
 // escClass: 0 = copy, 1 = entity, 2 = forbidden control character.
-var escClass [256]uint8
+// escLoose is the same without the control-character check (xmltodict's
+// plain XMLGenerator writes them through).
+var escClass, escLoose [256]uint8
 
 func init() {
 	for c := 0; c < 0x20; c++ {
@@ -22,6 +24,7 @@ func init() {
 		}
 	}
 	escClass['&'], escClass['<'], escClass['>'] = 1, 1, 1
+	escLoose['&'], escLoose['<'], escLoose['>'] = 1, 1, 1
 }
 
 // errControl reports a forbidden control character; errSurrogate a lone
@@ -53,10 +56,12 @@ func appendEntity(buf []byte, c byte) []byte {
 
 // appendEscapedBytes escapes UTF-8 (or ASCII) bytes. quote also escapes '"'
 // (attribute values are written by callers that need it).
-func appendEscapedBytes(buf, s []byte) ([]byte, error) {
+func appendEscapedBytes(buf, s []byte) ([]byte, error) { return escapeBytes(buf, s, &escClass) }
+
+func escapeBytes(buf, s []byte, cls *[256]uint8) ([]byte, error) {
 	start := 0
 	for i := 0; i < len(s); i++ {
-		switch escClass[s[i]] {
+		switch cls[s[i]] {
 		case 0:
 			continue
 		case 1:
@@ -73,13 +78,17 @@ func appendEscapedBytes(buf, s []byte) ([]byte, error) {
 // appendEscapedStr writes a str object's text escaped, encoding UTF-8 from
 // the str's own storage (no cached UTF-8 copy is created in the object).
 func appendEscapedStr(buf []byte, s python.Object) ([]byte, error) {
+	return escapeStr(buf, s, &escClass)
+}
+
+func escapeStr(buf []byte, s python.Object, cls *[256]uint8) ([]byte, error) {
 	data, n, kind, ascii, ok := python.StrData(s)
 	if !ok {
 		b, err := python.StrUTF8(s)
 		if err != nil {
 			return buf, err
 		}
-		return appendEscapedBytes(buf, b)
+		return escapeBytes(buf, b, cls)
 	}
 	if n == 0 {
 		return buf, nil
@@ -88,11 +97,11 @@ func appendEscapedStr(buf []byte, s python.Object) ([]byte, error) {
 	case python.Kind1Byte:
 		b := unsafe.Slice((*byte)(data), n)
 		if ascii {
-			return appendEscapedBytes(buf, b)
+			return escapeBytes(buf, b, cls)
 		}
 		for _, c := range b {
 			if c < 0x80 {
-				switch escClass[c] {
+				switch cls[c] {
 				case 0:
 					buf = append(buf, c)
 				case 1:
@@ -109,7 +118,7 @@ func appendEscapedStr(buf []byte, s python.Object) ([]byte, error) {
 		u := unsafe.Slice((*uint16)(data), n)
 		for _, c := range u {
 			if c < 0x80 {
-				switch escClass[c] {
+				switch cls[c] {
 				case 0:
 					buf = append(buf, byte(c))
 				case 1:
@@ -129,7 +138,7 @@ func appendEscapedStr(buf []byte, s python.Object) ([]byte, error) {
 		u := unsafe.Slice((*uint32)(data), n)
 		for _, c := range u {
 			if c < 0x80 {
-				switch escClass[c] {
+				switch cls[c] {
 				case 0:
 					buf = append(buf, byte(c))
 				case 1:
@@ -178,4 +187,15 @@ func appendRawStr(buf []byte, s python.Object) ([]byte, error) {
 		buf = utf8.AppendRune(buf, c)
 	}
 	return buf, nil
+}
+
+// strRune reads code point i of a str's storage.
+func strRune(data unsafe.Pointer, kind, i int) rune {
+	switch kind {
+	case python.Kind1Byte:
+		return rune(*(*byte)(unsafe.Add(data, i)))
+	case python.Kind2Byte:
+		return rune(*(*uint16)(unsafe.Add(data, 2*i)))
+	}
+	return rune(*(*uint32)(unsafe.Add(data, 4*i)))
 }

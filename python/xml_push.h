@@ -1,0 +1,7 @@
+#ifndef GOACCEL_XML_PUSH_H
+#define GOACCEL_XML_PUSH_H
+#include <Python.h>
+#include <stdint.h>
+int goaccel_xml_push(PyObject *dict, PyObject *key, PyObject *value, int force_list);
+int goaccel_xml_push_text(PyObject *dict, PyObject *key, uintptr_t data, Py_ssize_t n, int force_list);
+#endif
