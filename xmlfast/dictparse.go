@@ -224,7 +224,7 @@ func (b *dictBuilder) Start(qname []byte, attrs []Attr) error {
 }
 
 // declare records the element's namespace declarations for the 'xmlns'
-// attribute (StartNamespaceDeclHandler: prefix or '' → uri).
+// attribute (StartNamespaceDeclHandler: prefix or ” → uri).
 func (b *dictBuilder) declare() error {
 	if b.decls.IsNil() {
 		d, err := python.NewDict()
