@@ -1,0 +1,44 @@
+"""Long loops over every entry point must not grow the process's memory."""
+import datetime
+import decimal
+import gc
+import io
+
+import psutil
+
+import xmlfast
+from xmlfast.drf import XMLParser, XMLRenderer
+
+
+def rss_growth(fn, rounds=6, per_round=300):
+    proc = psutil.Process()
+    for _ in range(per_round):  # warm up: pools, caches, interned names
+        fn()
+    gc.collect()
+    start = proc.memory_info().rss
+    for _ in range(rounds):
+        for _ in range(per_round):
+            fn()
+        gc.collect()
+    return proc.memory_info().rss - start
+
+
+DATA = [{"id": i, "name": "n%d & é" % i, "when": datetime.datetime(2024, 1, 1, 0, 0, i % 60),
+         "price": decimal.Decimal("1.25"), "tags": ["a", "b"], "none": None} for i in range(50)]
+
+
+def test_render_and_parse_do_not_leak():
+    renderer, parser = XMLRenderer(), XMLParser()
+    doc = renderer.render(DATA).encode()
+
+    def work():
+        renderer.render(DATA)
+        parser.parse(io.BytesIO(doc))
+        tree = xmlfast.parse(doc)
+        xmlfast.unparse(tree)
+        try:
+            xmlfast.parse(doc[:-5])
+        except xmlfast.XMLParseError:
+            pass
+
+    assert rss_growth(work) < 8 * 1024 * 1024
