@@ -149,3 +149,11 @@ def test_exception_types_catchable_as_expat_and_value_error():
     with pytest.raises(ExpatError) as info:
         xmlfast.parse(b"<a>\n<b></a>")
     assert (info.value.lineno, info.value.offset) == (2, 5)
+
+
+def test_import_without_django():
+    import subprocess
+    import sys
+
+    code = "import sys, xmlfast; xmlfast.parse(b'<a/>'); assert 'django' not in sys.modules, 'django imported'"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd="/")
