@@ -42,3 +42,31 @@ def test_render_and_parse_do_not_leak():
             pass
 
     assert rss_growth(work) < 8 * 1024 * 1024
+
+
+def test_threads_share_the_parsers_safely():
+    import threading
+
+    renderer, parser = XMLRenderer(), XMLParser()
+    doc = renderer.render(DATA)
+    body = doc.encode()
+    expected_tree = xmlfast.parse(body)
+    expected_parsed = parser.parse(io.BytesIO(body))
+    errors = []
+
+    def work():
+        try:
+            for _ in range(50):
+                assert renderer.render(DATA) == doc
+                assert xmlfast.parse(body) == expected_tree
+                assert parser.parse(io.BytesIO(body)) == expected_parsed
+                assert xmlfast.parse(xmlfast.unparse(expected_tree)) == expected_tree
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
