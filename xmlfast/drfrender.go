@@ -36,6 +36,10 @@ type drfWriter struct {
 	buf   []byte
 	item  []byte
 	depth int
+	// calls counts calls into Python code (str(), force_str, items()):
+	// after one, containers being read directly are re-validated, since
+	// the callback may have mutated them.
+	calls int
 }
 
 const xmlDecl = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
@@ -127,6 +131,7 @@ func shortTypeName(o python.Object) string {
 }
 
 func (w *drfWriter) forceStr(o python.Object) (python.Ref, error) {
+	w.calls++
 	s, err := python.Call(w.ForceStr, o)
 	if err != nil {
 		return s, err
@@ -148,7 +153,7 @@ func (w *drfWriter) value(o python.Object) error {
 	case python.DictType:
 		return w.dict(o)
 	case python.ListType:
-		return w.seq(python.ListItems(o))
+		return w.list(o)
 	case python.TupleType:
 		return w.seq(python.TupleItems(o))
 	case python.NoneType:
@@ -173,6 +178,7 @@ func (w *drfWriter) value(o python.Object) error {
 	switch {
 	case flags&(python.FlagListSubclass|python.FlagTupleSubclass) != 0:
 		// `for item in data` honours an overridden __iter__: list(data).
+		w.calls++
 		l, err := python.Call(python.ListType, o)
 		if err != nil {
 			return err
@@ -206,6 +212,7 @@ func (w *drfWriter) value(o python.Object) error {
 	}
 	// force_str(x) is str(x) for every other type (lazy translation
 	// strings included: their __str__ resolves them).
+	w.calls++
 	s, err := python.StrObject(o)
 	if err != nil {
 		return err
@@ -228,8 +235,36 @@ func (w *drfWriter) seq(items []python.Object) error {
 		return err
 	}
 	for _, it := range items {
+		// Hold the item: a str() callback could drop it from its list.
+		ref := python.NewRef(it)
 		w.open(w.item)
-		if err := w.value(it); err != nil {
+		err := w.value(it)
+		ref.Release()
+		if err != nil {
+			return err
+		}
+		w.close(w.item)
+	}
+	w.depth--
+	return nil
+}
+
+// list walks a list by index on its live storage, as `for item in data`
+// does, so that a callback that resizes it cannot leave a stale slice.
+func (w *drfWriter) list(l python.Object) error {
+	if err := w.enter(); err != nil {
+		return err
+	}
+	for i := 0; ; i++ {
+		items := python.ListItems(l)
+		if i >= len(items) {
+			break
+		}
+		ref := python.NewRef(items[i])
+		w.open(w.item)
+		err := w.value(ref.Object)
+		ref.Release()
+		if err != nil {
 			return err
 		}
 		w.close(w.item)
@@ -277,13 +312,24 @@ func (w *drfWriter) dict(d python.Object) error {
 		return err
 	}
 	it := python.Items(d)
+	keys, used := python.DictState(d)
 	for {
 		k, v, ok := it.Next()
 		if !ok {
 			break
 		}
-		if err := w.element(k, v); err != nil {
+		before := w.calls
+		kr, vr := python.NewRef(k), python.NewRef(v)
+		err := w.element(k, v)
+		kr.Release()
+		vr.Release()
+		if err != nil {
 			return err
+		}
+		if w.calls != before {
+			if k2, u2 := python.DictState(d); k2 != keys || u2 != used {
+				return python.Errorf(python.RuntimeError, "dictionary changed size during iteration")
+			}
 		}
 	}
 	w.depth--
@@ -296,6 +342,7 @@ func (w *drfWriter) dictItems(d python.Object) error {
 	if err := w.enter(); err != nil {
 		return err
 	}
+	w.calls++
 	view, err := python.CallMethod(d, "items")
 	if err != nil {
 		return err

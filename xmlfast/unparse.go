@@ -108,13 +108,15 @@ func (u *unparser) isCommentKey(k python.Object) bool { return strEq(k, u.opt.Co
 func (u *unparser) items(m python.Object) ([][2]python.Object, error) {
 	var out [][2]python.Object
 	if m.Type() == python.DictType {
+		// The pairs are held (u.refs) until the document is written:
+		// str() callbacks run later could otherwise free them.
 		it := python.Items(m)
 		for {
 			k, v, ok := it.Next()
 			if !ok {
 				return out, nil
 			}
-			out = append(out, [2]python.Object{k, v})
+			out = append(out, [2]python.Object{u.refs.Add(python.NewRef(k)), u.refs.Add(python.NewRef(v))})
 		}
 	}
 	view, err := python.CallMethod(m, "items")
@@ -316,7 +318,12 @@ func (u *unparser) values(value python.Object) ([]python.Object, error) {
 	t := value.Type()
 	switch {
 	case t == python.ListType:
-		return python.ListItems(value), nil
+		// A copy of the list, held: callbacks cannot pull items away.
+		l, err := python.Call(python.ListType, value)
+		if err != nil {
+			return nil, err
+		}
+		return python.ListItems(u.refs.Add(l)), nil
 	case t == python.TupleType:
 		return python.TupleItems(value), nil
 	case t == python.DictType || isStrObj(value) || t == python.NoneType || t == python.IntType ||

@@ -227,3 +227,33 @@ def test_refcounts_unchanged():
         ours.render(d)
     gc.collect()
     assert (sys.getrefcount(s), sys.getrefcount(d)) == before
+
+
+def test_callbacks_that_mutate_containers_do_not_crash():
+    data = {"a": None, "b": 2, "c": 3}
+
+    class Evil:
+        def __str__(self):
+            data.clear()
+            data.update({"x%d" % i: i for i in range(50)})
+            return "evil"
+
+    data["a"] = Evil()
+    with pytest.raises(RuntimeError):
+        ref.render(data)
+    data2 = {"a": Evil(), "b": 2}
+    data = data2
+    with pytest.raises(RuntimeError):
+        ours.render(data2)
+
+    items = []
+
+    class Shrink:
+        def __str__(self):
+            items.clear()
+            return "s"
+
+    items.extend([Shrink(), "gone", {"k": "v"}])
+    expected = ref.render(items)
+    items[:] = [Shrink(), "gone", {"k": "v"}]
+    assert ours.render(items) == expected
