@@ -55,6 +55,9 @@ type dictBuilder struct {
 
 // ParseDict parses doc into xmltodict's structure.
 func ParseDict(doc []byte, opt *DictParseOptions) (python.Ref, error) {
+	if tapeEligible(opt) {
+		return parseDictTape(doc, opt)
+	}
 	b := &dictBuilder{opt: opt, names: make(map[string]python.Ref)}
 	b.frames = append(b.frames, dictFrame{})
 	defer func() {

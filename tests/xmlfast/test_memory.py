@@ -35,6 +35,7 @@ def test_render_and_parse_do_not_leak():
         renderer.render(DATA)
         parser.parse(io.BytesIO(doc))
         tree = xmlfast.parse(doc)
+        xmlfast.parse(doc, process_namespaces=True, force_list=lambda p, k, v: False)
         xmlfast.unparse(tree)
         try:
             xmlfast.parse(doc[:-5])
