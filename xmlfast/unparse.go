@@ -2,6 +2,7 @@ package xmlfast
 
 import (
 	"strconv"
+	"sync"
 
 	"goaccel/python"
 )
@@ -32,7 +33,15 @@ type unparser struct {
 	pending bool
 	depth   int
 	refs    python.Refs
+	// Shared stacks (by index ranges, since recursion may grow them):
+	// per-element pairs, attributes and children without allocating.
+	pairs [][2]python.Object
+	attrs []attrKV
+	kids  [][2]python.Object
+	abase int // the current element's first attribute in attrs
 }
+
+var unparserPool = sync.Pool{New: func() any { return &unparser{} }}
 
 type attrKV struct {
 	name  python.Object
@@ -42,8 +51,18 @@ type attrKV struct {
 // Unparse renders mapping as xmltodict.unparse would into a str.
 func Unparse(mapping python.Object, opt *UnparseOptions) (python.Ref, error) {
 	pooled := getBuf()
-	u := &unparser{opt: opt, buf: *pooled}
-	defer func() { *pooled = u.buf; putBuf(pooled); u.refs.Release() }()
+	u := unparserPool.Get().(*unparser)
+	*u = unparser{opt: opt, buf: *pooled, refs: u.refs[:0], pairs: u.pairs[:0], attrs: u.attrs[:0], kids: u.kids[:0]}
+	defer func() {
+		*pooled = u.buf
+		putBuf(pooled)
+		u.refs.Release()
+		clear(u.pairs[:cap(u.pairs)])
+		clear(u.attrs[:cap(u.attrs)])
+		clear(u.kids[:cap(u.kids)])
+		u.opt, u.buf = nil, nil
+		unparserPool.Put(u)
+	}()
 	if err := u.document(mapping); err != nil {
 		if te, ok := err.(textError); ok && te == errSurrogate {
 			return python.Ref{}, ErrFallback
@@ -59,12 +78,13 @@ func (u *unparser) document(m python.Object) error {
 		u.buf = append(u.buf, u.opt.Encoding...)
 		u.buf = append(u.buf, "\"?>\n"...)
 	}
-	pairs, err := u.items(m)
+	ps, pe, err := u.items(m)
 	if err != nil {
 		return err
 	}
 	seenRoot := false
-	for _, kv := range pairs {
+	for i := ps; i < pe; i++ {
+		kv := u.pairs[i]
 		isComment := u.isCommentKey(kv[0])
 		if !isComment && u.opt.FullDocument && seenRoot {
 			return python.Errorf(python.ValueError, "Document must have exactly one root.")
@@ -104,39 +124,40 @@ func strEq(a, b python.Object) bool {
 
 func (u *unparser) isCommentKey(k python.Object) bool { return strEq(k, u.opt.CommentKey) }
 
-// items lists a mapping's pairs: direct reads for a dict, items() otherwise.
-func (u *unparser) items(m python.Object) ([][2]python.Object, error) {
-	var out [][2]python.Object
+// items appends a mapping's pairs to u.pairs and returns their range:
+// direct reads for a dict, items() otherwise. The pairs are held (u.refs)
+// until the document is written: str() callbacks run later could
+// otherwise free them.
+func (u *unparser) items(m python.Object) (int, int, error) {
+	start := len(u.pairs)
 	if m.Type() == python.DictType {
-		// The pairs are held (u.refs) until the document is written:
-		// str() callbacks run later could otherwise free them.
 		it := python.Items(m)
 		for {
 			k, v, ok := it.Next()
 			if !ok {
-				return out, nil
+				return start, len(u.pairs), nil
 			}
-			out = append(out, [2]python.Object{u.refs.Add(python.NewRef(k)), u.refs.Add(python.NewRef(v))})
+			u.pairs = append(u.pairs, [2]python.Object{u.refs.Add(python.NewRef(k)), u.refs.Add(python.NewRef(v))})
 		}
 	}
 	view, err := python.CallMethod(m, "items")
 	if err != nil {
-		return nil, err
+		return 0, 0, err
 	}
 	l, err := python.Call(python.ListType, view.Object)
 	view.Release()
 	if err != nil {
-		return nil, err
+		return 0, 0, err
 	}
 	u.refs.Add(l)
 	for _, p := range python.ListItems(l.Object) {
 		if p.Type() != python.TupleType || len(python.TupleItems(p)) != 2 {
-			return nil, python.Errorf(python.ValueError, "items() did not yield pairs")
+			return 0, 0, python.Errorf(python.ValueError, "items() did not yield pairs")
 		}
 		t := python.TupleItems(p)
-		out = append(out, [2]python.Object{t[0], t[1]})
+		u.pairs = append(u.pairs, [2]python.Object{t[0], t[1]})
 	}
-	return out, nil
+	return start, len(u.pairs), nil
 }
 
 // validateName is xmltodict's _validate_name.
@@ -313,33 +334,20 @@ func containsDashDash(b []byte) bool {
 	return false
 }
 
-// values lists what _emit iterates for one key.
-func (u *unparser) values(value python.Object) ([]python.Object, error) {
+// iterable reports whether _emit iterates value (it has __iter__ and is not
+// a str, bytes-like or dict).
+func iterable(value python.Object) bool {
 	t := value.Type()
 	switch {
-	case t == python.ListType:
-		// A copy of the list, held: callbacks cannot pull items away.
-		l, err := python.Call(python.ListType, value)
-		if err != nil {
-			return nil, err
-		}
-		return python.ListItems(u.refs.Add(l)), nil
-	case t == python.TupleType:
-		return python.TupleItems(value), nil
+	case t == python.ListType || t == python.TupleType:
+		return true
 	case t == python.DictType || isStrObj(value) || t == python.NoneType || t == python.IntType ||
 		t == python.FloatType || t == python.BoolType || t == python.BytesType ||
 		t == python.ByteArrayType || t == python.MemoryViewType ||
 		t.TypeFlags()&(python.FlagDictSubclass|python.FlagBytesSubclass) != 0:
-		return []python.Object{value}, nil
+		return false
 	}
-	if !python.HasAttr(value, "__iter__") {
-		return []python.Object{value}, nil
-	}
-	l, err := python.Call(python.ListType, value)
-	if err != nil {
-		return nil, err
-	}
-	return python.ListItems(u.refs.Add(l)), nil
+	return python.HasAttr(value, "__iter__")
 }
 
 func (u *unparser) emit(key, value python.Object, depth int) error {
@@ -349,36 +357,61 @@ func (u *unparser) emit(key, value python.Object, depth int) error {
 	if err := validateName(key, "element"); err != nil {
 		return err
 	}
-	vals, err := u.values(value)
-	if err != nil {
-		return err
-	}
 	u.depth++
 	if u.depth > MaxRenderDepth {
 		return python.Errorf(python.RecursionError, "maximum recursion depth exceeded while unparsing XML")
 	}
 	defer func() { u.depth-- }()
-	for index, v := range vals {
+	if !iterable(value) {
+		return u.element(key, value, depth)
+	}
+	list := value
+	if t := value.Type(); t != python.ListType && t != python.TupleType {
+		l, err := python.Call(python.ListType, value)
+		if err != nil {
+			return err
+		}
+		list = u.refs.Add(l)
+	}
+	// By index on the live sequence, as Python's iteration does; each item
+	// is held while it is written.
+	for index := 0; ; index++ {
+		var items []python.Object
+		if list.Type() == python.TupleType {
+			items = python.TupleItems(list)
+		} else {
+			items = python.ListItems(list)
+		}
+		if index >= len(items) {
+			return nil
+		}
 		if u.opt.FullDocument && depth == 0 && index > 0 {
 			return python.Errorf(python.ValueError, "document with multiple roots")
 		}
-		if err := u.element(key, v, depth); err != nil {
+		ref := python.NewRef(items[index])
+		err := u.element(key, ref.Object, depth)
+		ref.Release()
+		if err != nil {
 			return err
 		}
 	}
-	return nil
 }
 
 func (u *unparser) element(key, v python.Object, depth int) error {
 	var cdata python.Object // nil: no text
-	var pairs [][2]python.Object
+	ps, pe := len(u.pairs), len(u.pairs)
+	as, ks := len(u.attrs), len(u.kids)
+	u.abase = as
+	defer func() {
+		u.pairs, u.attrs, u.kids = u.pairs[:ps], u.attrs[:as], u.kids[:ks]
+	}()
 	t := v.Type()
 	isDict := t == python.DictType || t.TypeFlags()&python.FlagDictSubclass != 0
 	switch {
 	case v == python.None:
 	case isDict:
 		var err error
-		if pairs, err = u.items(v); err != nil {
+		if ps, pe, err = u.items(v); err != nil {
 			return err
 		}
 	case isStrObj(v) || t == python.IntType || t == python.FloatType:
@@ -386,7 +419,8 @@ func (u *unparser) element(key, v python.Object, depth int) error {
 	default:
 		if !u.opt.ExpandIter.IsNil() && t != python.BytesType && t != python.ByteArrayType &&
 			t != python.MemoryViewType && python.HasAttr(v, "__iter__") {
-			pairs = [][2]python.Object{{u.opt.ExpandIter, v}}
+			u.pairs = append(u.pairs, [2]python.Object{u.opt.ExpandIter, v})
+			pe = len(u.pairs)
 		} else {
 			s, err := u.toStr(v)
 			if err != nil {
@@ -395,10 +429,8 @@ func (u *unparser) element(key, v python.Object, depth int) error {
 			cdata = s
 		}
 	}
-	var attrs []attrKV
-	var children [][2]python.Object
-	for _, kv := range pairs {
-		ik, iv := kv[0], kv[1]
+	for i := ps; i < pe; i++ {
+		ik, iv := u.pairs[i][0], u.pairs[i][1]
 		if strEq(ik, u.opt.CDataKey) {
 			if iv == python.None {
 				cdata = python.Object{}
@@ -420,8 +452,7 @@ func (u *unparser) element(key, v python.Object, depth int) error {
 				return errSurrogate
 			}
 			if hasPrefix(kb, u.opt.AttrPrefix) {
-				var err error
-				if attrs, err = u.attribute(attrs, ik, kb, iv); err != nil {
+				if err := u.attribute(ik, kb, iv); err != nil {
 					return err
 				}
 				continue
@@ -430,8 +461,9 @@ func (u *unparser) element(key, v python.Object, depth int) error {
 		if (iv.Type() == python.ListType || iv.Type().TypeFlags()&python.FlagListSubclass != 0) && len(python.ListItems(iv)) == 0 {
 			continue
 		}
-		children = append(children, kv)
+		u.kids = append(u.kids, [2]python.Object{ik, iv})
 	}
+	nattrs, nkids := len(u.attrs)-as, len(u.kids)-ks
 	o := u.opt
 	if o.Pretty {
 		u.indent(depth)
@@ -443,7 +475,8 @@ func (u *unparser) element(key, v python.Object, depth int) error {
 	if u.buf, err = appendRawStr(u.buf, key); err != nil {
 		return err
 	}
-	for _, a := range attrs {
+	for i := as; i < as+nattrs; i++ {
+		a := u.attrs[i]
 		u.buf = append(u.buf, ' ')
 		if u.buf, err = appendRawStr(u.buf, a.name); err != nil {
 			return err
@@ -458,10 +491,11 @@ func (u *unparser) element(key, v python.Object, depth int) error {
 	} else {
 		u.buf = append(u.buf, '>')
 	}
-	if o.Pretty && len(children) > 0 {
+	if o.Pretty && nkids > 0 {
 		u.whitespace(o.Newl)
 	}
-	for _, c := range children {
+	for i := ks; i < ks+nkids; i++ {
+		c := u.kids[i] // by index: the recursion may grow (move) the stack
 		if err := u.emit(c[0], c[1], depth+1); err != nil {
 			return err
 		}
@@ -480,7 +514,7 @@ func (u *unparser) element(key, v python.Object, depth int) error {
 			u.pending = true
 		}
 	}
-	if o.Pretty && len(children) > 0 {
+	if o.Pretty && nkids > 0 {
 		u.indent(depth)
 	}
 	// endElement
@@ -503,14 +537,21 @@ func (u *unparser) element(key, v python.Object, depth int) error {
 func hasPrefix(b, p []byte) bool { return len(b) >= len(p) && string(b[:len(p)]) == string(p) }
 
 // attribute adds one attr_prefix key: '@xmlns' with a dict declares
-// namespaces; None is ”; other values go through toStr.
-func (u *unparser) attribute(attrs []attrKV, ik python.Object, kb []byte, iv python.Object) ([]attrKV, error) {
+// namespaces; None is the empty string; other values go through toStr.
+func (u *unparser) attribute(ik python.Object, kb []byte, iv python.Object) error {
+	attrs, err := u.attributeKV(u.attrs, ik, kb, iv)
+	u.attrs = attrs
+	return err
+}
+
+func (u *unparser) attributeKV(attrs []attrKV, ik python.Object, kb []byte, iv python.Object) ([]attrKV, error) {
 	if string(kb) == "@xmlns" && (iv.Type() == python.DictType || iv.Type().TypeFlags()&python.FlagDictSubclass != 0) {
-		pairs, err := u.items(iv)
+		ps, pe, err := u.items(iv)
 		if err != nil {
 			return attrs, err
 		}
-		for _, kv := range pairs {
+		for i := ps; i < pe; i++ {
+			kv := u.pairs[i]
 			if err := validateName(kv[0], "attribute"); err != nil {
 				return attrs, err
 			}
@@ -533,7 +574,7 @@ func (u *unparser) attribute(attrs []attrKV, ik python.Object, kb []byte, iv pyt
 			} else if val, err = u.toStr(val); err != nil {
 				return attrs, err
 			}
-			attrs = setAttr(attrs, u.refs.Add(nr), val)
+			attrs = setAttr(attrs, u.abase, u.refs.Add(nr), val)
 		}
 		return attrs, nil
 	}
@@ -552,7 +593,7 @@ func (u *unparser) attribute(attrs []attrKV, ik python.Object, kb []byte, iv pyt
 	if err := validateName(name, "attribute"); err != nil {
 		return attrs, err
 	}
-	return setAttr(attrs, name, val), nil
+	return setAttr(attrs, u.abase, name, val), nil
 }
 
 func mustStr(s string) python.Ref {
@@ -561,8 +602,8 @@ func mustStr(s string) python.Ref {
 }
 
 // setAttr is attrs[name] = value on an insertion-ordered dict.
-func setAttr(attrs []attrKV, name, value python.Object) []attrKV {
-	for i := range attrs {
+func setAttr(attrs []attrKV, base int, name, value python.Object) []attrKV {
+	for i := base; i < len(attrs); i++ {
 		if strEq(attrs[i].name, name) {
 			attrs[i].value = value
 			return attrs
