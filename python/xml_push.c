@@ -47,3 +47,32 @@ int goaccel_xml_push_text(PyObject *dict, PyObject *key, uintptr_t data, Py_ssiz
     Py_DECREF(v);
     return r;
 }
+
+int goaccel_xml_set_text(PyObject *dict, PyObject *key, uintptr_t data, Py_ssize_t n) {
+    PyObject *v = PyUnicode_DecodeUTF8((const char *)data, n, NULL);
+    if (v == NULL) {
+        return -1;
+    }
+    int r = PyDict_SetItem(dict, key, v);
+    Py_DECREF(v);
+    return r;
+}
+
+int goaccel_xml_set_int(PyObject *dict, PyObject *key, long long value) {
+    PyObject *v = PyLong_FromLongLong(value);
+    if (v == NULL) {
+        return -1;
+    }
+    int r = PyDict_SetItem(dict, key, v);
+    Py_DECREF(v);
+    return r;
+}
+
+// A finished dict whose values are all atomic (str, int, None, Decimal,
+// datetime, or dicts already untracked) leaves the cyclic GC's lists, as
+// CPython itself does lazily during a collection; it is tracked again if a
+// container is stored in it later. Parsing a large document otherwise hands
+// the next collection tens of thousands of dicts to traverse.
+void goaccel_xml_untrack(PyObject *d) {
+    _PyDict_MaybeUntrack(d);
+}

@@ -43,3 +43,30 @@ func DictPushText(d, key Object, text []byte, forceList bool) error {
 	}
 	return nil
 }
+
+// DictSetText is d[key] = str(text decoded from UTF-8), in one C call
+// (the text passed by address, not retained).
+func DictSetText(d, key Object, text []byte) error {
+	var p uintptr
+	if len(text) > 0 {
+		p = uintptr(unsafe.Pointer(&text[0]))
+	}
+	r := C.goaccel_xml_set_text(d.p, key.p, C.uintptr_t(p), C.Py_ssize_t(len(text)))
+	runtime.KeepAlive(text)
+	if r < 0 {
+		return ErrAlreadySet
+	}
+	return nil
+}
+
+// DictSetInt is d[key] = int(v), in one C call.
+func DictSetInt(d, key Object, v int64) error {
+	if C.goaccel_xml_set_int(d.p, key.p, C.longlong(v)) < 0 {
+		return ErrAlreadySet
+	}
+	return nil
+}
+
+// DictMaybeUntrack removes a finished dict of atomic values from the cyclic
+// GC (CPython re-tracks it if a container is stored in it later).
+func DictMaybeUntrack(d Object) { C.goaccel_xml_untrack(d.p) }

@@ -73,6 +73,7 @@ PyObject *goaccel_xml_build_tape(uintptr_t tape_addr, Py_ssize_t nops, uintptr_t
             }
             int r;
             if (item != NULL) {
+                goaccel_xml_untrack(item);
                 r = 0;
                 if (data != NULL) {
                     r = goaccel_xml_push(item, cdata_key, data, flags & XML_TAPE_CDATA_FORCE_LIST);
@@ -92,6 +93,9 @@ PyObject *goaccel_xml_build_tape(uintptr_t tape_addr, Py_ssize_t nops, uintptr_t
             PyErr_SetString(PyExc_SystemError, "goaccel: bad xml tape");
             goto fail;
         }
+    }
+    if (stack[0] != NULL) {
+        goaccel_xml_untrack(stack[0]);
     }
     result = stack[0] != NULL ? stack[0] : Py_NewRef(Py_None);
     stack[0] = NULL;

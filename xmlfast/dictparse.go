@@ -448,6 +448,9 @@ func (b *dictBuilder) End([]byte) error {
 				return err
 			}
 		}
+		if f.item.Type() == python.DictType {
+			python.DictMaybeUntrack(f.item.Object)
+		}
 		err = b.pushData(&parent.item, f.name, f.item.Object)
 	case hasData:
 		err = b.pushData(&parent.item, f.name, data.Object)

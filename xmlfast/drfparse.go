@@ -144,9 +144,13 @@ func (b *drfBuilder) End([]byte) error {
 	case f.container:
 		v = f.dict
 		f.dict = python.Ref{}
+		python.DictMaybeUntrack(v.Object)
 	case !f.hasText:
 		v = python.NoneRef()
 	default:
+		if done, err := b.leafIntoDict(f); done || err != nil {
+			return err
+		}
 		v, err = b.leaf(f.text)
 		if err != nil {
 			return err
@@ -166,6 +170,29 @@ func (b *drfBuilder) End([]byte) error {
 	err = python.DictSet(p.dict.Object, tag, v.Object)
 	v.Release()
 	return err
+}
+
+// leafIntoDict stores the common leaves (str, small int) of a dict parent
+// with one C call each; it reports whether it did.
+func (b *drfBuilder) leafIntoDict(f *drfFrame) (bool, error) {
+	n := len(b.frames)
+	if n < 2 || b.frames[n-2].isList {
+		return false, nil
+	}
+	parent := b.frames[n-2].dict.Object
+	kind, _, digits := classifyLeaf(f.text)
+	switch {
+	case kind == leafStr:
+		err := python.DictSetText(parent, f.tag, f.text)
+		b.frames = b.frames[:n-1]
+		return true, err
+	case kind == leafInt && len(digits) <= 18:
+		v, _ := strconv.ParseInt(string(digits), 10, 64)
+		err := python.DictSetInt(parent, f.tag, v)
+		b.frames = b.frames[:n-1]
+		return true, err
+	}
+	return false, nil
 }
 
 // leaf converts text as _type_convert does.

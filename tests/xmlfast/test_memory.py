@@ -71,3 +71,22 @@ def test_threads_share_the_parsers_safely():
     for th in threads:
         th.join()
     assert errors == []
+
+
+def test_untracked_result_dicts_are_retracked_when_they_get_containers():
+    import weakref
+
+    for result in (xmlfast.parse(b"<a><b>1</b><c>x</c></a>")["a"],
+                   XMLParser().parse(io.BytesIO(b"<r><a><b>1</b></a></r>"))["a"]):
+        assert not gc.is_tracked(result)  # atomic values only: left out of the GC
+
+        class Box:
+            pass
+
+        box = Box()
+        result["cycle"] = [result, box]
+        assert gc.is_tracked(result)
+        ref = weakref.ref(box)
+        del box, result
+        gc.collect()
+        assert ref() is None  # the cycle through the parsed dict was collected
