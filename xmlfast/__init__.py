@@ -5,7 +5,7 @@ common arguments; ``xmlfast.drf`` holds the Django REST Framework classes.
 """
 from _goaccel import xml as _native  # noqa: F401
 
-from ._dict import parse, unparse
+from ._dict import ParsingInterrupted, parse, unparse
 from ._safety import (
     DTDForbidden,
     EntitiesForbidden,
@@ -17,6 +17,7 @@ from ._safety import (
 __all__ = [
     "parse",
     "unparse",
+    "ParsingInterrupted",
     "XMLParseError",
     "DTDForbidden",
     "EntitiesForbidden",

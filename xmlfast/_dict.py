@@ -23,6 +23,13 @@ _NATIVE_DEFAULTS: dict[str, Any] = {
     "comment_key": "#comment",
 }
 
+try:  # streaming (item_callback) runs on xmltodict, which raises its own class
+    from xmltodict import ParsingInterrupted
+except ImportError:  # pragma: no cover - xmltodict absent: streaming is unavailable
+    class ParsingInterrupted(Exception):  # type: ignore[no-redef]
+        """Raised by xmltodict when an item_callback returns a false value."""
+
+
 _DECL_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 
 
