@@ -211,7 +211,9 @@ func (b *drfBuilder) leaf(text []byte) (python.Ref, error) {
 			}
 			exc.Release()
 		}
-		return b.leafNumber(text)
+		// A date-shaped text ('-' and ':' inside) is never an int or a
+		// Decimal either: it stays a str.
+		return python.NewStr(text)
 	case leafInt:
 		if len(digits) <= 18 {
 			v, _ := strconv.ParseInt(string(digits), 10, 64)
@@ -239,12 +241,6 @@ func (b *drfBuilder) leaf(text []byte) (python.Ref, error) {
 		defer s.Release()
 		return python.Call(drfConvert.Object, s.Object)
 	}
-	return python.NewStr(text)
-}
-
-// leafNumber continues after a date-shaped text that is not a valid date.
-func (b *drfBuilder) leafNumber(text []byte) (python.Ref, error) {
-	// A date-shaped text is never an int or a Decimal ('-' and ':' inside).
 	return python.NewStr(text)
 }
 
