@@ -5,7 +5,7 @@ common arguments; ``xmlfast.drf`` holds the Django REST Framework classes.
 """
 from _goaccel import xml as _native  # noqa: F401
 
-from ._dict import ParsingInterrupted, parse, unparse
+from ._dict import parse, unparse
 from ._safety import (
     DTDForbidden,
     EntitiesForbidden,
@@ -24,3 +24,12 @@ __all__ = [
     "ExternalReferenceForbidden",
     "LimitExceeded",
 ]
+
+
+def __getattr__(name: str):
+    # xmltodict's ParsingInterrupted, imported only when asked for (see _dict).
+    if name == "ParsingInterrupted":
+        from . import _dict
+
+        return _dict.ParsingInterrupted
+    raise AttributeError(f"module 'xmlfast' has no attribute {name!r}")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from inspect import isgenerator
+from types import GeneratorType
 from typing import Any, Callable
 
 from _goaccel import xml as _native
@@ -23,11 +23,21 @@ _NATIVE_DEFAULTS: dict[str, Any] = {
     "comment_key": "#comment",
 }
 
-try:  # streaming (item_callback) runs on xmltodict, which raises its own class
-    from xmltodict import ParsingInterrupted
-except ImportError:  # pragma: no cover - xmltodict absent: streaming is unavailable
-    class ParsingInterrupted(Exception):  # type: ignore[no-redef]
-        """Raised by xmltodict when an item_callback returns a false value."""
+class _ParsingInterrupted(Exception):
+    """Raised by xmltodict when an item_callback returns a false value."""
+
+
+def __getattr__(name: str) -> Any:
+    # Streaming (item_callback) runs on xmltodict, which raises its own class;
+    # it is resolved lazily because importing xmltodict pulls in urllib and
+    # hashlib (~100 ms), which `import xmlfast` must not pay.
+    if name == "ParsingInterrupted":
+        try:
+            from xmltodict import ParsingInterrupted
+        except ImportError:  # pragma: no cover - xmltodict absent
+            return _ParsingInterrupted
+        return ParsingInterrupted
+    raise AttributeError(name)
 
 
 _DECL_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
@@ -100,7 +110,7 @@ def parse(xml_input: Any, encoding: str | None = None, expat: Any = None,
     if isinstance(xml_input, str):
         data = xml_input.encode("utf-8")
     else:
-        if isgenerator(xml_input):
+        if isinstance(xml_input, GeneratorType):
             chunks = [c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in xml_input]
             xml_input = b"".join(chunks)
         data = _to_utf8(_safety.read_limited(xml_input, max_size), encoding)
