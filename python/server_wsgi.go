@@ -1,0 +1,99 @@
+package python
+
+/*
+#include <stdlib.h>
+#include "server_wsgi.h"
+*/
+import "C"
+
+import "unsafe"
+
+// The WSGI bridge of appserver (server_wsgi.c): a start_response type kept
+// in C, and one-call builders for the environ and wsgi.input.
+
+// WSGIInit prepares the bridge (the start_response type, io.BytesIO). GIL held.
+func WSGIInit() error {
+	if C.goaccel_wsgi_init() < 0 {
+		return ErrAlreadySet
+	}
+	return nil
+}
+
+// NewStartResponse makes a fresh start_response callable for one request.
+func NewStartResponse() (Ref, error) { return own(C.goaccel_wsgi_new_sr()) }
+
+// StartResponseState reads what the app passed to start_response (status
+// and headers are nil Objects until it was called) and the bytes it gave
+// to write() (a list, or nil). All borrowed from sr.
+func StartResponseState(sr Object) (status, headers, written Object) {
+	var s, h, w *C.PyObject
+	C.goaccel_wsgi_sr_state(sr.p, &s, &h, &w)
+	return Object{s}, Object{h}, Object{w}
+}
+
+// StartResponseSent records that the status line is on the wire: a later
+// start_response with exc_info re-raises (PEP 3333).
+func StartResponseSent(sr Object) { C.goaccel_wsgi_sr_set_sent(sr.p) }
+
+// StartResponseClearWritten drops the write() buffer once it was sent.
+func StartResponseClearWritten(sr Object) { C.goaccel_wsgi_sr_clear_written(sr.p) }
+
+// WSGIEnviron copies tmpl and adds the pairs described by spec (5 int64s a
+// pair: key object pointer or 0, key offset, key length, value offset,
+// value length, offsets into buf), plus wsgi.input.
+func WSGIEnviron(tmpl Object, buf []byte, spec []int64, input Object) (Ref, error) {
+	var bp *C.char
+	if len(buf) > 0 {
+		bp = (*C.char)(unsafe.Pointer(&buf[0]))
+	}
+	var sp *C.int64_t
+	if len(spec) > 0 {
+		sp = (*C.int64_t)(unsafe.Pointer(&spec[0]))
+	}
+	return own(C.goaccel_wsgi_environ(tmpl.p, bp, sp, C.Py_ssize_t(len(spec)/5), input.p))
+}
+
+// WSGIInput makes io.BytesIO(body).
+func WSGIInput(body []byte) (Ref, error) {
+	var bp *C.char
+	if len(body) > 0 {
+		bp = (*C.char)(unsafe.Pointer(&body[0]))
+	}
+	return own(C.goaccel_wsgi_input(bp, C.Py_ssize_t(len(body))))
+}
+
+// PrintException writes the pending exception and its traceback to
+// sys.stderr and clears it.
+func PrintException() { C.goaccel_wsgi_print_exception() }
+
+// Next advances an iterator: (item, false, nil), (nil, true, nil) at the
+// end, or an error with the exception set.
+func Next(it Object) (Ref, bool, error) {
+	var done C.int
+	r := C.goaccel_wsgi_next(it.p, &done)
+	if r == nil {
+		if done != 0 {
+			return Ref{}, true, nil
+		}
+		return Ref{}, false, ErrAlreadySet
+	}
+	return Ref{Object{r}}, false, nil
+}
+
+// GetIter is iter(o).
+func GetIter(o Object) (Ref, error) { return own(C.PyObject_GetIter(o.p)) }
+
+// CloseIfAny calls o.close() when o has one.
+func CloseIfAny(o Object) error {
+	if C.goaccel_wsgi_close(o.p) < 0 {
+		return ErrAlreadySet
+	}
+	return nil
+}
+
+// InternString makes an interned str (kept for the process's life).
+func InternString(s string) Object {
+	cs := C.CString(s)
+	defer C.free(unsafe.Pointer(cs))
+	return Object{C.PyUnicode_InternFromString(cs)}
+}
