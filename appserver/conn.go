@@ -23,10 +23,8 @@ type conn struct {
 	out        []byte // the response, built by the worker
 	close      bool   // the worker decided to close after this response
 	streamed   bool   // the worker wrote the response itself
-	done       chan struct{}
 	remoteAddr []byte
 	remotePort []byte
-	enqueued   time.Time
 	idle       atomic.Bool // waiting for the next request (a stop closes it)
 }
 
@@ -34,7 +32,7 @@ var crlfcrlf = []byte("\r\n\r\n")
 
 func (s *Server) serveConn(nc net.Conn) {
 	defer s.conns.Done()
-	c := &conn{srv: s, nc: nc, done: make(chan struct{}, 1)}
+	c := &conn{srv: s, nc: nc}
 	c.br = bufio.NewReaderSize(nc, s.cfg.MaxHeaderSize)
 	if ta, ok := nc.RemoteAddr().(*net.TCPAddr); ok {
 		c.remoteAddr = []byte(ta.IP.String())
@@ -88,15 +86,29 @@ func (c *conn) serveOne() bool {
 	c.out = c.out[:0]
 	c.close = !c.req.keepAlive || s.draining.Load()
 	c.streamed = false
-	c.enqueued = time.Now()
+	var w *worker
 	select {
-	case s.queue <- c:
+	case w = <-s.slots:
 	default:
-		s.stats.shed.Add(1)
-		c.writeRaw(c.srv.busyResponse(c.req.keepAlive))
-		return c.req.keepAlive
+		// All threads busy: wait in the FIFO (goroutines blocked on a
+		// channel are served in arrival order) unless it is full.
+		if s.waiting.Add(1) > int64(s.cfg.Backpressure) {
+			s.waiting.Add(-1)
+			s.stats.shed.Add(1)
+			c.writeRaw(c.srv.busyResponse(c.req.keepAlive))
+			return c.req.keepAlive
+		}
+		start := time.Now()
+		w = <-s.slots
+		s.waiting.Add(-1)
+		wait := int64(time.Since(start))
+		s.stats.queueWaitNs.Add(wait)
+		if wait > s.stats.queueMaxNs.Load() {
+			s.stats.queueMaxNs.Store(wait)
+		}
 	}
-	<-c.done
+	w.run(c)
+	s.slots <- w
 	if !c.streamed && len(c.out) > 0 {
 		if _, err := c.nc.Write(c.out); err != nil {
 			return false

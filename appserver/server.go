@@ -76,7 +76,8 @@ var logger = log.New(os.Stderr, "appserver: ", log.LstdFlags)
 type Server struct {
 	cfg      Config
 	ln       net.Listener
-	queue    chan *conn
+	slots    chan *worker // the threads allowed to run the app
+	waiting  atomic.Int64 // connections waiting for a slot
 	stats    Stats
 	draining atomic.Bool
 	conns    sync.WaitGroup
@@ -86,7 +87,6 @@ type Server struct {
 	busyKA   []byte
 	stopOnce sync.Once
 	stopped  chan struct{} // closed when Stop begins
-	quit     chan struct{} // closed when the workers must exit
 }
 
 // NewServer prepares a server on a listener; Run starts it.
@@ -97,8 +97,7 @@ func NewServer(ln net.Listener, cfg Config) *Server {
 	if cfg.Backpressure < 1 {
 		cfg.Backpressure = 1
 	}
-	s := &Server{cfg: cfg, ln: ln, live: map[*conn]struct{}{}, stopped: make(chan struct{}), quit: make(chan struct{})}
-	s.queue = make(chan *conn, cfg.Backpressure)
+	s := &Server{cfg: cfg, ln: ln, live: map[*conn]struct{}{}, stopped: make(chan struct{})}
 	ra := strconv.Itoa(cfg.RetryAfter)
 	body := "server busy, retry later\n"
 	mk := func(ka bool) []byte {
@@ -197,7 +196,6 @@ func (s *Server) Stop() bool {
 				}
 			}
 		}
-		close(s.quit)
 	})
 	return clean
 }
@@ -207,12 +205,9 @@ func (s *Server) Stopped() <-chan struct{} { return s.stopped }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// Run starts the Python threads and the accept loop; the returned wait
-// blocks until the threads exit (after Stop). Call it with the GIL held
-// but wait without it.
-func Run(s *Server, app *App) (wait func()) {
+// Run creates the thread slots and starts the accept loop.
+func Run(s *Server, app *App) {
 	currentDate()
-	w := s.StartWorkers(app)
+	s.StartWorkers(app)
 	go s.Accept()
-	return w
 }

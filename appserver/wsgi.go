@@ -313,9 +313,9 @@ func (w *worker) flush(c *conn, out []byte) bool {
 		return true
 	}
 	var err error
-	w.t.Release()
+	python.ThreadLeave()
 	_, err = c.nc.Write(out)
-	w.t.Acquire()
+	python.ThreadEnter()
 	return err == nil
 }
 

@@ -140,7 +140,7 @@ func serve(args []python.Object) (python.Ref, error) {
 		serversMu.Unlock()
 	}()
 
-	wait := appserver.Run(srv, a)
+	appserver.Run(srv, a)
 	// The calling Python thread waits in short slices so that signal
 	// handlers (Ctrl-C, the SIGTERM handler of the Python face) run.
 	tick := time.NewTicker(50 * time.Millisecond)
@@ -157,14 +157,12 @@ func serve(args []python.Object) (python.Ref, error) {
 		if stopped {
 			python.ReleaseGIL(func() {
 				srv.Stop()
-				wait()
 			})
 			return python.NoneRef(), nil
 		}
 		if err := python.CheckSignals(); err != nil {
 			python.ReleaseGIL(func() {
 				srv.Stop()
-				wait()
 			})
 			return python.Ref{}, err
 		}

@@ -215,3 +215,18 @@ int goaccel_wsgi_close(PyObject *obj) {
     Py_DECREF(r);
     return 0;
 }
+
+// ---- one kept thread state per OS thread ----
+// appserver runs the app on whichever Go thread the connection's goroutine
+// is on (locked for the call) instead of handing each request to a fixed
+// thread: that handoff cost two context switches per request. The thread
+// state is created on first use on each OS thread (which also registers it
+// for PyGILState_* there) and kept for the thread's life.
+static __thread PyThreadState *server_ts;
+
+void goaccel_server_enter(void) {
+    if (server_ts == NULL) server_ts = PyThreadState_New(PyInterpreterState_Main());
+    PyEval_RestoreThread(server_ts);
+}
+
+void goaccel_server_leave(void) { PyEval_SaveThread(); }

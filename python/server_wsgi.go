@@ -97,3 +97,11 @@ func InternString(s string) Object {
 	defer C.free(unsafe.Pointer(cs))
 	return Object{C.PyUnicode_InternFromString(cs)}
 }
+
+// ThreadEnter takes the GIL with a thread state kept for the calling OS
+// thread (made on first use). The goroutine must be locked to its thread
+// (runtime.LockOSThread) until the matching ThreadLeave.
+func ThreadEnter() { C.goaccel_server_enter() }
+
+// ThreadLeave releases the GIL taken by ThreadEnter.
+func ThreadLeave() { C.goaccel_server_leave() }

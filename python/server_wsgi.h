@@ -46,4 +46,9 @@ PyObject *goaccel_wsgi_next(PyObject *it, int *done);
 // raised.
 int goaccel_wsgi_close(PyObject *obj);
 
+
+
+// Take / give back the GIL with the calling OS thread's kept thread state.
+void goaccel_server_enter(void);
+void goaccel_server_leave(void);
 #endif
