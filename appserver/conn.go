@@ -28,7 +28,7 @@ type conn struct {
 	idle       atomic.Bool // waiting for the next request (a stop closes it)
 }
 
-var crlfcrlf = []byte("\r\n\r\n")
+var crlfcrlf, lflf = []byte("\r\n\r\n"), []byte("\n\n")
 
 func (s *Server) serveConn(nc net.Conn) {
 	defer s.conns.Done()
@@ -136,6 +136,14 @@ func (c *conn) readHead() ([]byte, error) {
 			}
 			if i := bytes.Index(buf[from:], crlfcrlf); i >= 0 {
 				end := from + i + 4
+				c.headBuf = append(c.headBuf[:0], buf[:end]...)
+				c.br.Discard(end)
+				return c.headBuf, nil
+			}
+			if i := bytes.Index(buf[from:], lflf); i >= 0 {
+				// A head ending in bare LFs: parseHead rejects it (400)
+				// rather than the connection waiting for a CRLF CRLF.
+				end := from + i + 2
 				c.headBuf = append(c.headBuf[:0], buf[:end]...)
 				c.br.Discard(end)
 				return c.headBuf, nil

@@ -175,7 +175,8 @@ func parseHead(head []byte, req *request) error {
 		return badRequest("invalid request target")
 	}
 	if len(req.proto) != 8 || string(req.proto[:7]) != "HTTP/1." || (req.proto[7] != '0' && req.proto[7] != '1') {
-		if len(req.proto) == 8 && string(req.proto[:5]) == "HTTP/" {
+		p := req.proto
+		if len(p) == 8 && string(p[:5]) == "HTTP/" && p[5] >= '0' && p[5] <= '9' && p[6] == '.' && p[7] >= '0' && p[7] <= '9' {
 			return &httpError{505, "HTTP version not supported"}
 		}
 		return badRequest("malformed request line")
