@@ -26,6 +26,7 @@ type conn struct {
 	remoteAddr []byte
 	remotePort []byte
 	idle       atomic.Bool // waiting for the next request (a stop closes it)
+	requests   int
 }
 
 var crlfcrlf, lflf = []byte("\r\n\r\n"), []byte("\n\n")
@@ -54,13 +55,17 @@ func (s *Server) serveConn(nc net.Conn) {
 // serveOne handles one request; false closes the connection.
 func (c *conn) serveOne() bool {
 	s := c.srv
-	if s.draining.Load() && c.br.Buffered() == 0 {
+	// A connection accepted before the stop gets its first request
+	// served; an idle keep-alive connection is closed (clients retry
+	// those: HTTP allows closing an idle connection).
+	if c.requests > 0 && s.draining.Load() && c.br.Buffered() == 0 {
 		return false
 	}
 	c.nc.SetReadDeadline(time.Now().Add(s.cfg.KeepAliveTimeout))
-	c.idle.Store(true)
+	c.idle.Store(c.requests > 0)
 	head, err := c.readHead()
 	c.idle.Store(false)
+	c.requests++
 	if err != nil {
 		var he *httpError
 		if errors.As(err, &he) {
