@@ -7,10 +7,10 @@ import (
 // envKeys are interned environ key strings shared by all threads: made once
 // with the GIL held, read-only after.
 type envKeys struct {
-	method, script, path, query, protocol  python.Object
-	remoteAddr, remotePort, contentType    python.Object
-	contentLength, requestURI              python.Object
-	headers                                map[string]python.Object // lower-case header name -> HTTP_* key
+	method, script, path, query, protocol python.Object
+	remoteAddr, remotePort, contentType   python.Object
+	contentLength, requestURI             python.Object
+	headers                               map[string]python.Object // lower-case header name -> HTTP_* key
 }
 
 // The headers most requests carry get interned keys; others are built per
@@ -49,7 +49,7 @@ func newEnvKeys() *envKeys {
 		remoteAddr: in("REMOTE_ADDR"), remotePort: in("REMOTE_PORT"),
 		contentType: in("CONTENT_TYPE"), contentLength: in("CONTENT_LENGTH"),
 		requestURI: in("RAW_URI"),
-		headers: map[string]python.Object{},
+		headers:    map[string]python.Object{},
 	}
 	for _, h := range commonHeaders {
 		k.headers[h] = in(string(environKey([]byte(h))))
