@@ -145,3 +145,55 @@ class Server:
 
 def python() -> str:
     return os.path.join(VENV_BIN, "python")
+
+
+STACKS = os.path.join(os.path.dirname(HERE), "stacks")
+
+
+class Stack:
+    """NGINX (proxy_pass) -> HAProxy -> uWSGI, all on loopback: the classic
+    production stack the appserver replaces."""
+
+    name = "nginx-haproxy-uwsgi"
+
+    def __init__(self, port: int, uwsgi_args: List[str], maxconn: int, cwd: str = HERE,
+                 env: Optional[dict] = None, core: Optional[int] = 0):
+        import tempfile
+        self.port = port
+        self.prefix = tempfile.mkdtemp(prefix="goaccel-stack-")
+        hport, uport = free_port(), free_port()
+        with open(os.path.join(STACKS, "nginx.conf")) as f:
+            nginx = f.read().format(port=port, upstream_port=hport, prefix=self.prefix)
+        with open(os.path.join(STACKS, "haproxy.cfg")) as f:
+            haproxy = f.read().format(port=hport, upstream_port=uport, maxconn=maxconn)
+        for name, text in (("nginx.conf", nginx), ("haproxy.cfg", haproxy)):
+            with open(os.path.join(self.prefix, name), "w") as f:
+                f.write(text)
+        self.parts = [
+            Server("uwsgi", [venv("uwsgi"), "--http-socket", "127.0.0.1:%d" % uport] + uwsgi_args,
+                   uport, cwd=cwd, env=env, core=core),
+            Server("haproxy", ["haproxy", "-db", "-f", os.path.join(self.prefix, "haproxy.cfg")],
+                   hport, cwd=cwd, core=core),
+            Server("nginx", ["nginx", "-p", self.prefix, "-c", os.path.join(self.prefix, "nginx.conf")],
+                   port, cwd=cwd, core=core),
+        ]
+        self.started: List[Server] = []
+
+    def __enter__(self) -> "Stack":
+        try:
+            for p in self.parts:
+                p.__enter__()
+                self.started.append(p)
+        except Exception:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for p in reversed(self.started):
+            p.stop()
+        self.started = []
+        shutil.rmtree(self.prefix, ignore_errors=True)
+
+    def rss_mb(self) -> float:
+        return sum(p.rss_mb() for p in self.started)
