@@ -111,6 +111,11 @@ func (c *conn) serveOne() bool {
 		if wait > s.stats.queueMaxNs.Load() {
 			s.stats.queueMaxNs.Store(wait)
 		}
+		if c.br.Buffered() == 0 && peerGone(c.nc) {
+			s.slots <- w
+			s.stats.canceled.Add(1)
+			return false
+		}
 	}
 	w.run(c)
 	s.slots <- w
