@@ -2,6 +2,7 @@ package appserver
 
 import (
 	"runtime"
+	"runtime/cgo"
 
 	"goaccel/python"
 )
@@ -19,6 +20,7 @@ func NewApp(callable python.Object, template python.Object) (*App, error) {
 	if err := python.WSGIInit(); err != nil {
 		return nil, err
 	}
+	python.SetWriteHook(writeHook)
 	return &App{Callable: callable, Template: template, keys: newEnvKeys()}, nil
 }
 
@@ -34,8 +36,11 @@ type worker struct {
 	spec    []int64 // (key object, key off, key len, value off, value len)
 	extra   map[string]python.Object
 	lname   []byte
-	bodyBuf []byte // the collected body, reused
-	hdrBuf  []byte // response headers, validated, before they go to c.out
+	bodyBuf []byte      // the collected body, reused
+	hdrBuf  []byte      // response headers, validated, before they go to c.out
+	handle  uintptr     // cgo.Handle of this worker, for write() callbacks
+	cur     *conn       // the request being served
+	st      streamState // framing of a streamed response
 }
 
 // StartWorkers creates the slots (bounded concurrency; waiters queue FIFO
@@ -43,7 +48,9 @@ type worker struct {
 func (s *Server) StartWorkers(app *App) {
 	s.slots = make(chan *worker, s.cfg.Threads)
 	for i := 0; i < s.cfg.Threads; i++ {
-		s.slots <- &worker{srv: s, app: app, extra: map[string]python.Object{}}
+		w := &worker{srv: s, app: app, extra: map[string]python.Object{}}
+		w.handle = uintptr(cgo.NewHandle(w))
+		s.slots <- w
 	}
 }
 

@@ -1,6 +1,8 @@
 package appserver
 
 import (
+	"runtime/cgo"
+
 	"goaccel/python"
 )
 
@@ -18,7 +20,9 @@ func (w *worker) call(c *conn) {
 		w.appFailed(c, "building the environ")
 		return
 	}
-	sr, err := python.NewStartResponse()
+	w.cur = c
+	w.st = streamState{}
+	sr, err := python.NewStartResponse(w.handle)
 	if err != nil {
 		env.Release()
 		w.appFailed(c, "creating start_response")
@@ -81,11 +85,11 @@ func (w *worker) respond(c *conn, sr, result python.Object) {
 			w.bodyBuf = body[:0]
 		}
 	}()
-	_, _, written := python.StartResponseState(sr)
-	if !written.IsNil() {
-		for _, b := range python.ListItems(written) {
-			body = append(body, python.BytesData(b)...)
-		}
+	if w.st.active {
+		// write() already sent the head: the iterable follows in the
+		// same framing.
+		w.streamRest(c, result)
+		return
 	}
 	t := result.Type()
 	if t == python.ListType || t == python.TupleType {
@@ -221,56 +225,27 @@ func (w *worker) appendConnection(c *conn, out []byte) []byte {
 // stream sends the head and first bytes now, then each chunk as the
 // iterator yields it, with the GIL released during every write.
 func (w *worker) stream(c *conn, sr, it python.Object, first []byte) {
-	var h respHead
-	if !w.head(c, sr, &h) {
+	if !w.startStream(c, sr) || !w.streamChunk(c, first) {
 		return
 	}
-	noBody := h.code == 204 || h.code == 304
-	chunked := h.contentLength < 0 && !noBody
-	if chunked && c.req.minor == 0 {
-		c.close = true // HTTP/1.0: the body ends when the connection does
-		chunked = false
-	}
-	out := c.out[:0]
-	out = h.appendHead(out)
-	if chunked {
-		out = append(out, "Transfer-Encoding: chunked\r\n"...)
-	}
-	out = w.appendConnection(c, out)
-	out = append(out, "\r\n"...)
-	sent := int64(0)
-	head := c.isHead() || noBody
-	// add appends a body chunk within Content-Length; false when the app
-	// produced more than it declared.
-	add := func(out, data []byte) ([]byte, bool) {
-		if head || len(data) == 0 {
-			return out, true
-		}
-		if h.contentLength >= 0 && sent+int64(len(data)) > h.contentLength {
-			data = data[:h.contentLength-sent]
-			out = append(out, data...)
-			sent += int64(len(data))
-			return out, false
-		}
-		sent += int64(len(data))
-		if chunked {
-			out = appendHex(out, len(data))
-			out = append(out, "\r\n"...)
-			out = append(out, data...)
-			return append(out, "\r\n"...), true
-		}
-		return append(out, data...), true
-	}
-	out, ok := add(out, first)
-	c.streamed = true
-	python.StartResponseSent(sr)
-	if !w.flush(c, out) || !ok {
-		if !ok {
-			w.invalid(c, "the body is longer than its Content-Length")
-		}
-		c.close = true
+	w.streamIter(c, it)
+}
+
+// streamRest streams a result after write() started the response.
+func (w *worker) streamRest(c *conn, result python.Object) {
+	if w.st.broken {
 		return
 	}
+	it, err := python.GetIter(result)
+	if err != nil {
+		w.appFailed(c, "iterating the response")
+		return
+	}
+	defer it.Release()
+	w.streamIter(c, it.Object)
+}
+
+func (w *worker) streamIter(c *conn, it python.Object) {
 	for {
 		chunk, done, err := python.Next(it)
 		if err != nil {
@@ -286,24 +261,116 @@ func (w *worker) stream(c *conn, sr, it python.Object, first []byte) {
 			w.invalid(c, "the response iterable yielded "+name+", not bytes")
 			return
 		}
-		out, ok = add(c.out[:0], python.BytesData(chunk.Object))
+		ok := w.streamChunk(c, python.BytesData(chunk.Object))
 		chunk.Release()
-		if !w.flush(c, out) || !ok {
-			if !ok {
-				w.invalid(c, "the body is longer than its Content-Length")
-			}
-			c.close = true
+		if !ok {
 			return
 		}
 	}
-	if h.contentLength >= 0 && !head && sent != h.contentLength {
+	w.endStream(c)
+}
+
+// streamState is the framing of a response whose head is on the wire.
+type streamState struct {
+	active  bool
+	broken  bool // a write failed or the body overran: the connection closes
+	h       respHead
+	chunked bool
+	noBody  bool
+	sent    int64
+}
+
+// startStream validates the head and puts it in c.out (sent with the first
+// chunk). False: invalid head, a 500 is in c.out.
+func (w *worker) startStream(c *conn, sr python.Object) bool {
+	st := &w.st
+	*st = streamState{}
+	if !w.head(c, sr, &st.h) {
+		return false
+	}
+	bodyless := st.h.code == 204 || st.h.code == 304
+	st.noBody = bodyless || c.isHead()
+	st.chunked = st.h.contentLength < 0 && !bodyless
+	if st.chunked && c.req.minor == 0 {
+		c.close = true // HTTP/1.0: the body ends when the connection does
+		st.chunked = false
+	}
+	out := st.h.appendHead(c.out[:0])
+	if st.chunked {
+		out = append(out, "Transfer-Encoding: chunked\r\n"...)
+	}
+	out = w.appendConnection(c, out)
+	c.out = append(out, "\r\n"...)
+	st.active = true
+	c.streamed = true
+	python.StartResponseSent(sr)
+	return true
+}
+
+// streamChunk frames data, sends it with whatever is pending in c.out and
+// reports whether the response can go on.
+func (w *worker) streamChunk(c *conn, data []byte) bool {
+	st := &w.st
+	if st.broken {
+		return false
+	}
+	out := c.out
+	over := false
+	if !st.noBody && len(data) > 0 {
+		if st.h.contentLength >= 0 && st.sent+int64(len(data)) > st.h.contentLength {
+			data = data[:st.h.contentLength-st.sent]
+			over = true
+		}
+		st.sent += int64(len(data))
+		if st.chunked {
+			out = appendHex(out, len(data))
+			out = append(out, "\r\n"...)
+			out = append(out, data...)
+			out = append(out, "\r\n"...)
+		} else {
+			out = append(out, data...)
+		}
+	}
+	if !w.flush(c, out) {
+		st.broken = true
+		c.close = true
+		return false
+	}
+	c.out = c.out[:0]
+	if over {
+		st.broken = true
+		w.invalid(c, "the body is longer than its Content-Length")
+		return false
+	}
+	return true
+}
+
+// endStream checks the length and sends the last chunk.
+func (w *worker) endStream(c *conn) {
+	st := &w.st
+	if st.h.contentLength >= 0 && !st.noBody && st.sent != st.h.contentLength {
 		w.invalid(c, "the body is shorter than its Content-Length")
 		return
 	}
-	if chunked {
+	if st.chunked {
 		w.flush(c, append(c.out[:0], "0\r\n\r\n"...))
+	} else if len(c.out) > 0 {
+		w.flush(c, c.out) // a head not yet sent (empty body)
 	}
 	c.out = c.out[:0]
+}
+
+// writeHook sends the bytes of the WSGI write() callable at once.
+func writeHook(handle uintptr, sr python.Object, data []byte) error {
+	w := cgo.Handle(handle).Value().(*worker)
+	c := w.cur
+	if !w.st.active && !w.startStream(c, sr) {
+		return python.Errorf(python.OSError, "appserver: the response status or headers are invalid (see the server log)")
+	}
+	if !w.streamChunk(c, data) {
+		return python.Errorf(python.OSError, "appserver: the response cannot be sent (client gone or body longer than Content-Length)")
+	}
+	return nil
 }
 
 // flush writes out with the GIL released.

@@ -1,4 +1,5 @@
 #include "server_wsgi.h"
+#include "_cgo_export.h"
 
 static PyObject *bytesio_type;   // io.BytesIO
 static PyObject *key_input;      // "wsgi.input"
@@ -23,6 +24,13 @@ static PyObject *sr_write(PyObject *self_, PyObject *data) {
         PyErr_Format(PyExc_TypeError, "write() argument must be bytes, not %.200s",
                      Py_TYPE(data)->tp_name);
         return NULL;
+    }
+    if (self->writer != 0) {
+        // Sent now by Go (head first if needed), GIL released while writing.
+        if (goaccelServerWrite(self->writer, self_, PyBytes_AS_STRING(data),
+                               PyBytes_GET_SIZE(data)) < 0)
+            return NULL;
+        Py_RETURN_NONE;
     }
     if (self->written == NULL) {
         self->written = PyList_New(0);
@@ -108,9 +116,10 @@ int goaccel_wsgi_init(void) {
     return 0;
 }
 
-PyObject *goaccel_wsgi_new_sr(void) {
+PyObject *goaccel_wsgi_new_sr(uintptr_t writer) {
     goaccel_sr *sr = PyObject_New(goaccel_sr, &sr_type);
     if (sr == NULL) return NULL;
+    sr->writer = writer;
     sr->status = sr->headers = sr->written = NULL;
     sr->headers_sent = 0;
     return (PyObject *)sr;

@@ -20,7 +20,40 @@ func WSGIInit() error {
 }
 
 // NewStartResponse makes a fresh start_response callable for one request.
-func NewStartResponse() (Ref, error) { return own(C.goaccel_wsgi_new_sr()) }
+// writer, when not 0, is passed to the hook set by SetWriteHook at each
+// write() call; with 0 the bytes are kept for StartResponseState.
+func NewStartResponse(writer uintptr) (Ref, error) {
+	return own(C.goaccel_wsgi_new_sr(C.uintptr_t(writer)))
+}
+
+var writeHook func(writer uintptr, sr Object, data []byte) error
+
+// SetWriteHook installs the function that sends write() data (set once,
+// at init, by the server).
+func SetWriteHook(f func(writer uintptr, sr Object, data []byte) error) { writeHook = f }
+
+//export goaccelServerWrite
+func goaccelServerWrite(writer C.uintptr_t, sr *C.PyObject, data *C.char, n C.Py_ssize_t) (rc C.int) {
+	defer func() {
+		if r := recover(); r != nil {
+			raisePanic(r)
+			rc = -1
+		}
+	}()
+	if writeHook == nil {
+		raiseString(RuntimeError, "write() is not available")
+		return -1
+	}
+	var b []byte
+	if n > 0 {
+		b = unsafe.Slice((*byte)(unsafe.Pointer(data)), int(n))
+	}
+	if err := writeHook(uintptr(writer), Object{sr}, b); err != nil {
+		SetError(err)
+		return -1
+	}
+	return 0
+}
 
 // StartResponseState reads what the app passed to start_response (status
 // and headers are nil Objects until it was called) and the bytes it gave

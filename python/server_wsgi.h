@@ -13,10 +13,11 @@ typedef struct {
     PyObject *headers;  // list of (str, str) tuples, or NULL
     PyObject *written;  // list of bytes passed to write(), or NULL
     int headers_sent;   // set by Go once the status line is on the wire
+    uintptr_t writer;   // Go handle that sends write() data, or 0 to buffer it
 } goaccel_sr;
 
 int goaccel_wsgi_init(void);
-PyObject *goaccel_wsgi_new_sr(void);
+PyObject *goaccel_wsgi_new_sr(uintptr_t writer);
 void goaccel_wsgi_sr_state(PyObject *sr, PyObject **status, PyObject **headers,
                            PyObject **written);
 void goaccel_wsgi_sr_set_sent(PyObject *sr);

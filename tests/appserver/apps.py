@@ -96,6 +96,23 @@ def app(environ, start_response):
         write = start_response("200 OK", [("Content-Type", "text/plain")])
         write(b"from write, ")
         return [b"from iterable"]
+    if path == "/write-stream":
+        write = start_response("200 OK", [("Content-Type", "text/plain")])
+        write(b"early;")
+        time.sleep(1.5)
+        return [b"late"]
+    if path == "/write-cl":
+        write = start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "6")])
+        write(b"abc")
+        return [b"def"]
+    if path == "/write-bad-header":
+        write = start_response("200 OK", [("X-Bad", "a\nb")])
+        try:
+            write(b"x")
+        except OSError as e:
+            start_response("500 Internal Server Error", [("Content-Type", "text/plain")], (type(e), e, None))
+            return [b"write refused: " + str(e).encode()]
+        return [b"unexpected"]
     if path == "/close":
         start_response("200 OK", [("Content-Type", "text/plain")])
         return Closing([b"a", b"b"])

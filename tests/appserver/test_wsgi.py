@@ -58,6 +58,28 @@ def test_write_callable(server):
     assert get(server.port, "/write").body == b"from write, from iterable"
 
 
+def test_write_is_sent_at_once(server):
+    c = Conn(server.port)
+    c.send(b"GET /write-stream HTTP/1.1\r\nHost: a\r\n\r\n")
+    t0 = time.time()
+    c.read_until(b"early;\r\n")
+    assert time.time() - t0 < 1.2  # before the app returned
+    assert c.read_until(b"0\r\n\r\n").endswith(b"4\r\nlate\r\n0\r\n\r\n")
+    assert c.request("GET", "/hello").body == b"hello"
+    c.close()
+
+
+def test_write_with_content_length(server):
+    r = get(server.port, "/write-cl")
+    assert r.body == b"abcdef" and r.header("Transfer-Encoding") is None
+
+
+def test_write_with_invalid_headers_raises_in_the_app(server):
+    r = get(server.port, "/write-bad-header")
+    assert r.status == 500
+    assert r.body.startswith(b"write refused: appserver: the response status or headers are invalid")
+
+
 def test_close_always_called(server):
     before = json.loads(get(server.port, "/calls").body)["closed"]
     for _ in range(3):
