@@ -21,6 +21,9 @@ func NewApp(callable python.Object, template python.Object) (*App, error) {
 		return nil, err
 	}
 	python.SetWriteHook(writeHook)
+	if err := captureFileWrapper(template); err != nil {
+		return nil, err
+	}
 	return &App{Callable: callable, Template: template, keys: newEnvKeys()}, nil
 }
 

@@ -91,6 +91,9 @@ func (w *worker) respond(c *conn, sr, result python.Object) {
 		w.streamRest(c, result)
 		return
 	}
+	if w.trySendfile(c, sr, result) {
+		return
+	}
 	t := result.Type()
 	if t == python.ListType || t == python.TupleType {
 		var items []python.Object

@@ -160,6 +160,14 @@ def app(environ, start_response):
         f = io.BytesIO(b"0123456789" * 1000)
         start_response("200 OK", [("Content-Type", "application/octet-stream")])
         return environ["wsgi.file_wrapper"](f, 4096)
+    if path.startswith("/realfile"):
+        f = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "apps.py"), "rb")
+        f.read(10)  # sent from the current position
+        headers = [("Content-Type", "text/plain")]
+        if path == "/realfile-cl":
+            headers.append(("Content-Length", "20"))
+        start_response("200 OK", headers)
+        return environ["wsgi.file_wrapper"](f)
     if path == "/sleep":
         time.sleep(float(environ.get("QUERY_STRING") or 0.5))
         start_response("200 OK", [("Content-Type", "text/plain")])

@@ -132,6 +132,21 @@ def test_file_wrapper(server):
     assert r.body == b"0123456789" * 1000
 
 
+def test_file_wrapper_over_a_real_file(server):
+    import os
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "apps.py"), "rb") as f:
+        data = f.read()
+    c = Conn(server.port)
+    r = c.request("GET", "/realfile")
+    assert r.body == data[10:] and r.header("Content-Length") == str(len(data) - 10)
+    r = c.request("GET", "/realfile-cl")
+    assert r.body == data[10:30]
+    r = c.request("HEAD", "/realfile")
+    assert r.header("Content-Length") == str(len(data) - 10)
+    assert c.request("GET", "/hello").body == b"hello"
+    c.close()
+
+
 def test_no_content(server):
     c = Conn(server.port)
     r = c.request("GET", "/no-content")
