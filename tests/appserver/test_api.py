@@ -35,3 +35,37 @@ def test_bad_arguments():
         appserver.serve(42)
     with pytest.raises(ValueError):
         appserver.serve(hello, threads=0)
+
+
+def test_ctrl_c_stops_serve_in_the_main_thread():
+    """The main thread waits in short slices, so SIGINT (Ctrl-C) is seen
+    while Go serves, and serve() returns normally after a graceful stop."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import HERE, free_port
+    port = free_port()
+    code = ("import sys, appserver, apps; appserver.serve(apps.app, port=%d, threads=2); "
+            "print('returned', flush=True)" % port)
+    p = subprocess.Popen([sys.executable, "-c", code], cwd=HERE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.time() + 20
+        while True:
+            try:
+                assert get(port, "/hello").body == b"hello"
+                break
+            except OSError:
+                assert time.time() < deadline and p.poll() is None
+                time.sleep(0.05)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=15)
+        assert p.returncode == 0, err
+        assert b"returned" in out
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
