@@ -355,7 +355,7 @@ func (w *worker) endStream(c *conn) {
 		w.invalid(c, "the body is shorter than its Content-Length")
 		return
 	}
-	if st.chunked {
+	if st.chunked && !st.noBody {
 		w.flush(c, append(c.out[:0], "0\r\n\r\n"...))
 	} else if len(c.out) > 0 {
 		w.flush(c, c.out) // a head not yet sent (empty body)

@@ -107,6 +107,15 @@ def test_streaming_sends_chunks_as_produced(server):
     c.close()
 
 
+def test_head_of_a_streamed_response_has_no_body(server):
+    c = Conn(server.port)
+    r = c.request("HEAD", "/stream?0.01")
+    assert r.status == 200
+    # Nothing follows the head: the next answer starts at once.
+    assert c.request("GET", "/hello").body == b"hello"
+    c.close()
+
+
 def test_streaming_with_content_length(server):
     r = get(server.port, "/stream-cl")
     assert r.body == b"hello world" and r.header("Transfer-Encoding") is None
