@@ -2,6 +2,7 @@ package appserver
 
 import (
 	"runtime/cgo"
+	"time"
 
 	"goaccel/python"
 )
@@ -28,7 +29,9 @@ func (w *worker) call(c *conn) {
 		w.appFailed(c, "creating start_response")
 		return
 	}
+	t0 := time.Now()
 	result, err := python.Call(w.app.Callable, env.Object, sr.Object)
+	w.srv.stats.appNs.Add(int64(time.Since(t0)))
 	env.Release()
 	if err != nil {
 		sr.Release()
