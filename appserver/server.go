@@ -59,7 +59,7 @@ type Stats struct {
 	queueWaitNs atomic.Int64 // total time requests waited for a thread
 	queueMaxNs  atomic.Int64
 	handleNs    atomic.Int64 // request handling (thread slot taken .. response written)
-	appNs       atomic.Int64 // inside the app callable (part of handleNs)
+	appNs       atomic.Int64 // inside the app callable and its close() (part of handleNs)
 }
 
 // Snapshot returns the counters by name.
