@@ -41,16 +41,17 @@ func (w *worker) call(c *conn) {
 	w.respond(c, sr.Object, result.Object)
 	// PEP 3333: close() is called whatever happened (Django returns its
 	// database connections there).
+	// close() and freeing the result (for Django, the response and the
+	// request graph it references) are the app's time, not the server's.
+	t1 := time.Now()
 	if t := result.Type(); t != python.ListType && t != python.TupleType {
-		t1 := time.Now()
-		err := python.CloseIfAny(result.Object)
-		w.srv.stats.appNs.Add(int64(time.Since(t1))) // close() is the app's code too
-		if err != nil {
+		if err := python.CloseIfAny(result.Object); err != nil {
 			logf("error in the response's close() for %s %s:", c.req.method, c.req.target)
 			python.PrintException()
 		}
 	}
 	result.Release()
+	w.srv.stats.appNs.Add(int64(time.Since(t1)))
 	sr.Release()
 }
 

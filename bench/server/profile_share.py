@@ -55,7 +55,7 @@ def main() -> None:
     print("| per request | µs |")
     print("|---|---|")
     print("| handled by appserver (head in → response written) | %.1f |" % handle)
-    print("| inside the app callable | %.1f |" % app_us)
+    print("| in the app (the call, the result's close() and freeing it) | %.1f |" % app_us)
     print("| server's own share | %.1f (%.2f %%) |" % (handle - app_us, 100 * (handle - app_us) / handle))
 
 
