@@ -60,6 +60,7 @@ type Stats struct {
 	queueMaxNs  atomic.Int64
 	handleNs    atomic.Int64 // request handling (thread slot taken .. response written)
 	appNs       atomic.Int64 // inside the app callable and its close() (part of handleNs)
+	gilWaitNs   atomic.Int64 // taking the GIL at the start of each request (part of handleNs)
 }
 
 // Snapshot returns the counters by name.
