@@ -70,7 +70,7 @@ func (s *Stats) Snapshot() map[string]int64 {
 		"rejected": s.rejectedBad.Load(), "app_errors": s.appErrors.Load(),
 		"canceled": s.canceled.Load(), "queue_wait_ns": s.queueWaitNs.Load(),
 		"queue_wait_max_ns": s.queueMaxNs.Load(),
-		"handle_ns":         s.handleNs.Load(), "app_ns": s.appNs.Load(),
+		"handle_ns":         s.handleNs.Load(), "app_ns": s.appNs.Load(), "gil_wait_ns": s.gilWaitNs.Load(),
 	}
 }
 
