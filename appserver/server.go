@@ -61,6 +61,8 @@ type Stats struct {
 	handleNs    atomic.Int64 // request handling (thread slot taken .. response written)
 	appNs       atomic.Int64 // inside the app callable and its close() (part of handleNs)
 	gilWaitNs   atomic.Int64 // taking the GIL at the start of each request (part of handleNs)
+	envNs       atomic.Int64 // building the environ (part of handleNs)
+	respondNs   atomic.Int64 // collecting the body and building the response (part of handleNs)
 }
 
 // Snapshot returns the counters by name.
@@ -71,6 +73,7 @@ func (s *Stats) Snapshot() map[string]int64 {
 		"canceled": s.canceled.Load(), "queue_wait_ns": s.queueWaitNs.Load(),
 		"queue_wait_max_ns": s.queueMaxNs.Load(),
 		"handle_ns":         s.handleNs.Load(), "app_ns": s.appNs.Load(), "gil_wait_ns": s.gilWaitNs.Load(),
+		"environ_ns": s.envNs.Load(), "respond_ns": s.respondNs.Load(),
 	}
 }
 
