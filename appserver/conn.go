@@ -118,7 +118,9 @@ func (c *conn) serveOne() bool {
 			return false
 		}
 	}
+	tRun := time.Now()
 	w.run(c)
+	s.stats.runNs.Add(int64(time.Since(tRun)))
 	s.slots <- w
 	if !c.streamed && len(c.out) > 0 {
 		if _, err := c.nc.Write(c.out); err != nil {
