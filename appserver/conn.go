@@ -119,6 +119,7 @@ func (c *conn) serveOne() bool {
 		}
 	}
 	tRun := time.Now()
+	s.stats.preNs.Add(int64(tRun.Sub(t0)))
 	w.run(c)
 	s.stats.runNs.Add(int64(time.Since(tRun)))
 	s.slots <- w

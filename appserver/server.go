@@ -62,6 +62,7 @@ type Stats struct {
 	appNs       atomic.Int64 // inside the app callable and its close() (part of handleNs)
 	gilWaitNs   atomic.Int64 // taking the GIL at the start of each request (part of handleNs)
 	envNs       atomic.Int64 // building the environ (part of handleNs)
+	preNs       atomic.Int64 // head in .. thread slot taken (parse, body, queue)
 	runNs       atomic.Int64 // holding a thread slot (GIL taken .. released; part of handleNs)
 	respondNs   atomic.Int64 // collecting the body and building the response (part of handleNs)
 }
@@ -74,7 +75,7 @@ func (s *Stats) Snapshot() map[string]int64 {
 		"canceled": s.canceled.Load(), "queue_wait_ns": s.queueWaitNs.Load(),
 		"queue_wait_max_ns": s.queueMaxNs.Load(),
 		"handle_ns":         s.handleNs.Load(), "app_ns": s.appNs.Load(), "gil_wait_ns": s.gilWaitNs.Load(),
-		"environ_ns": s.envNs.Load(), "run_ns": s.runNs.Load(), "respond_ns": s.respondNs.Load(),
+		"environ_ns": s.envNs.Load(), "run_ns": s.runNs.Load(), "pre_ns": s.preNs.Load(), "respond_ns": s.respondNs.Load(),
 	}
 }
 
