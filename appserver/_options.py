@@ -1,0 +1,97 @@
+"""Command-line options (named like Granian's where they overlap)."""
+from __future__ import annotations
+
+import argparse
+from typing import List, Optional
+
+from . import DEFAULTS
+
+
+def positive(name: str):
+    def conv(v: str) -> int:
+        try:
+            n = int(v)
+        except ValueError:
+            raise argparse.ArgumentTypeError("%s must be an integer, not %r" % (name, v))
+        if n < 1:
+            raise argparse.ArgumentTypeError("%s must be at least 1, not %d" % (name, n))
+        return n
+    return conv
+
+
+def seconds(name: str):
+    def conv(v: str) -> float:
+        try:
+            n = float(v)
+        except ValueError:
+            raise argparse.ArgumentTypeError("%s must be a number of seconds, not %r" % (name, v))
+        if n <= 0:
+            raise argparse.ArgumentTypeError("%s must be positive" % name)
+        return n
+    return conv
+
+
+def port(v: str) -> int:
+    try:
+        n = int(v)
+    except ValueError:
+        raise argparse.ArgumentTypeError("port must be an integer, not %r" % v)
+    if not 0 <= n <= 65535:
+        raise argparse.ArgumentTypeError("port must be between 0 and 65535, not %d" % n)
+    return n
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="appserver",
+        description="Serve a WSGI application with goaccel's Go HTTP server.",
+        epilog="Example: appserver --interface wsgi --workers 8 --threads 4 --backlog 2048 mysite.wsgi:application",
+    )
+    p.add_argument("target", metavar="APP", help="the application, as module:attribute (attribute defaults to 'application')")
+    p.add_argument("--interface", choices=["wsgi", "asgi"], default="wsgi", help="application interface (default: wsgi)")
+    p.add_argument("--host", default=DEFAULTS["host"], help="address to bind (default: 127.0.0.1)")
+    p.add_argument("--port", type=port, default=DEFAULTS["port"], help="port to bind (default: 8000)")
+    p.add_argument("--uds", default=None, help="bind a Unix domain socket at this path instead of host:port")
+    p.add_argument("--workers", type=positive("--workers"), default=1, help="worker processes (default: 1)")
+    p.add_argument("--threads", "--blocking-threads", dest="threads", type=positive("--threads"), default=1,
+                   help="Python threads per worker running the app (default: 1)")
+    p.add_argument("--backlog", type=positive("--backlog"), default=DEFAULTS["backlog"],
+                   help="pending connections the kernel holds (default: 1024)")
+    p.add_argument("--backpressure", type=positive("--backpressure"), default=None,
+                   help="requests per worker that may wait for a thread; beyond it 503 with Retry-After "
+                        "(default: backlog / workers)")
+    p.add_argument("--factory", action="store_true", help="APP is a factory: call it to get the application")
+    p.add_argument("--working-dir", default=None, help="change to this directory (and import from it)")
+    p.add_argument("--env-file", default=None, help="load KEY=VALUE lines into the environment")
+    p.add_argument("--pid-file", default=None, help="write the supervisor's pid here")
+    p.add_argument("--log-level", choices=["critical", "error", "warning", "warn", "info", "debug"],
+                   default="info", help="verbosity of the server's own messages (default: info)")
+    p.add_argument("--url-path-prefix", default="", help="SCRIPT_NAME: where the app is mounted")
+    p.add_argument("--max-header-size", type=positive("--max-header-size"), default=DEFAULTS["max_header_size"],
+                   help="request line + headers in bytes; beyond it 431 (default: 16384)")
+    p.add_argument("--max-body-size", type=positive("--max-body-size"), default=DEFAULTS["max_body_size"],
+                   help="request body in bytes; beyond it 413 (default: 16 MiB)")
+    p.add_argument("--header-timeout", type=seconds("--header-timeout"), default=DEFAULTS["header_timeout"],
+                   help="seconds a client has to send a request head (default: 10)")
+    p.add_argument("--keepalive-timeout", type=seconds("--keepalive-timeout"), default=DEFAULTS["keepalive_timeout"],
+                   help="seconds an idle keep-alive connection stays open (default: 30)")
+    p.add_argument("--grace-timeout", type=seconds("--grace-timeout"), default=DEFAULTS["grace_timeout"],
+                   help="seconds in-flight requests get to finish at shutdown (default: 30)")
+    p.add_argument("--respawn-failure-limit", type=positive("--respawn-failure-limit"), default=5,
+                   help="consecutive workers dying within 2 s of start before the supervisor gives up (default: 5)")
+    return p
+
+
+def parse(argv: Optional[List[str]]) -> argparse.Namespace:
+    p = parser()
+    ns = p.parse_args(argv)
+    if ns.interface != "wsgi":
+        p.error("--interface %s is not supported yet (only wsgi)" % ns.interface)
+    if ":" not in ns.target:
+        ns.target += ":application"
+    mod, _, attr = ns.target.partition(":")
+    if not mod or not attr:
+        p.error("APP must be module:attribute, not %r" % ns.target)
+    if ns.backpressure is None:
+        ns.backpressure = max(1, ns.backlog // ns.workers)
+    return ns

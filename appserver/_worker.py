@@ -1,0 +1,63 @@
+"""A worker process: a fresh interpreter started by the supervisor.
+
+Protocol on the control socket (fd in APPSERVER_CONTROL_FD): the worker
+imports the app and sends b"R" (ready) or b"E" (failed, traceback on
+stderr); the supervisor answers with the listening socket (SCM_RIGHTS).
+EOF on the control socket (the supervisor died) stops the worker.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+import traceback
+
+from . import serve
+from ._load import load_app
+
+
+def _watch_supervisor(ctrl: socket.socket) -> None:
+    try:
+        while ctrl.recv(1):
+            pass
+    except OSError:
+        pass
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def main() -> int:
+    opts = json.loads(os.environ.pop("APPSERVER_OPTIONS"))
+    ctrl = socket.socket(fileno=int(os.environ.pop("APPSERVER_CONTROL_FD")))
+    try:
+        app = load_app(opts["target"], opts["factory"], opts["working_dir"])
+    except BaseException:
+        sys.stderr.write("appserver: cannot load the application %r:\n" % opts["target"])
+        traceback.print_exc()
+        sys.stderr.flush()
+        ctrl.sendall(b"E")
+        return 3
+    ctrl.sendall(b"R")
+    msg, fds, _, _ = socket.recv_fds(ctrl, 1, 1)
+    if msg != b"S" or not fds:
+        return 0  # the supervisor gave up before handing out the socket
+    sock = socket.socket(fileno=fds[0])
+    threading.Thread(target=_watch_supervisor, args=(ctrl,), daemon=True).start()
+    serve(app, sock=sock, threads=opts["threads"], backpressure=opts["backpressure"],
+          multiprocess=opts["workers"] > 1, script_name=opts["url_path_prefix"],
+          max_header_size=opts["max_header_size"], max_body_size=opts["max_body_size"],
+          header_timeout=opts["header_timeout"], keepalive_timeout=opts["keepalive_timeout"],
+          grace_timeout=opts["grace_timeout"])
+    return 0
+
+
+if __name__ == "__main__":
+    code = main()
+    # Skip interpreter finalization: a request still stuck in the app after
+    # the grace timeout runs on a Go thread that must not be torn down by
+    # Py_Finalize.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -1,0 +1,326 @@
+package appserver
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"sync/atomic"
+	"time"
+)
+
+// conn is one client connection. Its goroutine reads a request, queues it
+// for a Python thread, waits, writes the response and goes on (keep-alive).
+// While a request is queued or running the goroutine only waits, so the
+// worker may use the connection's buffers without locks.
+type conn struct {
+	srv        *Server
+	nc         net.Conn
+	br         *bufio.Reader
+	req        request
+	headBuf    []byte
+	out        []byte // the response, built by the worker
+	close      bool   // the worker decided to close after this response
+	streamed   bool   // the worker wrote the response itself
+	remoteAddr []byte
+	remotePort []byte
+	idle       atomic.Bool // waiting for the next request (a stop closes it)
+	requests   int
+}
+
+var crlfcrlf, lflf = []byte("\r\n\r\n"), []byte("\n\n")
+
+func (s *Server) serveConn(nc net.Conn) {
+	defer s.conns.Done()
+	c := &conn{srv: s, nc: nc}
+	c.br = bufio.NewReaderSize(nc, s.cfg.MaxHeaderSize)
+	if ta, ok := nc.RemoteAddr().(*net.TCPAddr); ok {
+		c.remoteAddr = []byte(ta.IP.String())
+		c.remotePort = []byte(itoa(ta.Port))
+	} else {
+		c.remoteAddr = []byte("127.0.0.1")
+		c.remotePort = []byte("0")
+	}
+	s.track(c, true)
+	defer s.track(c, false)
+	defer nc.Close()
+	for {
+		if !c.serveOne() {
+			return
+		}
+	}
+}
+
+// serveOne handles one request; false closes the connection.
+func (c *conn) serveOne() bool {
+	s := c.srv
+	// A connection accepted before the stop gets its first request
+	// served; an idle keep-alive connection is closed (clients retry
+	// those: HTTP allows closing an idle connection).
+	if c.requests > 0 && s.draining.Load() && c.br.Buffered() == 0 {
+		return false
+	}
+	c.nc.SetReadDeadline(time.Now().Add(s.cfg.KeepAliveTimeout))
+	c.idle.Store(c.requests > 0)
+	head, err := c.readHead()
+	c.idle.Store(false)
+	c.requests++
+	if err != nil {
+		var he *httpError
+		if errors.As(err, &he) {
+			s.stats.rejectedBad.Add(1)
+			c.writeError(he.status, he.msg)
+		}
+		return false
+	}
+	t0 := time.Now() // handling starts once the head is in (idle time excluded)
+	if err := parseHead(head, &c.req); err != nil {
+		he := err.(*httpError)
+		s.stats.rejectedBad.Add(1)
+		c.writeError(he.status, he.msg)
+		return false
+	}
+	if err := c.readBody(); err != nil {
+		var he *httpError
+		if errors.As(err, &he) {
+			s.stats.rejectedBad.Add(1)
+			c.writeError(he.status, he.msg)
+		}
+		return false
+	}
+	c.out = c.out[:0]
+	c.close = !c.req.keepAlive || s.draining.Load()
+	c.streamed = false
+	var w *worker
+	select {
+	case w = <-s.slots:
+	default:
+		// All threads busy: wait in the FIFO (goroutines blocked on a
+		// channel are served in arrival order) unless it is full.
+		if s.waiting.Add(1) > int64(s.cfg.Backpressure) {
+			s.waiting.Add(-1)
+			s.stats.shed.Add(1)
+			c.writeRaw(c.srv.busyResponse(c.req.keepAlive))
+			return c.req.keepAlive
+		}
+		start := time.Now()
+		w = <-s.slots
+		s.waiting.Add(-1)
+		wait := int64(time.Since(start))
+		s.stats.queueWaitNs.Add(wait)
+		if wait > s.stats.queueMaxNs.Load() {
+			s.stats.queueMaxNs.Store(wait)
+		}
+		if c.br.Buffered() == 0 && peerGone(c.nc) {
+			s.slots <- w
+			s.stats.canceled.Add(1)
+			return false
+		}
+	}
+	tRun := time.Now()
+	s.stats.preNs.Add(int64(tRun.Sub(t0)))
+	w.run(c)
+	s.stats.runNs.Add(int64(time.Since(tRun)))
+	s.slots <- w
+	if !c.streamed && len(c.out) > 0 {
+		if _, err := c.nc.Write(c.out); err != nil {
+			return false
+		}
+	}
+	s.stats.handleNs.Add(int64(time.Since(t0)))
+	if cap(c.out) > 1<<20 {
+		c.out = nil // do not keep a huge buffer for an idle connection
+	}
+	return !c.close
+}
+
+// readHead reads up to and including the blank line ending the head and
+// returns a copy that stays valid while the body is read.
+func (c *conn) readHead() ([]byte, error) {
+	s := c.srv
+	searched := 0
+	slow := false
+	for {
+		n := c.br.Buffered()
+		if n > 0 {
+			buf, _ := c.br.Peek(n)
+			from := searched - 3
+			if from < 0 {
+				from = 0
+			}
+			if i := bytes.Index(buf[from:], crlfcrlf); i >= 0 {
+				end := from + i + 4
+				c.headBuf = append(c.headBuf[:0], buf[:end]...)
+				c.br.Discard(end)
+				return c.headBuf, nil
+			}
+			if i := bytes.Index(buf[from:], lflf); i >= 0 {
+				// A head ending in bare LFs: parseHead rejects it (400)
+				// rather than the connection waiting for a CRLF CRLF.
+				end := from + i + 2
+				c.headBuf = append(c.headBuf[:0], buf[:end]...)
+				c.br.Discard(end)
+				return c.headBuf, nil
+			}
+			searched = n
+			if n >= s.cfg.MaxHeaderSize {
+				return nil, errHeadTooLarge
+			}
+			if !slow {
+				// The first bytes are in: the rest of the head must come
+				// within the header timeout (slow-client protection).
+				slow = true
+				c.nc.SetReadDeadline(time.Now().Add(s.cfg.HeaderTimeout))
+			}
+		}
+		if _, err := c.br.Peek(n + 1); err != nil {
+			if n > 0 && isTimeout(err) {
+				return nil, &httpError{408, "request header timeout"}
+			}
+			return nil, err
+		}
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// readBody reads a Content-Length or chunked body whole (within the body
+// limit) so the app never waits on the network while it holds a thread.
+func (c *conn) readBody() error {
+	r := &c.req
+	max := c.srv.cfg.MaxBodySize
+	if r.contentLength <= 0 && !r.chunked {
+		return nil
+	}
+	if r.contentLength > max {
+		return &httpError{413, "request body too large"}
+	}
+	if r.expect100 {
+		if _, err := c.nc.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n")); err != nil {
+			return err
+		}
+	}
+	c.nc.SetReadDeadline(time.Now().Add(c.srv.cfg.BodyTimeout))
+	if !r.chunked {
+		r.body = make([]byte, r.contentLength)
+		if _, err := io.ReadFull(c.br, r.body); err != nil {
+			return err
+		}
+		return nil
+	}
+	body, err := readChunked(c.br, max, c.srv.cfg.MaxHeaderSize)
+	r.body = body
+	return err
+}
+
+// readChunked decodes a chunked body; trailers are read and dropped.
+func readChunked(br *bufio.Reader, max int64, maxLine int) ([]byte, error) {
+	var body []byte
+	for {
+		line, err := readLine(br, maxLine)
+		if err != nil {
+			return nil, err
+		}
+		if i := bytes.IndexByte(line, ';'); i >= 0 {
+			line = line[:i] // chunk extensions are ignored
+		}
+		line = trimOWS(line)
+		if len(line) == 0 || len(line) > 15 {
+			return nil, badRequest("invalid chunk size")
+		}
+		var size int64
+		for _, ch := range line {
+			v, ok := unhex(ch)
+			if !ok {
+				return nil, badRequest("invalid chunk size")
+			}
+			size = size<<4 | int64(v)
+		}
+		if size == 0 {
+			break
+		}
+		if int64(len(body))+size > max {
+			return nil, &httpError{413, "request body too large"}
+		}
+		start := len(body)
+		body = append(body, make([]byte, size)...)
+		if _, err := io.ReadFull(br, body[start:]); err != nil {
+			return nil, err
+		}
+		crlf, err := readLine(br, 2)
+		if err != nil {
+			return nil, err
+		}
+		if len(crlf) != 0 {
+			return nil, badRequest("chunk data longer than its size")
+		}
+	}
+	// Trailer fields until the empty line.
+	for n := 0; ; n++ {
+		line, err := readLine(br, maxLine)
+		if err != nil {
+			return nil, err
+		}
+		if len(line) == 0 {
+			break
+		}
+		if n > 100 {
+			return nil, &httpError{431, "too many trailer fields"}
+		}
+	}
+	if body == nil {
+		body = []byte{}
+	}
+	return body, nil
+}
+
+// readLine reads one CRLF line (without it); bare LF is an error.
+func readLine(br *bufio.Reader, max int) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull || len(line) > max+2 {
+		return nil, badRequest("line too long")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(line) < 2 || line[len(line)-2] != '\r' {
+		return nil, badRequest("bare LF")
+	}
+	return line[:len(line)-2], nil
+}
+
+var statusText = map[int]string{
+	400: "Bad Request", 408: "Request Timeout", 413: "Content Too Large",
+	417: "Expectation Failed", 431: "Request Header Fields Too Large",
+	500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable",
+	505: "HTTP Version Not Supported",
+}
+
+// writeError answers a request the app never sees, and the connection
+// closes after.
+func (c *conn) writeError(status int, msg string) {
+	body := msg + "\n"
+	b := make([]byte, 0, 160+len(body))
+	b = append(b, "HTTP/1.1 "...)
+	b = append(b, itoa(status)...)
+	b = append(b, ' ')
+	b = append(b, statusText[status]...)
+	b = append(b, "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "...)
+	b = append(b, itoa(len(body))...)
+	b = append(b, "\r\nConnection: close\r\n\r\n"...)
+	b = append(b, body...)
+	c.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	c.nc.Write(b)
+}
+
+func (c *conn) writeRaw(b []byte) {
+	c.nc.Write(b)
+}
+
+func logf(format string, args ...any) {
+	logger.Printf(format, args...)
+}

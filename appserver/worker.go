@@ -1,0 +1,83 @@
+package appserver
+
+import (
+	"runtime"
+	"runtime/cgo"
+	"time"
+
+	"goaccel/python"
+)
+
+// App is the WSGI application and the objects shared by all threads. The
+// fields are borrowed from the serve() call, which outlives the server.
+type App struct {
+	Callable python.Object // the WSGI callable
+	Template python.Object // environ keys that never change (copied per request)
+	keys     *envKeys
+}
+
+// NewApp prepares the shared objects. GIL held.
+func NewApp(callable python.Object, template python.Object) (*App, error) {
+	if err := python.WSGIInit(); err != nil {
+		return nil, err
+	}
+	python.SetWriteHook(writeHook)
+	if err := captureFileWrapper(template); err != nil {
+		return nil, err
+	}
+	return &App{Callable: callable, Template: template, keys: newEnvKeys()}, nil
+}
+
+// worker is one of the cfg.Threads slots allowed to run the app at once,
+// with the buffers it reuses. The connection goroutine that takes a slot
+// runs the app itself, locked to its OS thread for the call: handing the
+// request to a dedicated thread cost two context switches per request
+// (measured: half the CPU time of a hello-world went to task switching).
+type worker struct {
+	srv     *Server
+	app     *App
+	scratch []byte  // environ values, back to back
+	spec    []int64 // (key object, key off, key len, value off, value len)
+	extra   map[string]python.Object
+	lname   []byte
+	bodyBuf []byte      // the collected body, reused
+	hdrBuf  []byte      // response headers, validated, before they go to c.out
+	handle  uintptr     // cgo.Handle of this worker, for write() callbacks
+	cur     *conn       // the request being served
+	st      streamState // framing of a streamed response
+}
+
+// StartWorkers creates the slots (bounded concurrency; waiters queue FIFO
+// on the channel).
+func (s *Server) StartWorkers(app *App) {
+	s.slots = make(chan *worker, s.cfg.Threads)
+	for i := 0; i < s.cfg.Threads; i++ {
+		w := &worker{srv: s, app: app, extra: map[string]python.Object{}}
+		w.handle = uintptr(cgo.NewHandle(w))
+		s.slots <- w
+	}
+}
+
+// run executes c's request on this goroutine's OS thread with the GIL.
+func (w *worker) run(c *conn) {
+	runtime.LockOSThread()
+	t0 := time.Now()
+	python.ThreadEnter()
+	w.srv.stats.gilWaitNs.Add(int64(time.Since(t0)))
+	defer func() {
+		if r := recover(); r != nil {
+			logf("internal error serving %s: %v", c.req.target, r)
+			if python.Occurred() {
+				python.PrintException()
+			}
+			if !c.streamed {
+				w.errorResponse(c)
+			}
+			c.close = true
+		}
+		python.ThreadLeave()
+		runtime.UnlockOSThread()
+	}()
+	w.srv.stats.served.Add(1)
+	w.call(c)
+}

@@ -1,0 +1,199 @@
+"""Starting, measuring and stopping servers for the appserver benchmarks.
+
+Every server runs on 127.0.0.1, is started and stopped by the script, and
+is measured with wrk in the same run; only ratios between them mean
+anything (the machine is shared).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import List, Optional
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+VENV_BIN = os.path.join(ROOT, ".venv", "bin")
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def venv(cmd: str) -> str:
+    p = os.path.join(VENV_BIN, cmd)
+    return p if os.path.exists(p) else (shutil.which(cmd) or cmd)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, proc: subprocess.Popen, timeout: float = 20.0) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited with %s" % proc.returncode)
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
+                s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                if s.recv(100):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("server did not start on port %d" % port)
+
+
+def ncpu() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+def pin(core: Optional[int]) -> List[str]:
+    if core is None or ncpu() < 2 or not shutil.which("taskset"):
+        return []
+    return ["taskset", "-c", str(core)]
+
+
+@dataclass
+class Result:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _ms(v: str, unit: str) -> float:
+    f = float(v)
+    return {"us": f / 1000, "ms": f, "s": f * 1000}[unit]
+
+
+def wrk(port: int, path: str = "/", connections: int = 64, duration: float = 5,
+        threads: int = 1, core: Optional[int] = 1) -> Result:
+    cmd = pin(core) + ["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % duration,
+                       "--timeout", "30s", "--latency", "http://127.0.0.1:%d%s" % (port, path)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = dict((m.group(1), _ms(m.group(2), m.group(3)))
+               for m in re.finditer(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M))
+    errors = 0
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if m:
+        errors += sum(int(x) for x in m.groups())
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if m:
+        errors += int(m.group(1))
+    return Result(rps, lat.get("50", 0.0), lat.get("99", 0.0), errors)
+
+
+class Server:
+    """A server command line started in its own process group."""
+
+    def __init__(self, name: str, cmd: List[str], port: int, cwd: str = HERE,
+                 env: Optional[dict] = None, core: Optional[int] = 0):
+        self.name, self.cmd, self.port, self.cwd = name, cmd, port, cwd
+        self.env = dict(os.environ, **(env or {}))
+        self.core = core
+        self.proc: Optional[subprocess.Popen] = None
+
+    def __enter__(self) -> "Server":
+        self.proc = subprocess.Popen(pin(self.core) + self.cmd, cwd=self.cwd, env=self.env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     start_new_session=True)
+        try:
+            wait_port(self.port, self.proc)
+        except Exception:
+            err = self.stop()
+            raise RuntimeError("%s did not start: %s" % (self.name, err[-2000:]))
+        return self
+
+    def stop(self) -> str:
+        p = self.proc
+        if p is None:
+            return ""
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            _, err = p.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            _, err = p.communicate()
+        self.proc = None
+        return (err or b"").decode(errors="replace")
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def rss_mb(self) -> float:
+        """Total RSS of the server's process group (MB)."""
+        import psutil
+        total = 0
+        root = psutil.Process(self.proc.pid)
+        for p in [root] + root.children(recursive=True):
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
+        return total / 1e6
+
+
+def python() -> str:
+    return os.path.join(VENV_BIN, "python")
+
+
+STACKS = os.path.join(os.path.dirname(HERE), "stacks")
+
+
+class Stack:
+    """NGINX (proxy_pass) -> HAProxy -> uWSGI, all on loopback: the classic
+    production stack the appserver replaces."""
+
+    name = "nginx-haproxy-uwsgi"
+
+    def __init__(self, port: int, uwsgi_args: List[str], maxconn: int, cwd: str = HERE,
+                 env: Optional[dict] = None, core: Optional[int] = 0):
+        import tempfile
+        self.port = port
+        self.prefix = tempfile.mkdtemp(prefix="goaccel-stack-")
+        hport, uport = free_port(), free_port()
+        with open(os.path.join(STACKS, "nginx.conf")) as f:
+            nginx = f.read().format(port=port, upstream_port=hport, prefix=self.prefix)
+        with open(os.path.join(STACKS, "haproxy.cfg")) as f:
+            haproxy = f.read().format(port=hport, upstream_port=uport, maxconn=maxconn)
+        for name, text in (("nginx.conf", nginx), ("haproxy.cfg", haproxy)):
+            with open(os.path.join(self.prefix, name), "w") as f:
+                f.write(text)
+        self.parts = [
+            Server("uwsgi", [venv("uwsgi"), "--http-socket", "127.0.0.1:%d" % uport] + uwsgi_args,
+                   uport, cwd=cwd, env=env, core=core),
+            Server("haproxy", ["haproxy", "-db", "-f", os.path.join(self.prefix, "haproxy.cfg")],
+                   hport, cwd=cwd, core=core),
+            Server("nginx", ["nginx", "-p", self.prefix, "-c", os.path.join(self.prefix, "nginx.conf")],
+                   port, cwd=cwd, core=core),
+        ]
+        self.started: List[Server] = []
+
+    def __enter__(self) -> "Stack":
+        try:
+            for p in self.parts:
+                p.__enter__()
+                self.started.append(p)
+        except Exception:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for p in reversed(self.started):
+            p.stop()
+        self.started = []
+        shutil.rmtree(self.prefix, ignore_errors=True)
+
+    def rss_mb(self) -> float:
+        return sum(p.rss_mb() for p in self.started)

@@ -1,0 +1,12 @@
+"""The hello-world WSGI app every server is measured with."""
+
+BODY = b"Hello, World!"
+HEADERS = [("Content-Type", "text/plain"), ("Content-Length", str(len(BODY)))]
+
+
+def app(environ, start_response):
+    start_response("200 OK", HEADERS)
+    return [BODY]
+
+
+application = app
