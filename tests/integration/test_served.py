@@ -1,4 +1,4 @@
-"""scripts/run serves the demo over real HTTP (gunicorn today, appserver later)."""
+"""scripts/run serves the demo over real HTTP with appserver."""
 from __future__ import annotations
 
 import json
