@@ -1,0 +1,303 @@
+package jsonfast
+
+import (
+	"sort"
+	"strconv"
+
+	"goaccel/python"
+)
+
+// Face 2: orjson's rules. Exact str/int/float/bool/None/list/dict/tuple
+// first (type pointer compares), then orjson's other native types, then
+// subclasses, then default.
+
+// orjsonMaxDepth: orjson refuses a 255th nested container.
+const orjsonMaxDepth = 254
+
+// orjsonMaxDefault: how many default() results may chain.
+const orjsonMaxDefault = 254
+
+func encodeError(format string, args ...any) error {
+	return python.Errorf(python.TypeError, format, args...)
+}
+
+func (e *Encoder) valueOrjson(o python.Object) error {
+	switch o.Type() {
+	case python.StrType:
+		return e.strOrjson(o)
+	case python.IntType:
+		return e.intOrjson(o)
+	case python.FloatType:
+		e.floatOrjson(python.FloatValue(o))
+		return nil
+	case python.NoneType:
+		e.buf = append(e.buf, "null"...)
+		return nil
+	case python.BoolType:
+		if o == python.True {
+			e.buf = append(e.buf, "true"...)
+		} else {
+			e.buf = append(e.buf, "false"...)
+		}
+		return nil
+	case python.ListType:
+		return e.listOrjson(o, python.ListItems(o))
+	case python.DictType:
+		return e.dictOrjson(o)
+	case python.TupleType:
+		return e.listOrjson(o, python.TupleItems(o))
+	}
+	return e.otherOrjson(o, 0)
+}
+
+func (e *Encoder) strOrjson(o python.Object) error {
+	sur, err := e.appendStr(o)
+	if err != nil {
+		return err
+	}
+	if sur {
+		return encodeError("str is not valid UTF-8: surrogates not allowed")
+	}
+	return nil
+}
+
+func (e *Encoder) intOrjson(o python.Object) error {
+	if v, ok := python.LongInt64(o); ok {
+		if e.Flags&OptStrictInteger != 0 && (v > 1<<53-1 || v < -(1<<53-1)) {
+			return encodeError("Integer exceeds 53-bit range")
+		}
+		e.buf = strconv.AppendInt(e.buf, v, 10)
+		return nil
+	}
+	if v, ok := python.LongUint64(o); ok && e.Flags&OptStrictInteger == 0 {
+		e.buf = strconv.AppendUint(e.buf, v, 10)
+		return nil
+	}
+	if e.Flags&OptStrictInteger != 0 {
+		return encodeError("Integer exceeds 53-bit range")
+	}
+	return encodeError("Integer exceeds 64-bit range")
+}
+
+func (e *Encoder) floatOrjson(f float64) {
+	if f-f != 0 {
+		e.buf = append(e.buf, "null"...)
+		return
+	}
+	e.buf = appendFloat(e.buf, f, true)
+}
+
+func (e *Encoder) enterOrjson() error {
+	e.depth++
+	if e.depth > orjsonMaxDepth {
+		return encodeError("Recursion limit reached")
+	}
+	return nil
+}
+
+func (e *Encoder) newlineOrjson() {
+	e.buf = append(e.buf, '\n')
+	for i := 0; i < e.depth; i++ {
+		e.buf = append(e.buf, ' ', ' ')
+	}
+}
+
+func (e *Encoder) listOrjson(o python.Object, items []python.Object) error {
+	if len(items) == 0 {
+		e.buf = append(e.buf, '[', ']')
+		return nil
+	}
+	if err := e.enterOrjson(); err != nil {
+		return err
+	}
+	indent := e.Flags&OptIndent2 != 0
+	e.buf = append(e.buf, '[')
+	for i := 0; i < len(items); i++ {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		if indent {
+			e.newlineOrjson()
+		}
+		if err := e.valueOrjson(items[i]); err != nil {
+			return err
+		}
+		if e.calls != 0 { // a callback may have changed the sequence
+			if o.Type().TypeFlags()&python.FlagListSubclass != 0 {
+				items = python.ListItems(o)
+			}
+		}
+	}
+	e.depth--
+	if indent {
+		e.newlineOrjson()
+	}
+	e.buf = append(e.buf, ']')
+	return nil
+}
+
+func (e *Encoder) dictOrjson(o python.Object) error {
+	if python.DictLen(o) == 0 {
+		e.buf = append(e.buf, '{', '}')
+		return nil
+	}
+	if err := e.enterOrjson(); err != nil {
+		return err
+	}
+	e.buf = append(e.buf, '{')
+	var err error
+	if e.Flags&(OptSortKeys|OptNonStrKeys) != 0 {
+		err = e.dictOrjsonKeyed(o)
+	} else {
+		err = e.dictOrjsonDirect(o)
+	}
+	if err != nil {
+		return err
+	}
+	e.depth--
+	if e.Flags&OptIndent2 != 0 {
+		e.newlineOrjson()
+	}
+	e.buf = append(e.buf, '}')
+	return nil
+}
+
+func (e *Encoder) keySepOrjson() {
+	if e.Flags&OptIndent2 != 0 {
+		e.buf = append(e.buf, ':', ' ')
+	} else {
+		e.buf = append(e.buf, ':')
+	}
+}
+
+func (e *Encoder) dictOrjsonDirect(o python.Object) error {
+	keysPtr, used, calls := python.DictKeysPointer(o), python.DictLen(o), e.calls
+	indent := e.Flags&OptIndent2 != 0
+	it := python.Items(o)
+	first := true
+	for {
+		k, v, ok := it.Next()
+		if !ok {
+			return nil
+		}
+		if !first {
+			e.buf = append(e.buf, ',')
+		}
+		first = false
+		if indent {
+			e.newlineOrjson()
+		}
+		if k.Type() != python.StrType && k.Type().TypeFlags()&python.FlagStrSubclass == 0 {
+			return encodeError("Dict key must be str")
+		}
+		if err := e.strOrjson(k); err != nil {
+			return err
+		}
+		e.keySepOrjson()
+		if err := e.valueOrjson(v); err != nil {
+			return err
+		}
+		if e.calls != calls && (python.DictKeysPointer(o) != keysPtr || python.DictLen(o) != used) {
+			return errDictChanged
+		}
+	}
+}
+
+// orjsonKey is a key rendered to its JSON text (quoted) for sorting and
+// for OPT_NON_STR_KEYS.
+type orjsonKey struct {
+	text  string
+	value python.Object
+}
+
+// dictOrjsonKeyed handles OPT_SORT_KEYS and OPT_NON_STR_KEYS: keys are
+// rendered first (orjson sorts the rendered strings), then written.
+func (e *Encoder) dictOrjsonKeyed(o python.Object) error {
+	var keys []orjsonKey
+	it := python.Items(o)
+	for {
+		k, v, ok := it.Next()
+		if !ok {
+			break
+		}
+		mark := len(e.buf)
+		if err := e.keyOrjson(k); err != nil {
+			return err
+		}
+		keys = append(keys, orjsonKey{string(e.buf[mark:]), v})
+		e.buf = e.buf[:mark]
+	}
+	if e.Flags&OptSortKeys != 0 {
+		// The quoted, escaped texts sort as the unescaped keys do for
+		// ordinary keys; orjson compares the raw key strings.
+		sort.SliceStable(keys, func(i, j int) bool { return unquoteLess(keys[i].text, keys[j].text) })
+	}
+	indent := e.Flags&OptIndent2 != 0
+	for i := range keys {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		if indent {
+			e.newlineOrjson()
+		}
+		e.buf = append(e.buf, keys[i].text...)
+		e.keySepOrjson()
+		if err := e.valueOrjson(keys[i].value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func unquoteLess(a, b string) bool { return a[1:len(a)-1] < b[1:len(b)-1] }
+
+// keyOrjson writes a dict key as a JSON string.
+func (e *Encoder) keyOrjson(k python.Object) error {
+	kt := k.Type()
+	if kt == python.StrType || kt.TypeFlags()&python.FlagStrSubclass != 0 {
+		return e.strOrjson(k)
+	}
+	if e.Flags&OptNonStrKeys == 0 {
+		return encodeError("Dict key must be str")
+	}
+	switch {
+	case k == python.None:
+		e.buf = append(e.buf, `"null"`...)
+		return nil
+	case kt == python.BoolType:
+		if k == python.True {
+			e.buf = append(e.buf, `"true"`...)
+		} else {
+			e.buf = append(e.buf, `"false"`...)
+		}
+		return nil
+	case kt == python.IntType || (kt.TypeFlags()&python.FlagLongSubclass != 0 && !isEnum(k)):
+		e.buf = append(e.buf, '"')
+		if err := e.intOrjson(k); err != nil {
+			return err
+		}
+		e.buf = append(e.buf, '"')
+		return nil
+	case kt == python.FloatType || kt.IsSubtype(python.FloatType) && !isEnum(k):
+		f := python.FloatValue(k)
+		if f-f != 0 {
+			return encodeError("Dict key must a type serializable with OPT_NON_STR_KEYS")
+		}
+		e.buf = append(e.buf, '"')
+		e.floatOrjson(f)
+		e.buf = append(e.buf, '"')
+		return nil
+	}
+	// Datetimes, UUIDs and enums render as their JSON string or value.
+	mark := len(e.buf)
+	if ok, err := e.nativeOrjson(k, true); err != nil {
+		return err
+	} else if ok {
+		if e.buf[mark] != '"' {
+			s := string(e.buf[mark:])
+			e.buf = append(append(append(e.buf[:mark], '"'), s...), '"')
+		}
+		return nil
+	}
+	return encodeError("Dict key must a type serializable with OPT_NON_STR_KEYS")
+}

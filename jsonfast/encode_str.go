@@ -1,0 +1,179 @@
+package jsonfast
+
+import (
+	"unsafe"
+
+	"goaccel/python"
+)
+
+const hexDigits = "0123456789abcdef"
+
+// Escape tables for bytes below 0x80: 0 means copy as is; otherwise the
+// byte is escaped. asciiOnly also escapes DEL (0x7f), as json's
+// ensure_ascii does (it escapes everything outside ' '..'~').
+var (
+	escUTF8  [128]bool // ensure_ascii=False and orjson: controls, '"', '\\'
+	escASCII [128]bool // ensure_ascii=True: the above and DEL
+)
+
+func init() {
+	for c := 0; c < 0x20; c++ {
+		escUTF8[c] = true
+		escASCII[c] = true
+	}
+	escUTF8['"'], escUTF8['\\'] = true, true
+	escASCII['"'], escASCII['\\'], escASCII[0x7f] = true, true, true
+}
+
+// appendEscape writes the JSON escape of an ASCII character c that the
+// table marked.
+func appendEscape(b []byte, c byte) []byte {
+	switch c {
+	case '"':
+		return append(b, '\\', '"')
+	case '\\':
+		return append(b, '\\', '\\')
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\f':
+		return append(b, '\\', 'f')
+	}
+	return appendU(b, rune(c))
+}
+
+func appendU(b []byte, c rune) []byte {
+	return append(b, '\\', 'u', hexDigits[c>>12&15], hexDigits[c>>8&15], hexDigits[c>>4&15], hexDigits[c&15])
+}
+
+// appendRune writes a code point >= 0x80: as \uXXXX (a surrogate pair
+// beyond the BMP) when ascii, else as UTF-8. Lone surrogates become their
+// 3-byte form (WTF-8), which the caller turns into a str with
+// "surrogatepass" or rejects (orjson).
+func appendRune(b []byte, c rune, ascii bool) []byte {
+	if ascii {
+		if c >= 0x10000 {
+			c -= 0x10000
+			b = appendU(b, 0xd800|(c>>10))
+			return appendU(b, 0xdc00|(c&0x3ff))
+		}
+		return appendU(b, c)
+	}
+	switch {
+	case c < 0x800:
+		return append(b, byte(0xc0|c>>6), byte(0x80|c&0x3f))
+	case c < 0x10000:
+		return append(b, byte(0xe0|c>>12), byte(0x80|(c>>6)&0x3f), byte(0x80|c&0x3f))
+	}
+	return append(b, byte(0xf0|c>>18), byte(0x80|(c>>12)&0x3f), byte(0x80|(c>>6)&0x3f), byte(0x80|c&0x3f))
+}
+
+// appendASCIIData writes ASCII bytes as a JSON string body, copying runs
+// that need no escape in one go.
+func appendASCIIData(b []byte, s []byte, tbl *[128]bool) []byte {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if tbl[c] {
+			b = append(b, s[start:i]...)
+			b = appendEscape(b, c)
+			start = i + 1
+		}
+	}
+	return append(b, s[start:]...)
+}
+
+type codeUnit interface{ ~uint8 | ~uint16 | ~uint32 }
+
+// appendWide writes the code points of a 1-, 2- or 4-byte-kind str.
+// It reports whether a lone surrogate was written.
+func appendWide[T codeUnit](b []byte, s []T, ascii bool, tbl *[128]bool) ([]byte, bool) {
+	sur := false
+	start := 0 // start of a pending run of plain ASCII (kind 1 only)
+	for i := 0; i < len(s); i++ {
+		c := rune(s[i])
+		if c < 0x80 {
+			if tbl[c] {
+				b = appendEscape(b, byte(c))
+			} else {
+				b = append(b, byte(c))
+			}
+			continue
+		}
+		if c >= 0xd800 && c < 0xe000 {
+			sur = true
+		}
+		b = appendRune(b, c, ascii)
+	}
+	_ = start
+	return b, sur
+}
+
+// appendStr writes o (a str or str subclass) as a quoted JSON string.
+// surrogate reports that a lone surrogate was written unescaped.
+func (e *Encoder) appendStr(o python.Object) (surrogate bool, err error) {
+	data, n, kind, isASCII, ok := python.StrData(o)
+	b := append(e.buf, '"')
+	if !ok {
+		// Legacy (non-compact) strings: go through UTF-8.
+		u, err := python.StrUTF8(o)
+		if err != nil {
+			return false, err
+		}
+		b, _ = appendUTF8(b, u, e.ensureASCII, e.tbl)
+		e.buf = append(b, '"')
+		return false, nil
+	}
+	switch {
+	case isASCII:
+		b = appendASCIIData(b, unsafe.Slice((*byte)(data), n), e.tbl)
+	case kind == python.Kind1Byte:
+		b, _ = appendWide(b, unsafe.Slice((*uint8)(data), n), e.ensureASCII, e.tbl)
+	case kind == python.Kind2Byte:
+		b, surrogate = appendWide(b, unsafe.Slice((*uint16)(data), n), e.ensureASCII, e.tbl)
+	default:
+		b, surrogate = appendWide(b, unsafe.Slice((*uint32)(data), n), e.ensureASCII, e.tbl)
+	}
+	e.buf = append(b, '"')
+	if !isASCII && !e.ensureASCII {
+		e.nonASCII = true
+	}
+	if surrogate && !e.ensureASCII {
+		e.surrogates = true
+		return true, nil
+	}
+	return false, nil
+}
+
+// appendUTF8 writes UTF-8 text (valid) as a JSON string body.
+func appendUTF8(b []byte, u []byte, ascii bool, tbl *[128]bool) ([]byte, bool) {
+	if !ascii {
+		start := 0
+		for i := 0; i < len(u); i++ {
+			c := u[i]
+			if c < 0x80 && tbl[c] {
+				b = append(b, u[start:i]...)
+				b = appendEscape(b, c)
+				start = i + 1
+			}
+		}
+		return append(b, u[start:]...), false
+	}
+	for _, r := range string(u) {
+		if r < 0x80 {
+			if tbl[r] {
+				b = appendEscape(b, byte(r))
+			} else {
+				b = append(b, byte(r))
+			}
+			continue
+		}
+		b = appendRune(b, r, true)
+	}
+	return b, false
+}

@@ -1,0 +1,156 @@
+package jsonfast
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"goaccel/python"
+)
+
+// Plain testing helpers (no testify: go.mod stays free of test-only
+// requirements that other branches may add differently).
+func noErr(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+}
+
+func TestMain(m *testing.M) {
+	if err := python.Embed(); err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
+}
+
+// pyEval evaluates a Python expression (the test's object factory).
+func pyEval(t testing.TB, expr string) python.Ref {
+	t.Helper()
+	b, err := python.Import("builtins")
+	noErr(t, err)
+	defer b.Release()
+	src, err := python.NewString(expr)
+	noErr(t, err)
+	defer src.Release()
+	globals, err := python.NewDict()
+	noErr(t, err)
+	defer globals.Release()
+	r, err := python.CallMethod(b.Object, "eval", src.Object, globals.Object)
+	if err != nil {
+		t.Fatalf("eval %q: %v", expr, python.Fetch())
+	}
+	return r
+}
+
+func corpusDir() string {
+	if d := os.Getenv("GOACCEL_CORPUS"); d != "" {
+		return d
+	}
+	return filepath.Join("..", "..", "shared", "corpus")
+}
+
+func pyStr(t testing.TB, r python.Ref) string {
+	b, err := python.StrUTF8(r.Object)
+	noErr(t, err)
+	return string(b)
+}
+
+func defaultOpts() Options {
+	return Options{EnsureASCII: true, AllowNaN: true, CheckCircular: true, ItemSep: []byte(", "), KeySep: []byte(": ")}
+}
+
+func TestDumpsMatchesStdlib(t *testing.T) {
+	python.WithGIL(func() {
+		cases := []string{
+			`[1, -2, 3.5, 1e16, 1e-05, 0.0001, -0.0, 1.2345678901234568e+17, 5e-324, True, False, None]`,
+			`{"a": "caf\u00e9 \u20ac \U0001F600 \x00\x1f\x7f\"\\", "b": [[], {}, [1]]}`,
+			`{1: 2, 1.5: 3, True: 4, None: 5}`,
+			`[2**64, -2**70, float("nan"), float("inf"), -float("inf")]`,
+		}
+		for _, c := range cases {
+			o := pyEval(t, c)
+			got, err := Dumps(o.Object, defaultOpts())
+			noErr(t, err)
+			json, _ := python.Import("json")
+			want, err := python.CallMethod(json.Object, "dumps", o.Object)
+			noErr(t, err)
+			if w, g := pyStr(t, want), pyStr(t, got); w != g {
+				t.Errorf("%s: got %s want %s", c, g, w)
+			}
+			got.Release()
+			want.Release()
+			json.Release()
+			o.Release()
+		}
+	})
+}
+
+func TestOrjsonErrors(t *testing.T) {
+	python.WithGIL(func() {
+		for expr, msg := range map[string]string{
+			`2**64`:            "Integer exceeds 64-bit range",
+			`{1: 2}`:           "Dict key must be str",
+			`"\ud800"`:         "str is not valid UTF-8: surrogates not allowed",
+			`object()`:         "Type is not JSON serializable: object",
+			`[[[[[[[[]]]]]]]]`: "",
+		} {
+			o := pyEval(t, expr)
+			r, err := DumpsBytes(o.Object, Options{})
+			if msg == "" {
+				noErr(t, err)
+				r.Release()
+			} else {
+				if err == nil || err.Error() != msg {
+					t.Errorf("%s: got %v want %s", expr, err, msg)
+				}
+				if python.Occurred() {
+					python.Fetch().Release()
+				}
+			}
+			o.Release()
+		}
+	})
+}
+
+func loadCorpus(b testing.TB, name string) python.Ref {
+	data, err := os.ReadFile(filepath.Join(corpusDir(), "json", name))
+	if err != nil {
+		b.Skip("corpus not found: " + err.Error())
+	}
+	json, err := python.Import("json")
+	noErr(b, err)
+	defer json.Release()
+	s, err := python.NewStr(data)
+	noErr(b, err)
+	defer s.Release()
+	o, err := python.CallMethod(json.Object, "loads", s.Object)
+	noErr(b, err)
+	return o
+}
+
+func benchCorpus(b *testing.B, name string, orjson bool) {
+	python.WithGIL(func() {
+		o := loadCorpus(b, name)
+		defer o.Release()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			var r python.Ref
+			var err error
+			if orjson {
+				r, err = DumpsBytes(o.Object, Options{})
+			} else {
+				r, err = Dumps(o.Object, defaultOpts())
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.Release()
+		}
+	})
+}
+
+func BenchmarkOrjsonCanada(b *testing.B)  { benchCorpus(b, "canada.json", true) }
+func BenchmarkOrjsonCitm(b *testing.B)    { benchCorpus(b, "citm_catalog.json", true) }
+func BenchmarkOrjsonTwitter(b *testing.B) { benchCorpus(b, "twitter.json", true) }
+func BenchmarkJSONTwitter(b *testing.B)   { benchCorpus(b, "twitter.json", false) }
