@@ -18,7 +18,10 @@ type sortKey struct {
 	key, value python.Object
 }
 
-var errDictChanged = python.Errorf(python.RuntimeError, "dictionary changed size during iteration")
+// errDictChanged is built when needed: exception types exist only after init.
+func errDictChanged() error {
+	return python.Errorf(python.RuntimeError, "dictionary changed size during iteration")
+}
 
 func (e *Encoder) dict(o python.Object) error {
 	if python.DictLen(o) == 0 {
@@ -30,6 +33,7 @@ func (e *Encoder) dict(o python.Object) error {
 	}
 	e.buf = append(e.buf, '{')
 	e.level++
+	open := len(e.buf)
 	var err error
 	switch {
 	case o.Type() != python.DictType:
@@ -41,6 +45,11 @@ func (e *Encoder) dict(o python.Object) error {
 	}
 	if err != nil {
 		return err
+	}
+	if e.Indent != nil && len(e.buf) == open {
+		// Every key was skipped: the pure-Python encoder has already
+		// written the first line break and indent.
+		e.newline()
 	}
 	e.leave()
 	e.level--
@@ -69,7 +78,7 @@ func (e *Encoder) dictDirect(o python.Object) error {
 			first = false
 		}
 		if e.calls != calls && (python.DictKeysPointer(o) != keysPtr || python.DictLen(o) != used) {
-			return errDictChanged
+			return errDictChanged()
 		}
 	}
 }
@@ -99,7 +108,7 @@ func (e *Encoder) dictSorted(o python.Object) error {
 			return err
 		}
 		if e.calls != calls && (python.DictKeysPointer(o) != keysPtr || python.DictLen(o) != used) {
-			return errDictChanged
+			return errDictChanged()
 		}
 	}
 	return nil

@@ -198,7 +198,7 @@ func (e *Encoder) dictOrjsonDirect(o python.Object) error {
 			return err
 		}
 		if e.calls != calls && (python.DictKeysPointer(o) != keysPtr || python.DictLen(o) != used) {
-			return errDictChanged
+			return errDictChanged()
 		}
 	}
 }
