@@ -69,12 +69,12 @@ func (e *Encoder) intOrjson(o python.Object) error {
 		e.buf = strconv.AppendInt(e.buf, v, 10)
 		return nil
 	}
-	if v, ok := python.LongUint64(o); ok && e.Flags&OptStrictInteger == 0 {
+	if v, ok := python.LongUint64(o); ok {
+		if e.Flags&OptStrictInteger != 0 {
+			return encodeError("Integer exceeds 53-bit range")
+		}
 		e.buf = strconv.AppendUint(e.buf, v, 10)
 		return nil
-	}
-	if e.Flags&OptStrictInteger != 0 {
-		return encodeError("Integer exceeds 53-bit range")
 	}
 	return encodeError("Integer exceeds 64-bit range")
 }
@@ -103,12 +103,13 @@ func (e *Encoder) newlineOrjson() {
 }
 
 func (e *Encoder) listOrjson(o python.Object, items []python.Object) error {
-	if len(items) == 0 {
-		e.buf = append(e.buf, '[', ']')
-		return nil
-	}
 	if err := e.enterOrjson(); err != nil {
 		return err
+	}
+	if len(items) == 0 {
+		e.depth--
+		e.buf = append(e.buf, '[', ']')
+		return nil
 	}
 	indent := e.Flags&OptIndent2 != 0
 	e.buf = append(e.buf, '[')
@@ -137,12 +138,13 @@ func (e *Encoder) listOrjson(o python.Object, items []python.Object) error {
 }
 
 func (e *Encoder) dictOrjson(o python.Object) error {
-	if python.DictLen(o) == 0 {
-		e.buf = append(e.buf, '{', '}')
-		return nil
-	}
 	if err := e.enterOrjson(); err != nil {
 		return err
+	}
+	if python.DictLen(o) == 0 {
+		e.depth--
+		e.buf = append(e.buf, '{', '}')
+		return nil
 	}
 	e.buf = append(e.buf, '{')
 	var err error
@@ -187,7 +189,7 @@ func (e *Encoder) dictOrjsonDirect(o python.Object) error {
 		if indent {
 			e.newlineOrjson()
 		}
-		if k.Type() != python.StrType && k.Type().TypeFlags()&python.FlagStrSubclass == 0 {
+		if k.Type() != python.StrType { // orjson: exact str only
 			return encodeError("Dict key must be str")
 		}
 		if err := e.strOrjson(k); err != nil {
@@ -206,7 +208,8 @@ func (e *Encoder) dictOrjsonDirect(o python.Object) error {
 // orjsonKey is a key rendered to its JSON text (quoted) for sorting and
 // for OPT_NON_STR_KEYS.
 type orjsonKey struct {
-	text  string
+	text  string // as written: quoted and escaped
+	raw   string // the key's text unescaped, which orjson sorts by
 	value python.Object
 }
 
@@ -224,13 +227,20 @@ func (e *Encoder) dictOrjsonKeyed(o python.Object) error {
 		if err := e.keyOrjson(k); err != nil {
 			return err
 		}
-		keys = append(keys, orjsonKey{string(e.buf[mark:]), v})
+		text := string(e.buf[mark:])
+		raw := text[1 : len(text)-1]
+		if k.Type() == python.StrType || k.Type().TypeFlags()&python.FlagStrSubclass != 0 {
+			u, err := python.StrUTF8(k) // valid: keyOrjson rejected surrogates
+			if err != nil {
+				return err
+			}
+			raw = string(u)
+		}
+		keys = append(keys, orjsonKey{text, raw, v})
 		e.buf = e.buf[:mark]
 	}
 	if e.Flags&OptSortKeys != 0 {
-		// The quoted, escaped texts sort as the unescaped keys do for
-		// ordinary keys; orjson compares the raw key strings.
-		sort.SliceStable(keys, func(i, j int) bool { return unquoteLess(keys[i].text, keys[j].text) })
+		sort.SliceStable(keys, func(i, j int) bool { return keys[i].raw < keys[j].raw })
 	}
 	indent := e.Flags&OptIndent2 != 0
 	for i := range keys {
@@ -249,16 +259,18 @@ func (e *Encoder) dictOrjsonKeyed(o python.Object) error {
 	return nil
 }
 
-func unquoteLess(a, b string) bool { return a[1:len(a)-1] < b[1:len(b)-1] }
 
 // keyOrjson writes a dict key as a JSON string.
 func (e *Encoder) keyOrjson(k python.Object) error {
 	kt := k.Type()
-	if kt == python.StrType || kt.TypeFlags()&python.FlagStrSubclass != 0 {
+	if kt == python.StrType {
 		return e.strOrjson(k)
 	}
 	if e.Flags&OptNonStrKeys == 0 {
 		return encodeError("Dict key must be str")
+	}
+	if kt.TypeFlags()&python.FlagStrSubclass != 0 {
+		return e.strOrjson(k)
 	}
 	switch {
 	case k == python.None:
@@ -280,9 +292,6 @@ func (e *Encoder) keyOrjson(k python.Object) error {
 		return nil
 	case kt == python.FloatType || kt.IsSubtype(python.FloatType) && !isEnum(k):
 		f := python.FloatValue(k)
-		if f-f != 0 {
-			return encodeError("Dict key must a type serializable with OPT_NON_STR_KEYS")
-		}
 		e.buf = append(e.buf, '"')
 		e.floatOrjson(f)
 		e.buf = append(e.buf, '"')

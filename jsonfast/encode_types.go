@@ -86,7 +86,7 @@ func (e *Encoder) otherOrjson(o python.Object, chain int) error {
 		return err
 	}
 	if e.Default.IsNil() {
-		return encodeError("Type is not JSON serializable: %s", typeShortName(o))
+		return encodeError("Type is not JSON serializable: %s", o.TypeName())
 	}
 	if chain >= orjsonMaxDefault {
 		return encodeError("default serializer exceeds recursion limit")
@@ -95,7 +95,7 @@ func (e *Encoder) otherOrjson(o python.Object, chain int) error {
 	r, err := python.Call(e.Default, o)
 	if err != nil {
 		cause := python.Fetch()
-		python.RaiseWithCause(encodeError("Type is not JSON serializable: %s", typeShortName(o)), cause)
+		python.RaiseWithCause(encodeError("Type is not JSON serializable: %s", o.TypeName()), cause)
 		return python.ErrAlreadySet
 	}
 	defer r.Release()
@@ -191,7 +191,7 @@ func (e *Encoder) dataclass(o, t python.Object) error {
 	}
 	defer fields.Release()
 	if fields.Type() != python.DictType {
-		return encodeError("Type is not JSON serializable: %s", typeShortName(o))
+		return encodeError("Type is not JSON serializable: %s", o.TypeName())
 	}
 	if err := e.enterOrjson(); err != nil {
 		return err
@@ -311,7 +311,19 @@ func (e *Encoder) datetime(o, t python.Object) error {
 		e.buf = append(e.buf, '"')
 		return nil
 	}
-	off, err := python.CallMethod(o, "utcoffset")
+	// pytz zones carry a fixed offset chosen when the datetime was made
+	// (LMT unless localize() was used); orjson asks normalize() for the
+	// zone's real offset at that instant, and so do we.
+	src := o
+	if python.HasAttr(p.TZInfo, "normalize") {
+		n, err := python.CallMethod(p.TZInfo, "normalize", o)
+		if err != nil {
+			return err
+		}
+		defer n.Release()
+		src = n.Object
+	}
+	off, err := python.CallMethod(src, "utcoffset")
 	if err != nil {
 		return err
 	}
