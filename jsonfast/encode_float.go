@@ -1,51 +1,90 @@
 package jsonfast
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+)
+
+// twoDigits holds "00".."99" for writing decimal numbers two digits at a time.
+const twoDigits = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// appendUint64 writes v in decimal.
+func appendUint64(b []byte, v uint64) []byte {
+	if v < 10 {
+		return append(b, byte('0'+v))
+	}
+	if v < 100 {
+		return append(b, twoDigits[2*v], twoDigits[2*v+1])
+	}
+	var tmp [20]byte
+	i := len(tmp)
+	for v >= 100 {
+		q := v / 100
+		r := v - q*100
+		i -= 2
+		tmp[i], tmp[i+1] = twoDigits[2*r], twoDigits[2*r+1]
+		v = q
+	}
+	if v >= 10 {
+		i -= 2
+		tmp[i], tmp[i+1] = twoDigits[2*v], twoDigits[2*v+1]
+	} else {
+		i--
+		tmp[i] = byte('0' + v)
+	}
+	return append(b, tmp[i:]...)
+}
+
+// appendInt64 writes v in decimal.
+func appendInt64(b []byte, v int64) []byte {
+	if v < 0 {
+		return appendUint64(append(b, '-'), uint64(-v))
+	}
+	return appendUint64(b, uint64(v))
+}
 
 // appendFloat writes a finite float the way Python's repr() does (face 1)
 // or the way orjson does (face 2). Both print the shortest digit string that
-// round-trips, which is what strconv's 'e' format with precision -1 gives;
-// they differ only in where they switch to exponent notation and in how the
-// exponent is written:
+// round-trips (Dragonbox, encode_dbox.go, gives it as an integer and a
+// decimal exponent); they differ only in where they switch to exponent
+// notation and in how the exponent is written:
 //
 //	python: exponent when decpt <= -4 or decpt > 16; "1e-05", "1e+16"
 //	orjson: exponent when decpt <= -5 or decpt > 16; "1e-6",  "1e+16"
 //
 // where the value is 0.DIGITS * 10**decpt.
 func appendFloat(b []byte, f float64, orjson bool) []byte {
-	var tmp [32]byte
-	s := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64) // [-]d[.ddd]e±XX
-	if s[0] == '-' {
+	bits := math.Float64bits(f)
+	if bits>>63 != 0 {
 		b = append(b, '-')
-		s = s[1:]
 	}
-	var digits [20]byte
-	nd := 0
-	digits[0] = s[0]
-	nd = 1
-	i := 1
-	if s[1] == '.' {
-		i = 2
-		for s[i] != 'e' {
-			digits[nd] = s[i]
-			nd++
-			i++
+	exp := int(bits>>52) & 0x7ff
+	mant := bits & (1<<52 - 1)
+	denorm := false
+	if exp == 0 {
+		if mant == 0 {
+			return append(b, '0', '.', '0')
 		}
+		exp++
+		denorm = true
+	} else {
+		mant |= 1 << 52
 	}
-	// s[i] == 'e', s[i+1] is the sign.
-	exp := 0
-	for _, c := range s[i+2:] {
-		exp = exp*10 + int(c-'0')
+	digits, dexp := dboxFtoa64(mant, exp-1023-52, denorm)
+	for digits%10 == 0 {
+		digits /= 10
+		dexp++
 	}
-	if s[i+1] == '-' {
-		exp = -exp
-	}
-	decpt := exp + 1
+	var tmp [24]byte
+	d := appendUint64(tmp[:0], digits)
+	nd := len(d)
+	decpt := nd + dexp
 	low := -4
 	if orjson {
 		low = -5
 	}
-	d := digits[:nd]
 	switch {
 	case decpt <= low || decpt > 16:
 		b = append(b, d[0])

@@ -1,8 +1,6 @@
 package jsonfast
 
 import (
-	"strconv"
-
 	"goaccel/python"
 )
 
@@ -61,11 +59,11 @@ func (e *Encoder) value(o python.Object) error {
 // appendInt writes an int (or subclass) as int.__repr__ does.
 func (e *Encoder) appendInt(o python.Object) error {
 	if v, ok := python.LongInt64(o); ok {
-		e.buf = strconv.AppendInt(e.buf, v, 10)
+		e.buf = appendInt64(e.buf, v)
 		return nil
 	}
 	if v, ok := python.LongUint64(o); ok {
-		e.buf = strconv.AppendUint(e.buf, v, 10)
+		e.buf = appendUint64(e.buf, v)
 		return nil
 	}
 	r, err := python.LongRepr(o)

@@ -2,7 +2,6 @@ package jsonfast
 
 import (
 	"sort"
-	"strconv"
 
 	"goaccel/python"
 )
@@ -66,14 +65,14 @@ func (e *Encoder) intOrjson(o python.Object) error {
 		if e.Flags&OptStrictInteger != 0 && (v > 1<<53-1 || v < -(1<<53-1)) {
 			return encodeError("Integer exceeds 53-bit range")
 		}
-		e.buf = strconv.AppendInt(e.buf, v, 10)
+		e.buf = appendInt64(e.buf, v)
 		return nil
 	}
 	if v, ok := python.LongUint64(o); ok {
 		if e.Flags&OptStrictInteger != 0 {
 			return encodeError("Integer exceeds 53-bit range")
 		}
-		e.buf = strconv.AppendUint(e.buf, v, 10)
+		e.buf = appendUint64(e.buf, v)
 		return nil
 	}
 	return encodeError("Integer exceeds 64-bit range")
@@ -258,7 +257,6 @@ func (e *Encoder) dictOrjsonKeyed(o python.Object) error {
 	}
 	return nil
 }
-
 
 // keyOrjson writes a dict key as a JSON string.
 func (e *Encoder) keyOrjson(k python.Object) error {

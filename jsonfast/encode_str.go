@@ -1,6 +1,7 @@
 package jsonfast
 
 import (
+	"encoding/binary"
 	"unsafe"
 
 	"goaccel/python"
@@ -73,19 +74,50 @@ func appendRune(b []byte, c rune, ascii bool) []byte {
 	return append(b, byte(0xf0|c>>18), byte(0x80|(c>>12)&0x3f), byte(0x80|(c>>6)&0x3f), byte(0x80|c&0x3f))
 }
 
-// appendASCIIData writes ASCII bytes as a JSON string body, copying runs
-// that need no escape in one go.
+// appendASCIIData writes ASCII bytes as a JSON string body. It tests
+// eight bytes at a time for anything to escape (SWAR) and copies runs that
+// need none in one go.
 func appendASCIIData(b []byte, s []byte, tbl *[128]bool) []byte {
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if tbl[c] {
-			b = append(b, s[start:i]...)
-			b = appendEscape(b, c)
-			start = i + 1
+	del := tbl == &escASCII
+	start, i := 0, 0
+	for {
+		for i+8 <= len(s) && !needsEscape(binary.LittleEndian.Uint64(s[i:]), del) {
+			i += 8
+		}
+		end := i + 8
+		if end > len(s) {
+			end = len(s)
+		}
+		for ; i < end; i++ {
+			if c := s[i]; tbl[c] {
+				b = append(b, s[start:i]...)
+				b = appendEscape(b, c)
+				start = i + 1
+			}
+		}
+		if i >= len(s) {
+			return append(b, s[start:]...)
 		}
 	}
-	return append(b, s[start:]...)
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// needsEscape reports whether any of eight ASCII bytes is a control
+// character, '"' or '\\' (or DEL when del): the classic "has zero byte"
+// and "has byte less than n" bit tricks, exact for bytes below 0x80.
+func needsEscape(w uint64, del bool) bool {
+	hasZero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
+	m := (w - ones*0x20) & ^w & highs // a byte < 0x20
+	m |= hasZero(w ^ (ones * '"'))
+	m |= hasZero(w ^ (ones * '\\'))
+	if del {
+		m |= hasZero(w ^ (ones * 0x7f))
+	}
+	return m != 0
 }
 
 type codeUnit interface{ ~uint8 | ~uint16 | ~uint32 }
@@ -94,7 +126,6 @@ type codeUnit interface{ ~uint8 | ~uint16 | ~uint32 }
 // It reports whether a lone surrogate was written.
 func appendWide[T codeUnit](b []byte, s []T, ascii bool, tbl *[128]bool) ([]byte, bool) {
 	sur := false
-	start := 0 // start of a pending run of plain ASCII (kind 1 only)
 	for i := 0; i < len(s); i++ {
 		c := rune(s[i])
 		if c < 0x80 {
@@ -110,7 +141,6 @@ func appendWide[T codeUnit](b []byte, s []T, ascii bool, tbl *[128]bool) ([]byte
 		}
 		b = appendRune(b, c, ascii)
 	}
-	_ = start
 	return b, sur
 }
 

@@ -1,8 +1,12 @@
 package jsonfast
 
 import (
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"goaccel/python"
@@ -154,3 +158,50 @@ func BenchmarkOrjsonCanada(b *testing.B)  { benchCorpus(b, "canada.json", true) 
 func BenchmarkOrjsonCitm(b *testing.B)    { benchCorpus(b, "citm_catalog.json", true) }
 func BenchmarkOrjsonTwitter(b *testing.B) { benchCorpus(b, "twitter.json", true) }
 func BenchmarkJSONTwitter(b *testing.B)   { benchCorpus(b, "twitter.json", false) }
+
+func BenchmarkJSONCitm(b *testing.B) { benchCorpus(b, "citm_catalog.json", false) }
+
+// TestAppendFloatMatchesStrconv checks the Dragonbox digits against
+// strconv's shortest formatting over many random and edge-case floats.
+func TestAppendFloatMatchesStrconv(t *testing.T) {
+	check := func(f float64) {
+		got := string(appendFloat(nil, f, true))
+		back, err := strconv.ParseFloat(got, 64)
+		if err != nil || back != f {
+			t.Fatalf("%v formatted as %q (parses to %v)", f, got, back)
+		}
+		want := strconv.FormatFloat(f, 'e', -1, 64)
+		wantDigits := strings.Replace(strings.Split(strings.TrimPrefix(want, "-"), "e")[0], ".", "", 1)
+		gotDigits := digitsOf(got)
+		if gotDigits != wantDigits {
+			t.Fatalf("%v: digits %q, strconv %q", f, gotDigits, wantDigits)
+		}
+	}
+	for _, f := range []float64{5e-324, math.SmallestNonzeroFloat64, math.MaxFloat64, 1, 0.1, 1e16, 1e-5, 1e23, 9007199254740993, 2.2250738585072014e-308} {
+		check(f)
+		check(-f)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 200000; i++ {
+		f := math.Float64frombits(r.Uint64())
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			continue
+		}
+		check(f)
+	}
+}
+
+// digitsOf extracts the significant digits from a formatted float.
+func digitsOf(s string) string {
+	s = strings.TrimPrefix(s, "-")
+	if i := strings.IndexByte(s, 'e'); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.Replace(s, ".", "", 1)
+	s = strings.TrimLeft(s, "0")
+	s = strings.TrimRight(s, "0")
+	if s == "" {
+		return "0"
+	}
+	return s
+}
