@@ -63,6 +63,33 @@ func (e *Encoder) dict(o python.Object) error {
 // dictDirect walks an exact dict in insertion order.
 func (e *Encoder) dictDirect(o python.Object) error {
 	keysPtr, used, calls := python.DictKeysPointer(o), python.DictLen(o), e.calls
+	t, ok := python.Table(o)
+	if !ok {
+		return e.dictIter(o)
+	}
+	first := true
+	for i := 0; i < t.N; i++ {
+		k, v := t.Entry(i)
+		if v.IsNil() {
+			continue
+		}
+		wrote, err := e.member(k, v, first)
+		if err != nil {
+			return err
+		}
+		if wrote {
+			first = false
+		}
+		if e.calls != calls && (python.DictKeysPointer(o) != keysPtr || python.DictLen(o) != used) {
+			return errDictChanged()
+		}
+	}
+	return nil
+}
+
+// dictIter walks a split-table dict (an instance __dict__).
+func (e *Encoder) dictIter(o python.Object) error {
+	keysPtr, used, calls := python.DictKeysPointer(o), python.DictLen(o), e.calls
 	it := python.Items(o)
 	first := true
 	for {
@@ -158,7 +185,15 @@ func (e *Encoder) member(k, v python.Object, first bool) (wrote bool, err error)
 	}
 	kt := k.Type()
 	switch {
-	case kt == python.StrType || kt.TypeFlags()&python.FlagStrSubclass != 0:
+	case kt == python.StrType:
+		if s, ok := python.StrASCII(k); ok {
+			b := append(e.buf, '"')
+			b = appendASCIIData(b, s, e.tbl)
+			e.buf = append(b, '"')
+		} else if _, err := e.appendStr(k); err != nil {
+			return false, err
+		}
+	case kt.TypeFlags()&python.FlagStrSubclass != 0:
 		if _, err := e.appendStr(k); err != nil {
 			return false, err
 		}

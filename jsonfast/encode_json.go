@@ -18,6 +18,12 @@ func (e *Encoder) value(o python.Object) error {
 	t := o.Type()
 	switch t {
 	case python.StrType:
+		if s, ok := python.StrASCII(o); ok {
+			b := append(e.buf, '"')
+			b = appendASCIIData(b, s, e.tbl)
+			e.buf = append(b, '"')
+			return nil
+		}
 		_, err := e.appendStr(o)
 		return err
 	case python.IntType:

@@ -23,6 +23,12 @@ func encodeError(format string, args ...any) error {
 func (e *Encoder) valueOrjson(o python.Object) error {
 	switch o.Type() {
 	case python.StrType:
+		if s, ok := python.StrASCII(o); ok {
+			b := append(e.buf, '"')
+			b = appendASCIIData(b, s, e.tbl)
+			e.buf = append(b, '"')
+			return nil
+		}
 		return e.strOrjson(o)
 	case python.IntType:
 		return e.intOrjson(o)
@@ -173,6 +179,31 @@ func (e *Encoder) keySepOrjson() {
 
 func (e *Encoder) dictOrjsonDirect(o python.Object) error {
 	keysPtr, used, calls := python.DictKeysPointer(o), python.DictLen(o), e.calls
+	t, ok := python.Table(o)
+	if !ok {
+		return e.dictOrjsonItems(o)
+	}
+	indent := e.Flags&OptIndent2 != 0
+	first := true
+	for i := 0; i < t.N; i++ {
+		k, v := t.Entry(i)
+		if v.IsNil() {
+			continue
+		}
+		if err := e.memberOrjson(k, v, first, indent); err != nil {
+			return err
+		}
+		first = false
+		if e.calls != calls && (python.DictKeysPointer(o) != keysPtr || python.DictLen(o) != used) {
+			return errDictChanged()
+		}
+	}
+	return nil
+}
+
+// dictOrjsonItems walks a split-table dict (an instance __dict__).
+func (e *Encoder) dictOrjsonItems(o python.Object) error {
+	keysPtr, used, calls := python.DictKeysPointer(o), python.DictLen(o), e.calls
 	indent := e.Flags&OptIndent2 != 0
 	it := python.Items(o)
 	first := true
@@ -181,27 +212,40 @@ func (e *Encoder) dictOrjsonDirect(o python.Object) error {
 		if !ok {
 			return nil
 		}
-		if !first {
-			e.buf = append(e.buf, ',')
+		if err := e.memberOrjson(k, v, first, indent); err != nil {
+			return err
 		}
 		first = false
-		if indent {
-			e.newlineOrjson()
-		}
-		if k.Type() != python.StrType { // orjson: exact str only
-			return encodeError("Dict key must be str")
-		}
-		if err := e.strOrjson(k); err != nil {
-			return err
-		}
-		e.keySepOrjson()
-		if err := e.valueOrjson(v); err != nil {
-			return err
-		}
 		if e.calls != calls && (python.DictKeysPointer(o) != keysPtr || python.DictLen(o) != used) {
 			return errDictChanged()
 		}
 	}
+}
+
+func (e *Encoder) memberOrjson(k, v python.Object, first, indent bool) error {
+	if !first {
+		e.buf = append(e.buf, ',')
+	}
+	if indent {
+		e.newlineOrjson()
+	}
+	if k.Type() != python.StrType { // orjson: exact str only
+		return encodeError("Dict key must be str")
+	}
+	if s, ok := python.StrASCII(k); ok {
+		b := append(e.buf, '"')
+		b = appendASCIIData(b, s, e.tbl)
+		e.buf = append(b, '"', ':')
+	} else {
+		if err := e.strOrjson(k); err != nil {
+			return err
+		}
+		e.buf = append(e.buf, ':')
+	}
+	if indent {
+		e.buf = append(e.buf, ' ')
+	}
+	return e.valueOrjson(v)
 }
 
 // orjsonKey is a key rendered to its JSON text (quoted) for sorting and
