@@ -65,12 +65,28 @@ type Encoder struct {
 
 var pool = sync.Pool{New: func() any { return &Encoder{buf: make([]byte, 0, 4096)} }}
 
+// gilEncoder serves the common case without sync.Pool's atomics: every
+// run holds the GIL while it takes or returns an encoder, so a plain flag
+// guarded by the GIL says whether it is free. A nested run (default()
+// calling dumps, or another thread while a callback released the GIL)
+// finds it busy and takes one from the pool.
+var (
+	gilEncoder = &Encoder{buf: make([]byte, 0, 4096)}
+	gilBusy    bool
+)
+
 // maxPooledBuf bounds the buffer kept between runs: large outputs do not
 // pin memory forever.
 const maxPooledBuf = 4 << 20
 
 func getEncoder(opts Options) *Encoder {
-	e := pool.Get().(*Encoder)
+	var e *Encoder
+	if !gilBusy {
+		gilBusy = true
+		e = gilEncoder
+	} else {
+		e = pool.Get().(*Encoder)
+	}
 	e.Options = opts
 	e.buf = e.buf[:0]
 	e.nonASCII, e.surrogates = false, false
@@ -91,6 +107,10 @@ func putEncoder(e *Encoder) {
 	}
 	e.Default = python.Object{}
 	e.keys = e.keys[:0]
+	if e == gilEncoder {
+		gilBusy = false
+		return
+	}
 	pool.Put(e)
 }
 
@@ -105,6 +125,27 @@ func Dumps(o python.Object, opts Options) (python.Ref, error) {
 		return python.NewASCIIStr(e.buf)
 	}
 	return python.NewStrSurrogates(e.buf, e.surrogates)
+}
+
+// DumpsInto encodes o with orjson's rules; when the output fits in out it
+// is copied there and its length returned, else a bytes object is made.
+// (The C entry point passes a buffer on its stack: a small document then
+// needs no Go->C call at all.)
+func DumpsInto(o python.Object, opts Options, out []byte) (int, python.Ref, error) {
+	opts.Orjson = true
+	e := getEncoder(opts)
+	defer putEncoder(e)
+	if err := e.encode(o); err != nil {
+		return 0, python.Ref{}, err
+	}
+	if opts.Flags&OptAppendNewline != 0 {
+		e.buf = append(e.buf, '\n')
+	}
+	if len(e.buf) <= len(out) {
+		return copy(out, e.buf), python.Ref{}, nil
+	}
+	r, err := python.NewBytes(e.buf)
+	return 0, r, err
 }
 
 // DumpsBytes encodes o with orjson's rules and returns bytes.

@@ -74,31 +74,36 @@ func appendRune(b []byte, c rune, ascii bool) []byte {
 	return append(b, byte(0xf0|c>>18), byte(0x80|(c>>12)&0x3f), byte(0x80|(c>>6)&0x3f), byte(0x80|c&0x3f))
 }
 
-// appendASCIIData writes ASCII bytes as a JSON string body. It tests
-// eight bytes at a time for anything to escape (SWAR) and copies runs that
-// need none in one go.
+// appendASCIIData writes ASCII bytes as a JSON string body. Most strings
+// need no escape at all: a first pass tests eight bytes at a time (SWAR)
+// and, finding nothing, the string is copied in one append.
 func appendASCIIData(b []byte, s []byte, tbl *[128]bool) []byte {
 	del := tbl == &escASCII
-	start, i := 0, 0
-	for {
-		for i+8 <= len(s) && !needsEscape(binary.LittleEndian.Uint64(s[i:]), del) {
-			i += 8
-		}
-		end := i + 8
-		if end > len(s) {
-			end = len(s)
-		}
-		for ; i < end; i++ {
-			if c := s[i]; tbl[c] {
-				b = append(b, s[start:i]...)
-				b = appendEscape(b, c)
-				start = i + 1
-			}
-		}
-		if i >= len(s) {
-			return append(b, s[start:]...)
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if needsEscape(binary.LittleEndian.Uint64(s[i:]), del) {
+			return appendASCIIEscaped(b, s, tbl)
 		}
 	}
+	for ; i < len(s); i++ {
+		if tbl[s[i]&127] {
+			return appendASCIIEscaped(b, s, tbl)
+		}
+	}
+	return append(b, s...)
+}
+
+// appendASCIIEscaped is appendASCIIData for strings that need escapes.
+func appendASCIIEscaped(b []byte, s []byte, tbl *[128]bool) []byte {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; tbl[c&127] {
+			b = append(b, s[start:i]...)
+			b = appendEscape(b, c)
+			start = i + 1
+		}
+	}
+	return append(b, s[start:]...)
 }
 
 const (
@@ -110,14 +115,14 @@ const (
 // character, '"' or '\\' (or DEL when del): the classic "has zero byte"
 // and "has byte less than n" bit tricks, exact for bytes below 0x80.
 func needsEscape(w uint64, del bool) bool {
-	hasZero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
-	m := (w - ones*0x20) & ^w & highs // a byte < 0x20
-	m |= hasZero(w ^ (ones * '"'))
-	m |= hasZero(w ^ (ones * '\\'))
+	q := w ^ (ones * '"')
+	bs := w ^ (ones * '\\')
+	m := (w-ones*0x20)&^w | (q-ones)&^q | (bs-ones)&^bs
 	if del {
-		m |= hasZero(w ^ (ones * 0x7f))
+		d := w ^ (ones * 0x7f)
+		m |= (d - ones) &^ d
 	}
-	return m != 0
+	return m&highs != 0
 }
 
 type codeUnit interface{ ~uint8 | ~uint16 | ~uint32 }

@@ -205,3 +205,19 @@ func digitsOf(s string) string {
 	}
 	return s
 }
+
+func BenchmarkOrjsonSmall(b *testing.B) {
+	python.WithGIL(func() {
+		o := pyEval(b, `{"id": 12345, "username": "alice_smith", "email": "alice@example.com", "active": True, "score": 98.5, "tags": ["admin", "staff"], "created": "2024-01-15T10:30:00Z", "manager_id": None, "ratio": 0.25, "address": {"city": "Paris", "zip": "75001"}}`)
+		defer o.Release()
+		var out [2048]byte
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			_, r, err := DumpsInto(o.Object, Options{}, out[:])
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.Release()
+		}
+	})
+}

@@ -13,10 +13,24 @@ func init() {
 		Doc:  "jsonfast: JSON encoder and decoder.",
 		Functions: []python.Function{
 			{Name: "encode", Doc: "encode(obj, flags, indent, item_sep, key_sep, default) -> str: json.dumps's engine.", Fast: encodeJSON},
-			{Name: "orjson_dumps", Doc: "orjson_dumps(obj, default=None, option=None) -> bytes", Kw: orjsonDumps},
+			{Name: "orjson_dumps_go", Doc: "orjson_dumps_go(obj, default=None, option=None) -> bytes (the all-Go entry; orjson_dumps is the C one)", Kw: orjsonDumps},
 			{Name: "orjson_set_fragment", Doc: "registers jsonfast.orjson.Fragment", Fast: setFragment},
 		},
+		Init: func(m python.Object) error {
+			python.OrjsonDumpsHook = orjsonDumpsInto
+			return python.AddOrjsonDumps(m)
+		},
 	})
+}
+
+// orjsonDumpsInto serves the C entry point (python/jsonenc_entry.c), which
+// has parsed and checked the arguments.
+func orjsonDumpsInto(obj, def python.Object, option uint32, out []byte) (int, python.Ref, error) {
+	opts := jsonfast.Options{Flags: option}
+	if !def.IsNil() {
+		opts.Default = def
+	}
+	return jsonfast.DumpsInto(obj, opts, out)
 }
 
 // Bits of encode()'s flags argument (jsonfast/encoder.py builds them).
