@@ -61,6 +61,7 @@ type Encoder struct {
 	calls       int // Python callbacks made (they may mutate what is walked)
 	recursion   int // levels registered with Py_EnterRecursiveCall
 	keys        []sortKey
+	float32     bool // inside a numpy float32 array: float32's shortest digits
 }
 
 var pool = sync.Pool{New: func() any { return &Encoder{buf: make([]byte, 0, 4096)} }}
@@ -107,6 +108,7 @@ func putEncoder(e *Encoder) {
 	}
 	e.Default = python.Object{}
 	e.keys = e.keys[:0]
+	e.float32 = false
 	if e == gilEncoder {
 		gilBusy = false
 		return

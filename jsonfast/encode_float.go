@@ -79,8 +79,13 @@ func appendFloat(b []byte, f float64, orjson bool) []byte {
 	}
 	var tmp [24]byte
 	d := appendUint64(tmp[:0], digits)
+	return layoutDigits(b, d, len(d)+dexp, orjson)
+}
+
+// layoutDigits writes significant digits d (no trailing zeros) of a value
+// 0.d * 10**decpt in Python's or orjson's layout (see appendFloat).
+func layoutDigits(b []byte, d []byte, decpt int, orjson bool) []byte {
 	nd := len(d)
-	decpt := nd + dexp
 	low := -4
 	if orjson {
 		low = -5

@@ -85,6 +85,10 @@ func (e *Encoder) intOrjson(o python.Object) error {
 }
 
 func (e *Encoder) floatOrjson(f float64) {
+	if e.float32 {
+		e.buf = appendFloat32(e.buf, f)
+		return
+	}
 	if f-f != 0 {
 		e.buf = append(e.buf, "null"...)
 		return

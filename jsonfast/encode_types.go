@@ -145,6 +145,9 @@ func (e *Encoder) nativeOrjson(o python.Object, asKey bool) (bool, error) {
 	if e.Flags&OptPassthroughDataclass == 0 && !asKey && python.HasAttr(t, "__dataclass_fields__") {
 		return true, e.dataclass(o, t)
 	}
+	if e.Flags&OptSerializeNumpy != 0 && !asKey {
+		return e.numpy(o)
+	}
 	return false, nil
 }
 

@@ -316,3 +316,26 @@ def test_rss_flat():
             pass
     gc.collect()
     assert proc.memory_info().rss - before < 5 * 1024 * 1024
+
+
+def test_numpy():
+    import numpy as np
+
+    values = [
+        np.arange(3), np.array([[1.5, 2], [3, 4]]), np.array([0.1, 1e-7, 3.4e38, -0.0], dtype=np.float32),
+        np.array([True, False]), np.float32(0.1), np.float64(0.1), np.int8(-3), np.uint64(2**64 - 1),
+        np.bool_(True), np.array([], dtype=np.int64), np.array(["a"]), np.array([1, 2, 3])[::2],
+        np.zeros((2, 0)), {"a": np.arange(2, dtype=np.uint16)}, np.array([2**62], dtype=np.int64),
+    ]
+    for x in values:
+        for option in (orjson.OPT_SERIALIZE_NUMPY, 0, orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_INDENT_2):
+            same(x, option=option)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(width=32, allow_nan=False), max_size=10))
+def test_numpy_float32(values):
+    import numpy as np
+
+    arr = np.array(values, dtype=np.float32)
+    same(arr, option=orjson.OPT_SERIALIZE_NUMPY)
