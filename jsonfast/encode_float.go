@@ -79,19 +79,19 @@ func appendFloat(b []byte, f float64, orjson bool) []byte {
 	}
 	var tmp [24]byte
 	d := appendUint64(tmp[:0], digits)
-	return layoutDigits(b, d, len(d)+dexp, orjson)
+	if orjson {
+		return layoutDigits(b, d, len(d)+dexp, -5, 16, false)
+	}
+	return layoutDigits(b, d, len(d)+dexp, -4, 16, true)
 }
 
 // layoutDigits writes significant digits d (no trailing zeros) of a value
-// 0.d * 10**decpt in Python's or orjson's layout (see appendFloat).
-func layoutDigits(b []byte, d []byte, decpt int, orjson bool) []byte {
+// 0.d * 10**decpt, in exponent form when decpt <= low or decpt > high
+// (see appendFloat), the exponent padded to two digits when pad.
+func layoutDigits(b []byte, d []byte, decpt, low, high int, pad bool) []byte {
 	nd := len(d)
-	low := -4
-	if orjson {
-		low = -5
-	}
 	switch {
-	case decpt <= low || decpt > 16:
+	case decpt <= low || decpt > high:
 		b = append(b, d[0])
 		if nd > 1 {
 			b = append(b, '.')
@@ -105,7 +105,7 @@ func layoutDigits(b []byte, d []byte, decpt int, orjson bool) []byte {
 		} else {
 			b = append(b, '+')
 		}
-		if e < 10 && !orjson {
+		if e < 10 && pad {
 			b = append(b, '0')
 		}
 		b = strconv.AppendInt(b, int64(e), 10)

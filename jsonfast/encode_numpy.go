@@ -38,9 +38,30 @@ func (e *Encoder) numpy(o python.Object) (bool, error) {
 	case "b", "i", "u", "f":
 	default:
 		if isArray {
-			return true, encodeError("unsupported datatype in numpy array")
+			return e.numpyRefused(o, "unsupported datatype in numpy array")
 		}
 		return false, nil
+	}
+	if order, err := attrStr(dt.Object, "byteorder"); err != nil {
+		return true, err
+	} else if order == ">" {
+		return true, encodeError("numpy array is not native-endianness")
+	}
+	if isArray {
+		flags, err := python.GetAttr(o, "flags")
+		if err != nil {
+			return true, err
+		}
+		contiguous, err := python.GetAttr(flags.Object, "c_contiguous")
+		flags.Release()
+		if err != nil {
+			return true, err
+		}
+		ok := contiguous.Object == python.True
+		contiguous.Release()
+		if !ok {
+			return e.numpyRefused(o, "numpy array is not C contiguous; use ndarray.tolist() in default")
+		}
 	}
 	method := "item"
 	if isArray {
@@ -56,6 +77,15 @@ func (e *Encoder) numpy(o python.Object) (bool, error) {
 	err = e.valueOrjson(v.Object)
 	e.float32 = saved
 	return true, err
+}
+
+// numpyRefused: an array orjson will not serialise goes to default when
+// there is one, else raises msg.
+func (e *Encoder) numpyRefused(o python.Object, msg string) (bool, error) {
+	if !e.Default.IsNil() {
+		return false, nil
+	}
+	return true, encodeError("%s", msg)
 }
 
 func attrStr(o python.Object, name string) (string, error) {
@@ -98,5 +128,7 @@ func appendFloat32(b []byte, f float64) []byte {
 		}
 	}
 	exp, _ := strconv.Atoi(string(s[i+1:]))
-	return layoutDigits(b, digits, exp+1, true)
+	// orjson lays float32 out with its own thresholds: 0.000001 but 1e-7,
+	// 1000000000000.0 but 1e+13.
+	return layoutDigits(b, digits, exp+1, -6, 13, false)
 }
