@@ -1,6 +1,7 @@
 package jsonfast
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -57,16 +58,38 @@ func BenchmarkBuildCorpus(b *testing.B) {
 		if err := Parse(data, Options{Dialect: Orjson}, &t); err != nil {
 			b.Fatal(err)
 		}
-		b.Run(name, func(b *testing.B) {
-			python.WithGIL(func() {
-				for i := 0; i < b.N; i++ {
-					r, err := python.JSONBuildTape(t.Words, data, t.Scratch, true)
-					if err != nil {
-						b.Fatal(err)
+		for _, cache := range []bool{true, false} {
+			b.Run(fmt.Sprintf("%s/cache=%v", name, cache), func(b *testing.B) {
+				python.WithGIL(func() {
+					for i := 0; i < b.N; i++ {
+						r, err := python.JSONBuildTape(t.Words, data, t.Scratch, cache)
+						if err != nil {
+							b.Fatal(err)
+						}
+						r.Release()
 					}
-					r.Release()
-				}
+				})
 			})
-		})
+		}
 	}
+}
+
+func BenchmarkLoadsOrjsonSmall(b *testing.B) {
+	python.WithGIL(func() {
+		cls, err := python.Import("json")
+		if err != nil {
+			b.Fatal(err)
+		}
+		exc, _ := python.GetAttr(cls.Object, "JSONDecodeError")
+		SetOrjsonError(exc.Object)
+		in, _ := python.NewBytes([]byte(`{"a":1}`))
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			r, err := LoadsOrjson(in.Object)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.Release()
+		}
+	})
 }

@@ -55,10 +55,11 @@ type frame struct {
 }
 
 type parser struct {
-	data  []byte
-	t     *Tape
-	opt   Options
-	stack []frame
+	data    []byte
+	words   []uint64 // the tape being written (Tape.Words, kept here so
+	scratch []byte   // appends do not go through a pointer)
+	opt     Options
+	stack   []frame
 }
 
 func fail(msg string, pos int) error { return &SyntaxError{Msg: msg, Pos: pos} }
@@ -80,7 +81,14 @@ func Parse(data []byte, opt Options, t *Tape) error {
 	if opt.MaxDepth <= 0 {
 		opt.MaxDepth = OrjsonMaxDepth
 	}
-	p := parser{data: data, t: t, opt: opt}
+	p := parser{data: data, words: t.Words[:0], scratch: t.Scratch[:0], opt: opt, stack: t.stack[:0]}
+	err := p.parse()
+	t.Words, t.Scratch, t.stack = p.words, p.scratch, p.stack
+	return err
+}
+
+func (p *parser) parse() error {
+	data, opt := p.data, p.opt
 	if len(data) == 0 {
 		return fail("Input is a zero-length, empty document", 0)
 	}
@@ -143,8 +151,8 @@ func (p *parser) document(i int) (int, error) {
 			if obj {
 				tag, closer = TagObject, '}'
 			}
-			p.stack = append(p.stack, frame{at: len(p.t.Words), object: obj})
-			p.t.Words = append(p.t.Words, word(tag, 0))
+			p.stack = append(p.stack, frame{at: len(p.words), object: obj})
+			p.words = append(p.words, word(tag, 0))
 			if i = skipWS(data, i+1); i >= n {
 				return i, fail(msgEOF, n)
 			}
@@ -213,7 +221,7 @@ func (p *parser) document(i int) (int, error) {
 				closer = '}'
 			}
 			if c == closer {
-				p.t.Words[top.at] |= top.count
+				p.words[top.at] |= top.count
 				p.stack = p.stack[:depth-1]
 				i++
 				continue
@@ -269,12 +277,12 @@ func (p *parser) literal(i int, lit string, tag int) (int, error) {
 	if !hasPrefix(p.data[i:], lit) {
 		return i, fail("invalid literal, expected '"+lit+"'", i)
 	}
-	p.t.Words = append(p.t.Words, word(tag, 0))
+	p.words = append(p.words, word(tag, 0))
 	return i + len(lit), nil
 }
 
 func (p *parser) float(f float64) {
-	p.t.Words = append(p.t.Words, word(TagFloat, 0), math.Float64bits(f))
+	p.words = append(p.words, word(TagFloat, 0), math.Float64bits(f))
 }
 
 // ---- strings ----
@@ -326,7 +334,7 @@ func (p *parser) str(i int, tag int) (int, error) {
 	start := i + 1
 	j := plainRun(data, start)
 	if j < len(data) && data[j] == '"' {
-		p.t.Words = append(p.t.Words, word(tag, StrASCII<<48|uint64(j-start)), uint64(start))
+		p.words = append(p.words, word(tag, StrASCII<<48|uint64(j-start)), uint64(start))
 		return j + 1, nil
 	}
 	return p.strSlow(start, j, tag)
@@ -341,7 +349,7 @@ func (p *parser) strSlow(start, j int, tag int) (int, error) {
 	width := widthASCII
 	chars := j - start
 	escaped := false
-	scratchStart := len(p.t.Scratch)
+	scratchStart := len(p.scratch)
 	seg := start // start of the input bytes not yet copied to scratch
 	for {
 		if j >= n {
@@ -352,7 +360,7 @@ func (p *parser) strSlow(start, j int, tag int) (int, error) {
 		case c == '"':
 			goto done
 		case c == '\\':
-			p.t.Scratch = append(p.t.Scratch, data[seg:j]...)
+			p.scratch = append(p.scratch, data[seg:j]...)
 			escaped = true
 			w, k, err := p.escape(j)
 			if err != nil {
@@ -403,18 +411,18 @@ done:
 	var length, offset int
 	flags := 0
 	if escaped {
-		p.t.Scratch = append(p.t.Scratch, data[seg:j]...)
+		p.scratch = append(p.scratch, data[seg:j]...)
 		offset = scratchStart
-		length = len(p.t.Scratch) - scratchStart
+		length = len(p.scratch) - scratchStart
 		flags |= StrScratch
 	} else {
 		offset = start
 		length = j - start
 	}
 	flags |= widthFlags(width)
-	p.t.Words = append(p.t.Words, word(tag, uint64(flags)<<48|uint64(length)), uint64(offset))
+	p.words = append(p.words, word(tag, uint64(flags)<<48|uint64(length)), uint64(offset))
 	if width != widthASCII {
-		p.t.Words = append(p.t.Words, uint64(chars))
+		p.words = append(p.words, uint64(chars))
 	}
 	return j + 1, nil
 }
@@ -495,7 +503,7 @@ func (p *parser) escape(j int) (int, int, error) {
 	default:
 		return 0, j, fail(msgEscape, j)
 	}
-	p.t.Scratch = append(p.t.Scratch, c)
+	p.scratch = append(p.scratch, c)
 	return widthASCII, j + 2, nil
 }
 
@@ -547,7 +555,7 @@ func (p *parser) unicodeEscape(j int) (int, int, error) {
 			return 0, j, fail("invalid high surrogate in string", j)
 		}
 	}
-	p.t.Scratch = appendWTF8(p.t.Scratch, r)
+	p.scratch = appendWTF8(p.scratch, r)
 	switch {
 	case r < 0x80:
 		return widthASCII, k, nil
@@ -668,7 +676,7 @@ func (p *parser) number(i int) (int, error) {
 			return i, nil
 		}
 		if p.opt.Dialect == Stdlib {
-			p.t.Words = append(p.t.Words, word(TagBigInt, uint64(len(text))), uint64(start))
+			p.words = append(p.words, word(TagBigInt, uint64(len(text))), uint64(start))
 			return i, nil
 		}
 		// orjson: 64-bit integers exactly, larger ones as floats.
@@ -679,7 +687,7 @@ func (p *parser) number(i int) (int, error) {
 			}
 			if u, err := strconv.ParseUint(bstr(digits), 10, 64); err == nil {
 				if !neg {
-					p.t.Words = append(p.t.Words, word(TagUint, 0), u)
+					p.words = append(p.words, word(TagUint, 0), u)
 					return i, nil
 				}
 				if u <= 1<<63 {
@@ -723,10 +731,10 @@ func (p *parser) number(i int) (int, error) {
 
 func (p *parser) int(v int64) {
 	if v >= smallIntMin && v <= smallIntMax {
-		p.t.Words = append(p.t.Words, word(TagSmallInt, uint64(v)))
+		p.words = append(p.words, word(TagSmallInt, uint64(v)))
 		return
 	}
-	p.t.Words = append(p.t.Words, word(TagInt, 0), uint64(v))
+	p.words = append(p.words, word(TagInt, 0), uint64(v))
 }
 
 // bstr views b as a string without copying (strconv does not retain it).

@@ -25,6 +25,9 @@ const maxPooledWords = 1 << 20
 
 var tapePool = sync.Pool{New: func() any { return new(Tape) }}
 
+// gilTape is used only by calls that hold the GIL throughout.
+var gilTape Tape
+
 func getTape() *Tape { return tapePool.Get().(*Tape) }
 
 func putTape(t *Tape) {
@@ -38,12 +41,17 @@ func putTape(t *Tape) {
 // parseAndBuild parses data and builds the Python value. release says data
 // is immutable for the duration (bytes or str), so the GIL may be released.
 func parseAndBuild(data []byte, opt Options, release bool) (python.Ref, *SyntaxError, error) {
-	t := getTape()
-	defer putTape(t)
 	var err error
+	var t *Tape
 	if release && len(data) >= releaseGILAbove {
+		t = getTape()
+		defer putTape(t)
 		python.ReleaseGIL(func() { err = Parse(data, opt, t) })
 	} else {
+		// Small inputs: the GIL is held from parse to the end of the build
+		// (which never runs Python code), so one shared tape is safe and
+		// saves the pool's cost.
+		t = &gilTape
 		err = Parse(data, opt, t)
 	}
 	if err != nil {

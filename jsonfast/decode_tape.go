@@ -59,6 +59,7 @@ const (
 type Tape struct {
 	Words   []uint64
 	Scratch []byte
+	stack   []frame // the parser's open containers, kept for reuse
 }
 
 // Reset empties the tape, keeping its memory.
