@@ -1,0 +1,6 @@
+package python
+
+import "runtime"
+
+func lockThread()   { runtime.LockOSThread() }
+func unlockThread() { runtime.UnlockOSThread() }
