@@ -45,6 +45,7 @@ func BenchmarkParseCorpus(b *testing.B) {
 
 // BenchmarkBuildCorpus measures the C pass alone (tape -> Python objects).
 func BenchmarkBuildCorpus(b *testing.B) {
+	needPython(b)
 	dir := corpusDir()
 	if dir == "" {
 		b.Skip("corpus not found (set GOACCEL_CORPUS)")
@@ -75,6 +76,7 @@ func BenchmarkBuildCorpus(b *testing.B) {
 }
 
 func BenchmarkLoadsOrjsonSmall(b *testing.B) {
+	needPython(b)
 	python.WithGIL(func() {
 		cls, err := python.Import("json")
 		if err != nil {
