@@ -1,0 +1,266 @@
+// One-pass construction of Python objects from a jsonfast tape. Going
+// through C once per document instead of once per value is the measured
+// difference between ~100 and ~20 ns per item (DESIGN.md).
+#include "jsondec_build.h"
+#include <string.h>
+
+#define JD_TAG(w) ((int)((w) >> 56))
+#define JD_PAYLOAD(w) ((w) & ((1ULL << 56) - 1))
+#define JD_FLAGS(w) ((int)(((w) >> 48) & 0xff))
+#define JD_LEN(w) ((Py_ssize_t)((w) & ((1ULL << 48) - 1)))
+
+typedef struct {
+    const uint64_t *w, *end;
+    const unsigned char *input, *scratch;
+    int cache_keys;
+} jd_ctx;
+
+// ---- key cache: object keys repeat across a document and across calls;
+// reusing the str (with its hash already computed) saves an allocation, a
+// copy and a hash per key. Direct-mapped, ASCII keys up to 64 bytes. The GIL
+// protects it.
+#define JD_CACHE_SIZE 2048
+#define JD_CACHE_MAXLEN 64
+typedef struct {
+    uint64_t hash;
+    PyObject *str;
+} jd_cache_entry;
+static jd_cache_entry jd_cache[JD_CACHE_SIZE];
+
+static inline uint64_t jd_hash(const unsigned char *s, Py_ssize_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
+    while (n >= 8) {
+        uint64_t x;
+        memcpy(&x, s, 8);
+        h = (h ^ x) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        s += 8;
+        n -= 8;
+    }
+    if (n > 0) {
+        uint64_t x = 0;
+        memcpy(&x, s, n);
+        h = (h ^ x) * 0xc4ceb9fe1a85ec53ULL;
+        h ^= h >> 29;
+    }
+    return h;
+}
+
+void goaccel_jsondec_clear_cache(void) {
+    for (int i = 0; i < JD_CACHE_SIZE; i++) {
+        Py_CLEAR(jd_cache[i].str);
+        jd_cache[i].hash = 0;
+    }
+}
+
+static inline PyObject *jd_ascii(const unsigned char *s, Py_ssize_t n) {
+    PyObject *u = PyUnicode_New(n, 127);
+    if (u == NULL) return NULL;
+    memcpy(PyUnicode_1BYTE_DATA(u), s, n);
+    return u;
+}
+
+static PyObject *jd_cached_key(const unsigned char *s, Py_ssize_t n) {
+    uint64_t h = jd_hash(s, n);
+    jd_cache_entry *e = &jd_cache[h & (JD_CACHE_SIZE - 1)];
+    if (e->str != NULL && e->hash == h && PyUnicode_GET_LENGTH(e->str) == n &&
+        memcmp(PyUnicode_1BYTE_DATA(e->str), s, n) == 0) {
+        Py_INCREF(e->str);
+        return e->str;
+    }
+    PyObject *u = jd_ascii(s, n);
+    if (u == NULL) return NULL;
+    if (PyObject_Hash(u) == -1) {
+        Py_DECREF(u);
+        return NULL;
+    }
+    Py_XSETREF(e->str, Py_NewRef(u));
+    e->hash = h;
+    return u;
+}
+
+// Decodes (WTF-8, already validated by the parser) into a new str of
+// `chars` code points whose widest character class is given by flags. One
+// loop per str kind, so the inner loop writes without a kind switch.
+#define JD_DECODE_LOOP(T)                                                     \
+    do {                                                                      \
+        T *out = (T *)PyUnicode_DATA(u);                                      \
+        T *stop = out + chars;                                                \
+        while (i < n && out < stop) {                                         \
+            Py_UCS4 c = s[i];                                                 \
+            if (c < 0x80) {                                                   \
+                i += 1;                                                       \
+            } else if (c < 0xE0) {                                            \
+                c = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);                    \
+                i += 2;                                                       \
+            } else if (c < 0xF0) {                                            \
+                c = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) |           \
+                    (s[i + 2] & 0x3F);                                        \
+                i += 3;                                                       \
+            } else {                                                          \
+                c = ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) |          \
+                    ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);             \
+                i += 4;                                                       \
+            }                                                                 \
+            *out++ = (T)c;                                                    \
+        }                                                                     \
+        k = out - (T *)PyUnicode_DATA(u);                                     \
+    } while (0)
+
+static PyObject *jd_decode(const unsigned char *s, Py_ssize_t n,
+                           Py_ssize_t chars, int flags) {
+    Py_UCS4 maxchar = (flags & JD_LATIN1) ? 0xff : (flags & JD_UCS2) ? 0xffff : 0x10ffff;
+    PyObject *u = PyUnicode_New(chars, maxchar);
+    if (u == NULL) return NULL;
+    Py_ssize_t i = 0, k = 0;
+    switch (PyUnicode_KIND(u)) {
+    case PyUnicode_1BYTE_KIND:
+        JD_DECODE_LOOP(Py_UCS1);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        JD_DECODE_LOOP(Py_UCS2);
+        break;
+    default:
+        JD_DECODE_LOOP(Py_UCS4);
+        break;
+    }
+    if (i != n || k != chars) {
+        Py_DECREF(u);
+        PyErr_SetString(PyExc_SystemError, "jsonfast: inconsistent string on tape");
+        return NULL;
+    }
+    return u;
+}
+
+static PyObject *jd_string(jd_ctx *c, uint64_t w, int key) {
+    int flags = JD_FLAGS(w);
+    Py_ssize_t n = JD_LEN(w);
+    const unsigned char *s = ((flags & JD_SCRATCH) ? c->scratch : c->input) + *c->w++;
+    if (flags & JD_ASCII) {
+        if (key && c->cache_keys && n <= JD_CACHE_MAXLEN) return jd_cached_key(s, n);
+        return jd_ascii(s, n);
+    }
+    Py_ssize_t chars = (Py_ssize_t)*c->w++;
+    return jd_decode(s, n, chars, flags);
+}
+
+static PyObject *jd_bigint(jd_ctx *c, uint64_t w) {
+    Py_ssize_t n = (Py_ssize_t)JD_PAYLOAD(w);
+    const unsigned char *s = c->input + *c->w++;
+    char stackbuf[64];
+    char *buf = n < (Py_ssize_t)sizeof stackbuf ? stackbuf : PyMem_Malloc(n + 1);
+    if (buf == NULL) return PyErr_NoMemory();
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    PyObject *v = PyLong_FromString(buf, NULL, 10);
+    if (buf != stackbuf) PyMem_Free(buf);
+    return v;
+}
+
+static PyObject *jd_value(jd_ctx *c) {
+    if (c->w >= c->end) {
+        PyErr_SetString(PyExc_SystemError, "jsonfast: truncated tape");
+        return NULL;
+    }
+    uint64_t w = *c->w++;
+    switch (JD_TAG(w)) {
+    case JD_NULL:
+        Py_RETURN_NONE;
+    case JD_TRUE:
+        Py_RETURN_TRUE;
+    case JD_FALSE:
+        Py_RETURN_FALSE;
+    case JD_SMALLINT:
+        return PyLong_FromLongLong(((int64_t)(w << 8)) >> 8);
+    case JD_INT:
+        return PyLong_FromLongLong((long long)(int64_t)*c->w++);
+    case JD_UINT:
+        return PyLong_FromUnsignedLongLong((unsigned long long)*c->w++);
+    case JD_FLOAT: {
+        double d;
+        memcpy(&d, c->w++, 8);
+        return PyFloat_FromDouble(d);
+    }
+    case JD_BIGINT:
+        return jd_bigint(c, w);
+    case JD_STR:
+    case JD_KEY:
+        return jd_string(c, w, 0);
+    case JD_ARRAY: {
+        Py_ssize_t n = (Py_ssize_t)JD_PAYLOAD(w);
+        PyObject *list = PyList_New(n);
+        if (list == NULL) return NULL;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *item = jd_value(c);
+            if (item == NULL) {
+                Py_DECREF(list); // unset slots are NULL: list_dealloc skips them
+                return NULL;
+            }
+            PyList_SET_ITEM(list, i, item);
+        }
+        return list;
+    }
+    case JD_OBJECT: {
+        Py_ssize_t n = (Py_ssize_t)JD_PAYLOAD(w);
+        PyObject *dict = n > 5 ? _PyDict_NewPresized(n) : PyDict_New();
+        if (dict == NULL) return NULL;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (c->w >= c->end) {
+                Py_DECREF(dict);
+                PyErr_SetString(PyExc_SystemError, "jsonfast: truncated tape");
+                return NULL;
+            }
+            uint64_t kw = *c->w++;
+            PyObject *key = jd_string(c, kw, 1);
+            if (key == NULL) {
+                Py_DECREF(dict);
+                return NULL;
+            }
+            PyObject *val = jd_value(c);
+            if (val == NULL || PyDict_SetItem(dict, key, val) < 0) {
+                Py_DECREF(key);
+                Py_XDECREF(val);
+                Py_DECREF(dict);
+                return NULL;
+            }
+            Py_DECREF(key);
+            Py_DECREF(val);
+        }
+        return dict;
+    }
+    }
+    PyErr_SetString(PyExc_SystemError, "jsonfast: bad tape word");
+    return NULL;
+}
+
+PyObject *goaccel_jsondec_build(const uint64_t *words, Py_ssize_t nwords,
+                                const char *input, const char *scratch,
+                                int cache_keys) {
+    jd_ctx c = {words, words + nwords, (const unsigned char *)input,
+                (const unsigned char *)scratch, cache_keys};
+    // The cyclic GC would run hundreds of times while a large document's
+    // containers are allocated, each time traversing the young tree. No
+    // Python code runs during the build (the GIL is held throughout and
+    // nothing here calls back), and a fresh JSON tree has no cycles, so it
+    // is paused for the duration.
+    int was_enabled = PyGC_Disable();
+    PyObject *v = jd_value(&c);
+    if (was_enabled) PyGC_Enable();
+    return v;
+}
+
+void goaccel_jsondec_raise(PyObject *cls, const char *msg, PyObject *docobj,
+                           const char *text, Py_ssize_t len, Py_ssize_t pos) {
+    PyObject *doc;
+    if (docobj != NULL && PyUnicode_Check(docobj)) {
+        doc = Py_NewRef(docobj);
+    } else {
+        doc = PyUnicode_DecodeUTF8(text, len, "replace");
+        if (doc == NULL) return;
+    }
+    PyObject *exc = PyObject_CallFunction(cls, "sOn", msg, doc, pos);
+    Py_DECREF(doc);
+    if (exc == NULL) return;
+    PyErr_SetObject(cls, exc);
+    Py_DECREF(exc);
+}
