@@ -1,7 +1,7 @@
 // Package jsonfast is goaccel's JSON engine. This half is the encoder: one
 // walker over CPython objects, read directly from their memory, writing into
 // a reused byte buffer. It has two faces that differ in rules, not in code:
-// the standard library's json (Options.Orjson false) and orjson's.
+// the standard library's json (EncodeOptions.Orjson false) and orjson's.
 package jsonfast
 
 import (
@@ -10,8 +10,8 @@ import (
 	"goaccel/python"
 )
 
-// Options configure one encoding run.
-type Options struct {
+// EncodeOptions configure one encoding run.
+type EncodeOptions struct {
 	// Orjson selects orjson's rules (bytes out, 64-bit ints, str keys, no
 	// NaN, RFC 3339 datetimes ...); otherwise json's.
 	Orjson bool
@@ -49,7 +49,7 @@ const (
 // one, so concurrent calls (a default callback may release the GIL) never
 // share a buffer.
 type Encoder struct {
-	Options
+	EncodeOptions
 	buf         []byte
 	tbl         *[128]bool
 	ensureASCII bool
@@ -80,7 +80,7 @@ var (
 // pin memory forever.
 const maxPooledBuf = 4 << 20
 
-func getEncoder(opts Options) *Encoder {
+func getEncoder(opts EncodeOptions) *Encoder {
 	var e *Encoder
 	if !gilBusy {
 		gilBusy = true
@@ -88,7 +88,7 @@ func getEncoder(opts Options) *Encoder {
 	} else {
 		e = pool.Get().(*Encoder)
 	}
-	e.Options = opts
+	e.EncodeOptions = opts
 	e.buf = e.buf[:0]
 	e.nonASCII, e.surrogates = false, false
 	e.stack = e.stack[:0]
@@ -117,7 +117,7 @@ func putEncoder(e *Encoder) {
 }
 
 // Dumps encodes o with json's rules and returns a str.
-func Dumps(o python.Object, opts Options) (python.Ref, error) {
+func Dumps(o python.Object, opts EncodeOptions) (python.Ref, error) {
 	e := getEncoder(opts)
 	defer putEncoder(e)
 	if err := e.encode(o); err != nil {
@@ -133,7 +133,7 @@ func Dumps(o python.Object, opts Options) (python.Ref, error) {
 // is copied there and its length returned, else a bytes object is made.
 // (The C entry point passes a buffer on its stack: a small document then
 // needs no Go->C call at all.)
-func DumpsInto(o python.Object, opts Options, out []byte) (int, python.Ref, error) {
+func DumpsInto(o python.Object, opts EncodeOptions, out []byte) (int, python.Ref, error) {
 	opts.Orjson = true
 	e := getEncoder(opts)
 	defer putEncoder(e)
@@ -151,7 +151,7 @@ func DumpsInto(o python.Object, opts Options, out []byte) (int, python.Ref, erro
 }
 
 // DumpsBytes encodes o with orjson's rules and returns bytes.
-func DumpsBytes(o python.Object, opts Options) (python.Ref, error) {
+func DumpsBytes(o python.Object, opts EncodeOptions) (python.Ref, error) {
 	opts.Orjson = true
 	e := getEncoder(opts)
 	defer putEncoder(e)

@@ -12,21 +12,21 @@ package jsonfast
 
 import "math/bits"
 
-const floatMantBits64 = 52
+const dbx_floatMantBits64 = 52
 
-const maxUint64 = 1<<64 - 1
+const dbx_maxUint64 = 1<<64 - 1
 
-// A uint128 is a 128-bit uint.
+// A dbx_uint128 is a 128-bit uint.
 // The fields are exported to make them visible to package strconv_test.
-type uint128 struct {
+type dbx_uint128 struct {
 	Hi uint64
 	Lo uint64
 }
 
 func dboxFtoa64(mant uint64, exp int, denorm bool) (digits uint64, dexp int) {
-	if mant == 1<<floatMantBits64 && !denorm {
+	if mant == 1<<dbx_floatMantBits64 && !denorm {
 		// Algorithm 5.6 (page 24).
-		k0 := -mulLog10_2MinusLog10_4Over3(exp)
+		k0 := -dbx_mulLog10_2MinusLog10_4Over3(exp)
 		φ, β := dboxPow64(k0, exp)
 		xi, zi := dboxRange64(φ, β)
 		if exp != 2 && exp != 3 {
@@ -34,7 +34,7 @@ func dboxFtoa64(mant uint64, exp int, denorm bool) (digits uint64, dexp int) {
 		}
 		q := zi / 10
 		if xi <= q*10 {
-			q, zeros := trimZeros(q)
+			q, zeros := dbx_trimZeros(q)
 			return q, -k0 + 1 + zeros
 		}
 		yru := dboxRoundUp64(φ, β)
@@ -54,7 +54,7 @@ func dboxFtoa64(mant uint64, exp int, denorm bool) (digits uint64, dexp int) {
 	)
 
 	// Algorithm 5.2 (page 15).
-	k0 := -mulLog10_2(exp)
+	k0 := -dbx_mulLog10_2(exp)
 	φ, β := dboxPow64(κ+k0, exp)
 	zi, exact := dboxMulPow64(uint64(mant*2+1)<<β, φ)
 	s, r := zi/p10κ1, uint32(zi%p10κ1)
@@ -62,7 +62,7 @@ func dboxFtoa64(mant uint64, exp int, denorm bool) (digits uint64, dexp int) {
 
 	if r < δi {
 		if r != 0 || !exact || mant%2 == 0 {
-			s, zeros := trimZeros(s)
+			s, zeros := dbx_trimZeros(s)
 			return s, -k0 + 1 + zeros
 		}
 		s--
@@ -70,7 +70,7 @@ func dboxFtoa64(mant uint64, exp int, denorm bool) (digits uint64, dexp int) {
 	} else if r == δi {
 		parity, exact := dboxParity64(uint64(mant*2-1), φ, β)
 		if parity || (exact && mant%2 == 0) {
-			s, zeros := trimZeros(s)
+			s, zeros := dbx_trimZeros(s)
 			return s, -k0 + 1 + zeros
 		}
 	}
@@ -88,8 +88,8 @@ func dboxFtoa64(mant uint64, exp int, denorm bool) (digits uint64, dexp int) {
 	return yru, -k0
 }
 
-// uadd128 returns the full 128 bits of u + n.
-func uadd128(u uint128, n uint64) uint128 {
+// dbx_uadd128 returns the full 128 bits of u + n.
+func dbx_uadd128(u dbx_uint128, n uint64) dbx_uint128 {
 	sum := uint64(u.Lo + n)
 	// Check if lo is wrapped around.
 	if sum < u.Lo {
@@ -99,47 +99,47 @@ func uadd128(u uint128, n uint64) uint128 {
 	return u
 }
 
-// umul64 returns the full 64 bits of x * y.
-func umul64(x, y uint32) uint64 {
+// dbx_umul64 returns the full 64 bits of x * y.
+func dbx_umul64(x, y uint32) uint64 {
 	return uint64(x) * uint64(y)
 }
 
-// umul128Upper64 returns the upper 64 bits (out of 128 bits) of x * y.
-func umul128Upper64(x, y uint64) uint64 {
+// dbx_umul128Upper64 returns the upper 64 bits (out of 128 bits) of x * y.
+func dbx_umul128Upper64(x, y uint64) uint64 {
 	a := uint32(x >> 32)
 	b := uint32(x)
 	c := uint32(y >> 32)
 	d := uint32(y)
 
-	ac := umul64(a, c)
-	bc := umul64(b, c)
-	ad := umul64(a, d)
-	bd := umul64(b, d)
+	ac := dbx_umul64(a, c)
+	bc := dbx_umul64(b, c)
+	ad := dbx_umul64(a, d)
+	bd := dbx_umul64(b, d)
 
 	intermediate := (bd >> 32) + uint64(uint32(ad)) + uint64(uint32(bc))
 
 	return ac + (intermediate >> 32) + (ad >> 32) + (bc >> 32)
 }
 
-// umul192Upper128 returns the upper 128 bits (out of 192 bits) of x * y.
-func umul192Upper128(x uint64, y uint128) uint128 {
-	r := umul128(x, y.Hi)
-	t := umul128Upper64(x, y.Lo)
-	return uadd128(r, t)
+// dbx_umul192Upper128 returns the upper 128 bits (out of 192 bits) of x * y.
+func dbx_umul192Upper128(x uint64, y dbx_uint128) dbx_uint128 {
+	r := dbx_umul128(x, y.Hi)
+	t := dbx_umul128Upper64(x, y.Lo)
+	return dbx_uadd128(r, t)
 }
 
-// umul192Lower128 returns the lower 128 bits (out of 192 bits) of x * y.
-func umul192Lower128(x uint64, y uint128) uint128 {
+// dbx_umul192Lower128 returns the lower 128 bits (out of 192 bits) of x * y.
+func dbx_umul192Lower128(x uint64, y dbx_uint128) dbx_uint128 {
 	high := x * y.Hi
-	highLow := umul128(x, y.Lo)
-	return uint128{uint64(high + highLow.Hi), highLow.Lo}
+	highLow := dbx_umul128(x, y.Lo)
+	return dbx_uint128{uint64(high + highLow.Hi), highLow.Lo}
 }
 
 // dboxMulPow64 computes x^(i), y^(i), z^(i)
 // from the precomputed value of φ̃k for float64
 // and also checks if x^(f), y^(f), z^(f) == 0 (section 5.2.1).
-func dboxMulPow64(u uint64, phi uint128) (intPart uint64, isInt bool) {
-	r := umul192Upper128(u, phi)
+func dboxMulPow64(u uint64, phi dbx_uint128) (intPart uint64, isInt bool) {
+	r := dbx_umul192Upper128(u, phi)
 	intPart = r.Hi
 	isInt = r.Lo == 0
 	return
@@ -148,40 +148,40 @@ func dboxMulPow64(u uint64, phi uint128) (intPart uint64, isInt bool) {
 // dboxParity64 computes only the parity of x^(i), y^(i), z^(i)
 // from the precomputed value of φ̃k for float64
 // and also checks if x^(f), y^(f), z^(f) = 0 (section 5.2.1).
-func dboxParity64(mant2 uint64, phi uint128, beta int) (parity bool, isInt bool) {
-	r := umul192Lower128(mant2, phi)
+func dboxParity64(mant2 uint64, phi dbx_uint128, beta int) (parity bool, isInt bool) {
+	r := dbx_umul192Lower128(mant2, phi)
 	parity = ((r.Hi >> (64 - beta)) & 1) != 0
 	isInt = ((uint64(r.Hi << beta)) | (r.Lo >> (64 - beta))) == 0
 	return
 }
 
 // dboxDelta64 returns δ^(i) from the precomputed value of φ̃k for float64.
-func dboxDelta64(φ uint128, β int) uint32 {
+func dboxDelta64(φ dbx_uint128, β int) uint32 {
 	return uint32(φ.Hi >> (64 - 1 - β))
 }
 
-// mulLog10_2MinusLog10_4Over3 computes
+// dbx_mulLog10_2MinusLog10_4Over3 computes
 // ⌊e*log10(2)-log10(4/3)⌋ = ⌊log10(2^e)-log10(4/3)⌋ (section 6.3).
-func mulLog10_2MinusLog10_4Over3(e int) int {
+func dbx_mulLog10_2MinusLog10_4Over3(e int) int {
 	// e should be in the range [-2985, 2936].
 	return (e*631305 - 261663) >> 21
 }
 
 // dboxRange64 returns the left and right float64 endpoints.
-func dboxRange64(φ uint128, β int) (left, right uint64) {
-	left = (φ.Hi - (φ.Hi >> (floatMantBits64 + 2))) >> (64 - floatMantBits64 - 1 - β)
-	right = (φ.Hi + (φ.Hi >> (floatMantBits64 + 1))) >> (64 - floatMantBits64 - 1 - β)
+func dboxRange64(φ dbx_uint128, β int) (left, right uint64) {
+	left = (φ.Hi - (φ.Hi >> (dbx_floatMantBits64 + 2))) >> (64 - dbx_floatMantBits64 - 1 - β)
+	right = (φ.Hi + (φ.Hi >> (dbx_floatMantBits64 + 1))) >> (64 - dbx_floatMantBits64 - 1 - β)
 	return left, right
 }
 
 // dboxRoundUp64 computes the round up of y (i.e., y^(ru)).
-func dboxRoundUp64(phi uint128, beta int) uint64 {
-	return (phi.Hi>>(128/2-floatMantBits64-2-beta) + 1) / 2
+func dboxRoundUp64(phi dbx_uint128, beta int) uint64 {
+	return (phi.Hi>>(128/2-dbx_floatMantBits64-2-beta) + 1) / 2
 }
 
 // dboxPow64 gets the precomputed value of φ̃̃k for float64.
-func dboxPow64(k, e int) (φ uint128, β int) {
-	φ, e1, _ := pow10(k)
+func dboxPow64(k, e int) (φ dbx_uint128, β int) {
+	φ, e1, _ := dbx_pow10(k)
 	if k < 0 || k > 55 {
 		φ.Lo++
 	}
@@ -189,32 +189,32 @@ func dboxPow64(k, e int) (φ uint128, β int) {
 	return φ, β
 }
 
-// umul128 returns the 128-bit product x*y.
-func umul128(x, y uint64) uint128 {
+// dbx_umul128 returns the 128-bit product x*y.
+func dbx_umul128(x, y uint64) dbx_uint128 {
 	hi, lo := bits.Mul64(x, y)
-	return uint128{hi, lo}
+	return dbx_uint128{hi, lo}
 }
 
-// pow10 returns the 128-bit mantissa and binary exponent of 10**e.
+// dbx_pow10 returns the 128-bit mantissa and binary exponent of 10**e.
 // That is, 10^e = mant/2^128 * 2**exp.
-// If e is out of range, pow10 returns ok=false.
-func pow10(e int) (mant uint128, exp int, ok bool) {
-	if e < pow10Min || e > pow10Max {
+// If e is out of range, dbx_pow10 returns ok=false.
+func dbx_pow10(e int) (mant dbx_uint128, exp int, ok bool) {
+	if e < dbx_pow10Min || e > dbx_pow10Max {
 		return
 	}
-	return pow10Tab[e-pow10Min], 1 + mulLog2_10(e), true
+	return dbx_pow10Tab[e-dbx_pow10Min], 1 + dbx_mulLog2_10(e), true
 }
 
 // The range restriction lets us work in faster integer arithmetic instead of
 // slower floating point arithmetic. Correctness is verified by unit tests.
-func mulLog10_2(x int) int {
+func dbx_mulLog10_2(x int) int {
 	// log(2)/log(10) ≈ 0.30102999566 ≈ 78913 / 2^18
 	return (x * 78913) >> 18
 }
 
 // The range restriction lets us work in faster integer arithmetic instead of
 // slower floating point arithmetic. Correctness is verified by unit tests.
-func mulLog2_10(x int) int {
+func dbx_mulLog2_10(x int) int {
 	// log(10)/log(2) ≈ 3.32192809489 ≈ 108853 / 2^15
 	return (x * 108853) >> 15
 }
@@ -223,19 +223,19 @@ func mulLog2_10(x int) int {
 // used by other ftoa algorithms, but in our implementations it has
 // never been benchmarked to be faster than trimming zeros after
 // formatting into decimal bytes.
-func trimZeros(x uint64) (uint64, int) {
+func dbx_trimZeros(x uint64) (uint64, int) {
 	const (
 		div1e8m  = 0xc767074b22e90e21
-		div1e8le = maxUint64 / 100000000
+		div1e8le = dbx_maxUint64 / 100000000
 
 		div1e4m  = 0xd288ce703afb7e91
-		div1e4le = maxUint64 / 10000
+		div1e4le = dbx_maxUint64 / 10000
 
 		div1e2m  = 0x8f5c28f5c28f5c29
-		div1e2le = maxUint64 / 100
+		div1e2le = dbx_maxUint64 / 100
 
 		div1e1m  = 0xcccccccccccccccd
-		div1e1le = maxUint64 / 10
+		div1e1le = dbx_maxUint64 / 10
 	)
 
 	// _ = assert[x - y] asserts at compile time that x == y.

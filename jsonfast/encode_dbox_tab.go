@@ -8,13 +8,13 @@
 package jsonfast
 
 const (
-	pow10Min = -348
-	pow10Max = 347
+	dbx_pow10Min = -348
+	dbx_pow10Max = 347
 )
 
-// pow10Tab holds 128-bit mantissas of powers of 10.
+// dbx_pow10Tab holds 128-bit mantissas of powers of 10.
 // The values are scaled so the high bit is always set; there is no "implicit leading 1 bit".
-var pow10Tab = [...]uint128{
+var dbx_pow10Tab = [...]dbx_uint128{
 	{0xfa8fd5a0081c0288, 0x1732c869cd60e453}, // 1e-348 * 2**1284
 	{0x9c99e58405118195, 0x0e7fbd42205c8eb4}, // 1e-347 * 2**1280
 	{0xc3c05ee50655e1fa, 0x521fac92a873b261}, // 1e-346 * 2**1277

@@ -47,21 +47,14 @@ func pyEval(t testing.TB, expr string) python.Ref {
 	return r
 }
 
-func corpusDir() string {
-	if d := os.Getenv("GOACCEL_CORPUS"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "shared", "corpus")
-}
-
 func pyStr(t testing.TB, r python.Ref) string {
 	b, err := python.StrUTF8(r.Object)
 	noErr(t, err)
 	return string(b)
 }
 
-func defaultOpts() Options {
-	return Options{EnsureASCII: true, AllowNaN: true, CheckCircular: true, ItemSep: []byte(", "), KeySep: []byte(": ")}
+func defaultOpts() EncodeOptions {
+	return EncodeOptions{EnsureASCII: true, AllowNaN: true, CheckCircular: true, ItemSep: []byte(", "), KeySep: []byte(": ")}
 }
 
 func TestDumpsMatchesStdlib(t *testing.T) {
@@ -100,7 +93,7 @@ func TestOrjsonErrors(t *testing.T) {
 			`[[[[[[[[]]]]]]]]`: "",
 		} {
 			o := pyEval(t, expr)
-			r, err := DumpsBytes(o.Object, Options{})
+			r, err := DumpsBytes(o.Object, EncodeOptions{})
 			if msg == "" {
 				noErr(t, err)
 				r.Release()
@@ -118,7 +111,7 @@ func TestOrjsonErrors(t *testing.T) {
 }
 
 func loadCorpus(b testing.TB, name string) python.Ref {
-	data, err := os.ReadFile(filepath.Join(corpusDir(), "json", name))
+	data, err := os.ReadFile(filepath.Join(corpusDir(), name))
 	if err != nil {
 		b.Skip("corpus not found: " + err.Error())
 	}
@@ -142,7 +135,7 @@ func benchCorpus(b *testing.B, name string, orjson bool) {
 			var r python.Ref
 			var err error
 			if orjson {
-				r, err = DumpsBytes(o.Object, Options{})
+				r, err = DumpsBytes(o.Object, EncodeOptions{})
 			} else {
 				r, err = Dumps(o.Object, defaultOpts())
 			}
@@ -213,7 +206,7 @@ func BenchmarkOrjsonSmall(b *testing.B) {
 		var out [2048]byte
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			_, r, err := DumpsInto(o.Object, Options{}, out[:])
+			_, r, err := DumpsInto(o.Object, EncodeOptions{}, out[:])
 			if err != nil {
 				b.Fatal(err)
 			}

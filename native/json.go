@@ -26,7 +26,7 @@ func init() {
 // orjsonDumpsInto serves the C entry point (python/jsonenc_entry.c), which
 // has parsed and checked the arguments.
 func orjsonDumpsInto(obj, def python.Object, option uint32, out []byte) (int, python.Ref, error) {
-	opts := jsonfast.Options{Flags: option}
+	opts := jsonfast.EncodeOptions{Flags: option}
 	if !def.IsNil() {
 		opts.Default = def
 	}
@@ -63,7 +63,7 @@ func encodeJSON(args []python.Object) (python.Ref, error) {
 	if !ok || args[1].Type() != python.IntType {
 		return python.Ref{}, python.Errorf(python.TypeError, "encode(): flags must be an int")
 	}
-	opts := jsonfast.Options{
+	opts := jsonfast.EncodeOptions{
 		SkipKeys:      flags&flagSkipKeys != 0,
 		EnsureASCII:   flags&flagEnsureASCII != 0,
 		CheckCircular: flags&flagCheckCircular != 0,
@@ -126,7 +126,7 @@ func orjsonDumps(args []python.Object, kw python.Kwargs) (python.Ref, error) {
 	if obj.IsNil() {
 		return python.Ref{}, python.Errorf(python.TypeError, "dumps() missing 1 required positional argument: 'obj'")
 	}
-	var opts jsonfast.Options
+	var opts jsonfast.EncodeOptions
 	if !opt.IsNil() && opt != python.None {
 		v, ok := python.LongInt64(opt)
 		if opt.Type() != python.IntType || !ok || v < 0 || v > jsonfast.OptAll {
