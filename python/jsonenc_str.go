@@ -98,3 +98,25 @@ func JSONEnterRecursiveCall() error {
 	}
 	return nil
 }
+
+// CallKw calls fn(*args, **kwargs) (kwargs a dict, or NULL).
+func CallKw(fn Object, args []Object, kwargs Object) (Ref, error) {
+	t, err := NewTuple(len(args))
+	if err != nil {
+		return Ref{}, err
+	}
+	defer t.Release()
+	for i, a := range args {
+		TupleSet(t.Object, i, NewRef(a))
+	}
+	return own(C.PyObject_Call(fn.p, t.p, kwargs.p))
+}
+
+// RichEqual is a == b.
+func RichEqual(a, b Object) (bool, error) {
+	r := C.PyObject_RichCompareBool(a.p, b.p, C.Py_EQ)
+	if r < 0 {
+		return false, ErrAlreadySet
+	}
+	return r == 1, nil
+}
