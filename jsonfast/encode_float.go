@@ -10,7 +10,7 @@ const twoDigits = "0001020304050607080910111213141516171819202122232425262728293
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
 	"8081828384858687888990919293949596979899"
 
-// appendUint64 writes v in decimal.
+// appendUint64 writes v in decimal, straight into b's spare capacity.
 func appendUint64(b []byte, v uint64) []byte {
 	if v < 10 {
 		return append(b, byte('0'+v))
@@ -18,23 +18,36 @@ func appendUint64(b []byte, v uint64) []byte {
 	if v < 100 {
 		return append(b, twoDigits[2*v], twoDigits[2*v+1])
 	}
-	var tmp [20]byte
-	i := len(tmp)
+	n := decimalLen(v)
+	l := len(b)
+	if cap(b)-l < n {
+		b = append(b, make([]byte, n)...)[:l]
+	}
+	b = b[:l+n]
+	out := b[l:]
+	i := n
 	for v >= 100 {
 		q := v / 100
 		r := v - q*100
 		i -= 2
-		tmp[i], tmp[i+1] = twoDigits[2*r], twoDigits[2*r+1]
+		out[i], out[i+1] = twoDigits[2*r], twoDigits[2*r+1]
 		v = q
 	}
 	if v >= 10 {
-		i -= 2
-		tmp[i], tmp[i+1] = twoDigits[2*v], twoDigits[2*v+1]
+		out[i-2], out[i-1] = twoDigits[2*v], twoDigits[2*v+1]
 	} else {
-		i--
-		tmp[i] = byte('0' + v)
+		out[i-1] = byte('0' + v)
 	}
-	return append(b, tmp[i:]...)
+	return b
+}
+
+// decimalLen is the number of decimal digits of v (v >= 100).
+func decimalLen(v uint64) int {
+	n := 3
+	for t := uint64(1000); v >= t && n < 20; t *= 10 {
+		n++
+	}
+	return n
 }
 
 // appendInt64 writes v in decimal.

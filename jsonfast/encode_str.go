@@ -164,6 +164,25 @@ func (e *Encoder) appendStr(o python.Object) (surrogate bool, err error) {
 		e.buf = append(b, '"')
 		return false, nil
 	}
+	if !isASCII && !e.ensureASCII {
+		// Non-ASCII text goes out as UTF-8: use CPython's cached UTF-8
+		// (made once, as orjson does, for strings long enough that one C
+		// call beats encoding here code point by code point).
+		u, cached := python.StrCachedUTF8(o)
+		if !cached && n >= utf8CacheMin {
+			var err error
+			if u, err = python.StrUTF8(o); err == nil {
+				cached = true
+			} else if exc := python.Fetch(); exc != nil {
+				exc.Release() // lone surrogates: handled below
+			}
+		}
+		if cached {
+			e.buf = append(appendUTF8Data(b, u, e.tbl), '"')
+			e.nonASCII = true
+			return false, nil
+		}
+	}
 	switch {
 	case isASCII:
 		b = appendASCIIData(b, unsafe.Slice((*byte)(data), n), e.tbl)
@@ -183,6 +202,40 @@ func (e *Encoder) appendStr(o python.Object) (surrogate bool, err error) {
 		return true, nil
 	}
 	return false, nil
+}
+
+// utf8CacheMin is the length from which a non-ASCII str is encoded by
+// CPython (and the UTF-8 cached in the str) rather than here.
+const utf8CacheMin = 16
+
+// appendUTF8Data writes valid UTF-8 as a JSON string body (escaping only
+// ASCII controls, '"' and '\\'), eight bytes at a time like
+// appendASCIIData: bytes >= 0x80 never match the escape tests.
+func appendUTF8Data(b []byte, s []byte, tbl *[128]bool) []byte {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if needsEscape(binary.LittleEndian.Uint64(s[i:]), false) {
+			return appendUTF8Escaped(b, s, tbl)
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x80 && tbl[c] {
+			return appendUTF8Escaped(b, s, tbl)
+		}
+	}
+	return append(b, s...)
+}
+
+func appendUTF8Escaped(b []byte, s []byte, tbl *[128]bool) []byte {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x80 && tbl[c] {
+			b = append(b, s[start:i]...)
+			b = appendEscape(b, c)
+			start = i + 1
+		}
+	}
+	return append(b, s[start:]...)
 }
 
 // appendUTF8 writes UTF-8 text (valid) as a JSON string body.

@@ -214,3 +214,17 @@ func BenchmarkOrjsonSmall(b *testing.B) {
 		}
 	})
 }
+
+func TestAppendUint64(t *testing.T) {
+	vals := []uint64{0, 9, 10, 99, 100, 999, 1000, 12345, 1<<63 - 1, 1 << 63, 1<<64 - 1, 10000000000000000000}
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 100000; i++ {
+		vals = append(vals, r.Uint64()>>(r.Uint64()%64))
+	}
+	for _, v := range vals {
+		prefix := []byte("x")
+		if got := string(appendUint64(prefix, v)); got != "x"+strconv.FormatUint(v, 10) {
+			t.Fatalf("%d: %q", v, got)
+		}
+	}
+}

@@ -120,3 +120,17 @@ func RichEqual(a, b Object) (bool, error) {
 	}
 	return r == 1, nil
 }
+
+// StrCachedUTF8 returns the UTF-8 that CPython has cached inside a compact
+// non-ASCII str (made by an earlier PyUnicode_AsUTF8), if there is one.
+func StrCachedUTF8(s Object) ([]byte, bool) {
+	state := *(*uint32)(s.field(lay.ASCIIState))
+	if state&lay.StateCompactBit == 0 || state&lay.StateASCIIBit != 0 {
+		return nil, false
+	}
+	p := *(**byte)(s.field(lay.CompactUTF8))
+	if p == nil {
+		return nil, false
+	}
+	return unsafe.Slice(p, int(*(*int64)(s.field(lay.CompactUTF8Length)))), true
+}
