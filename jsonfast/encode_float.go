@@ -11,6 +11,8 @@ const twoDigits = "0001020304050607080910111213141516171819202122232425262728293
 	"8081828384858687888990919293949596979899"
 
 // appendUint64 writes v in decimal, straight into b's spare capacity.
+// Digits are produced in independent 4-digit groups (two divisions by 100
+// each) rather than one long division chain.
 func appendUint64(b []byte, v uint64) []byte {
 	if v < 10 {
 		return append(b, byte('0'+v))
@@ -26,6 +28,13 @@ func appendUint64(b []byte, v uint64) []byte {
 	b = b[:l+n]
 	out := b[l:]
 	i := n
+	for i >= 8 && v >= 10000 {
+		q := v / 10000
+		put4(out[i-4:i], uint32(v-q*10000))
+		v = q
+		i -= 4
+	}
+	// 1..7 digits left (a short tail of a 20-digit number is rare).
 	for v >= 100 {
 		q := v / 100
 		r := v - q*100
@@ -41,13 +50,12 @@ func appendUint64(b []byte, v uint64) []byte {
 	return b
 }
 
-// decimalLen is the number of decimal digits of v (v >= 100).
-func decimalLen(v uint64) int {
-	n := 3
-	for t := uint64(1000); v >= t && n < 20; t *= 10 {
-		n++
-	}
-	return n
+// put4 writes exactly four digits of x (< 10000).
+func put4(out []byte, x uint32) {
+	_ = out[3]
+	hi, lo := x/100, x%100
+	out[0], out[1] = twoDigits[2*hi], twoDigits[2*hi+1]
+	out[2], out[3] = twoDigits[2*lo], twoDigits[2*lo+1]
 }
 
 // appendInt64 writes v in decimal.
@@ -140,4 +148,13 @@ func layoutDigits(b []byte, d []byte, decpt, low, high int, pad bool) []byte {
 		b = append(b, d[decpt:]...)
 	}
 	return b
+}
+
+// decimalLen is the number of decimal digits of v (v >= 100).
+func decimalLen(v uint64) int {
+	n := 3
+	for t := uint64(1000); v >= t && n < 20; t *= 10 {
+		n++
+	}
+	return n
 }
