@@ -23,6 +23,7 @@ __all__ = ["dump", "dumps", "load", "loads", "JSONDecoder", "JSONDecodeError", "
 __version__ = "2.0.9"  # the json module version whose behaviour this follows
 
 _encode = _native.encode
+_DEFAULT_FLAGS = _flags(False, True, True, True, False)
 
 
 def dumps(
@@ -40,6 +41,10 @@ def dumps(
     **kw: Any,
 ) -> str:
     """Serialize ``obj`` to a JSON formatted ``str``, exactly as json.dumps."""
+    if (cls is None and indent is None and separators is None and default is None and not kw
+            and ensure_ascii is True and check_circular is True and allow_nan is True
+            and not skipkeys and not sort_keys):
+        return _encode(obj, _DEFAULT_FLAGS, None, ", ", ": ", None)
     if cls is None and not kw:
         text = _indent_text(indent)
         if text is not NotImplemented:

@@ -2,6 +2,7 @@ package jsonfast
 
 import (
 	"encoding/binary"
+	"slices"
 	"unsafe"
 
 	"goaccel/python"
@@ -128,25 +129,56 @@ func needsEscape(w uint64, del bool) bool {
 type codeUnit interface{ ~uint8 | ~uint16 | ~uint32 }
 
 // appendWide writes the code points of a 1-, 2- or 4-byte-kind str.
-// It reports whether a lone surrogate was written.
+// It reports whether a lone surrogate was written. Room for the worst case
+// (12 bytes: a surrogate pair of \u escapes) is reserved once, then bytes
+// are stored by index.
 func appendWide[T codeUnit](b []byte, s []T, ascii bool, tbl *[128]bool) ([]byte, bool) {
 	sur := false
-	for i := 0; i < len(s); i++ {
-		c := rune(s[i])
+	b = slices.Grow(b, 12*len(s))
+	p := len(b)
+	out := b[:cap(b)]
+	for _, u := range s {
+		c := rune(u)
 		if c < 0x80 {
-			if tbl[c] {
-				b = appendEscape(b, byte(c))
-			} else {
-				b = append(b, byte(c))
+			if !tbl[c] {
+				out[p] = byte(c)
+				p++
+				continue
 			}
+			p += len(appendEscape(out[p:p], byte(c)))
 			continue
 		}
 		if c >= 0xd800 && c < 0xe000 {
 			sur = true
 		}
-		b = appendRune(b, c, ascii)
+		switch {
+		case ascii && c >= 0x10000:
+			c -= 0x10000
+			putU(out[p:p+6], 0xd800|(c>>10))
+			putU(out[p+6:p+12], 0xdc00|(c&0x3ff))
+			p += 12
+		case ascii:
+			putU(out[p:p+6], c)
+			p += 6
+		case c < 0x800:
+			out[p], out[p+1] = byte(0xc0|c>>6), byte(0x80|c&0x3f)
+			p += 2
+		case c < 0x10000:
+			out[p], out[p+1], out[p+2] = byte(0xe0|c>>12), byte(0x80|(c>>6)&0x3f), byte(0x80|c&0x3f)
+			p += 3
+		default:
+			out[p], out[p+1], out[p+2], out[p+3] = byte(0xf0|c>>18), byte(0x80|(c>>12)&0x3f), byte(0x80|(c>>6)&0x3f), byte(0x80|c&0x3f)
+			p += 4
+		}
 	}
-	return b, sur
+	return out[:p], sur
+}
+
+// putU writes \uXXXX (lowercase hex, as json and orjson do) into out[:6].
+func putU(out []byte, c rune) {
+	_ = out[5]
+	out[0], out[1] = '\\', 'u'
+	out[2], out[3], out[4], out[5] = hexDigits[c>>12&15], hexDigits[c>>8&15], hexDigits[c>>4&15], hexDigits[c&15]
 }
 
 // appendStr writes o (a str or str subclass) as a quoted JSON string.
