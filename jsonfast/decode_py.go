@@ -148,7 +148,7 @@ func LoadsOrjson(obj python.Object) (python.Ref, error) {
 			if exc := python.Fetch(); exc != nil {
 				exc.Release()
 			}
-			return python.Ref{}, python.JSONDecodeRaise(orjsonError.Object, "str is not valid UTF-8: surrogates not allowed", obj, nil, 0)
+			return python.Ref{}, python.JSONDecodeRaise(orjsonError.Object, msgUTF8, python.Object{}, nil, 0)
 		}
 		data, release, doc = b, true, obj
 		opt.ValidUTF8 = true
@@ -161,6 +161,9 @@ func LoadsOrjson(obj python.Object) (python.Ref, error) {
 	}
 	ref, se, err := parseAndBuild(data, opt, release)
 	if se != nil {
+		if se.Msg == msgUTF8 { // orjson's document is empty then
+			doc, data = python.Object{}, nil
+		}
 		return python.Ref{}, python.JSONDecodeRaise(orjsonError.Object, se.Msg, doc, data, se.Pos)
 	}
 	return ref, err
