@@ -278,6 +278,9 @@ func hasPrefix(b []byte, s string) bool {
 
 func (p *parser) literal(i int, lit string, tag int) (int, error) {
 	if !hasPrefix(p.data[i:], lit) {
+		if rest := p.data[i:]; len(rest) < len(lit) && string(rest) == lit[:len(rest)] {
+			return i, fail(msgEOF, len(p.data))
+		}
 		return i, fail("invalid literal, expected '"+lit+"'", i)
 	}
 	p.words = append(p.words, word(tag, 0))
@@ -631,7 +634,7 @@ func (p *parser) number(i int) (int, error) {
 	if data[i] == '0' {
 		i++
 		if i < n && data[i]-'0' < 10 {
-			return i, fail("number with leading zero is not allowed", start)
+			return i, fail("number with leading zero is not allowed", i-1)
 		}
 	} else {
 		i, mant, nd = digits8(data, i, mant, nd)

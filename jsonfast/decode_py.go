@@ -164,7 +164,8 @@ func LoadsOrjson(obj python.Object) (python.Ref, error) {
 		if se.Msg == msgUTF8 { // orjson's document is empty then
 			doc, data = python.Object{}, nil
 		}
-		return python.Ref{}, python.JSONDecodeRaise(orjsonError.Object, se.Msg, doc, data, se.Pos)
+		// orjson reports positions in characters, not bytes.
+		return python.Ref{}, python.JSONDecodeRaise(orjsonError.Object, se.Msg, doc, data, charIndex(data, se.Pos))
 	}
 	return ref, err
 }
@@ -187,4 +188,18 @@ func loadsMemoryView(mv python.Object) (python.Ref, error) {
 	}
 	defer b.Release()
 	return LoadsOrjson(b.Object)
+}
+
+// charIndex converts a byte offset in UTF-8 text to a code point index.
+func charIndex(data []byte, pos int) int {
+	if pos > len(data) {
+		pos = len(data)
+	}
+	n := 0
+	for _, c := range data[:pos] {
+		if c&0xC0 != 0x80 {
+			n++
+		}
+	}
+	return n
 }

@@ -124,13 +124,16 @@ def test_random_trees(value):
     assert same(jd.orjson_loads(b), orjson.loads(b))
 
 
-@settings(max_examples=600, deadline=None)
-@given(st.text(alphabet='[]{}",:0123456789.eE+- \\ntrufalsNIiy\t\x01é', max_size=24))
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet='[]{}",:0123456789.eE+- \\ntrufalsNIiy\t\x01é中😀', max_size=24))
 def test_random_text_same_outcome(s):
-    """Valid or not as orjson says, with equal values; errors are
-    OrjsonDecodeError (messages are compared on the curated list above)."""
-    want = outcome(orjson.loads, s)
-    got = outcome(jd.orjson_loads, s)
-    assert got[0] == want[0], (s, got, want)
-    if want[0] == "ok":
-        assert same(got[1], want[1])
+    """Same value, or the same error message, position (in characters) and
+    document as orjson, for str and bytes input."""
+    assert_same_as_orjson(s)
+    assert_same_as_orjson(s.encode())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=24))
+def test_random_bytes_same_outcome(b):
+    assert_same_as_orjson(b)
