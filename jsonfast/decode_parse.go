@@ -118,9 +118,21 @@ func skipWS(data []byte, i int) int {
 	if i < len(data) && data[i] > ' ' {
 		return i
 	}
-	for i < len(data) {
+	return skipWSSlow(data, i)
+}
+
+// skipWSSlow skips whitespace; runs of spaces (pretty-printed indentation
+// is most of some documents) go eight bytes at a time.
+func skipWSSlow(data []byte, i int) int {
+	n := len(data)
+	for i < n {
 		switch data[i] {
-		case ' ', '\n', '\r', '\t':
+		case ' ':
+			i++
+			for i+8 <= n && binary.LittleEndian.Uint64(data[i:]) == 0x2020202020202020 {
+				i += 8
+			}
+		case '\n', '\r', '\t':
 			i++
 		default:
 			return i

@@ -23,19 +23,41 @@ const StdMaxDepth = 500
 // maxPooledWords keeps a huge document's tape from staying in the pool.
 const maxPooledWords = 1 << 20
 
-var tapePool = sync.Pool{New: func() any { return new(Tape) }}
+// Tapes for parses that release the GIL: a small free list rather than a
+// sync.Pool, because the pool drops its contents at every Go GC and a
+// re-grown tape is garbage that triggers the next GC (CPU on other cores).
+var (
+	tapeMu   sync.Mutex
+	tapeFree []*Tape
+)
 
-// gilTape is used only by calls that hold the GIL throughout.
+const maxFreeTapes = 4
+
+// gilTape is used only by calls that hold the GIL from parse to the end of
+// the build.
 var gilTape Tape
 
-func getTape() *Tape { return tapePool.Get().(*Tape) }
+func getTape() *Tape {
+	tapeMu.Lock()
+	defer tapeMu.Unlock()
+	if n := len(tapeFree); n > 0 {
+		t := tapeFree[n-1]
+		tapeFree = tapeFree[:n-1]
+		return t
+	}
+	return new(Tape)
+}
 
 func putTape(t *Tape) {
 	if cap(t.Words) > maxPooledWords || cap(t.Scratch) > 8*maxPooledWords {
 		return
 	}
 	t.Reset()
-	tapePool.Put(t)
+	tapeMu.Lock()
+	if len(tapeFree) < maxFreeTapes {
+		tapeFree = append(tapeFree, t)
+	}
+	tapeMu.Unlock()
 }
 
 // parseAndBuild parses data and builds the Python value. release says data
