@@ -118,9 +118,21 @@ func skipWS(data []byte, i int) int {
 	if i < len(data) && data[i] > ' ' {
 		return i
 	}
-	for i < len(data) {
+	return skipWSSlow(data, i)
+}
+
+// skipWSSlow skips whitespace; runs of spaces (pretty-printed indentation
+// is most of some documents) go eight bytes at a time.
+func skipWSSlow(data []byte, i int) int {
+	n := len(data)
+	for i < n {
 		switch data[i] {
-		case ' ', '\n', '\r', '\t':
+		case ' ':
+			i++
+			for i+8 <= n && binary.LittleEndian.Uint64(data[i:]) == 0x2020202020202020 {
+				i += 8
+			}
+		case '\n', '\r', '\t':
 			i++
 		default:
 			return i
@@ -202,6 +214,9 @@ func (p *parser) document(i int) (int, error) {
 				}
 				break
 			}
+			if c == '+' || c == '.' {
+				return i, fail("no digit after sign", i)
+			}
 			return i, fail(msgValue, i)
 		}
 		// A value ended at i: close containers and find the next value.
@@ -275,6 +290,9 @@ func hasPrefix(b []byte, s string) bool {
 
 func (p *parser) literal(i int, lit string, tag int) (int, error) {
 	if !hasPrefix(p.data[i:], lit) {
+		if rest := p.data[i:]; len(rest) < len(lit) && string(rest) == lit[:len(rest)] {
+			return i, fail(msgEOF, len(p.data))
+		}
 		return i, fail("invalid literal, expected '"+lit+"'", i)
 	}
 	p.words = append(p.words, word(tag, 0))
@@ -525,11 +543,25 @@ func hex4(b []byte) (rune, bool) {
 	return r, true
 }
 
+// truncatedHex reports that b is a proper prefix of four hex digits (the
+// input ended inside a \u escape).
+func truncatedHex(b []byte) bool {
+	if len(b) >= 4 {
+		return false
+	}
+	for _, c := range b {
+		if !(c-'0' < 10 || c|0x20-'a' < 6) {
+			return false
+		}
+	}
+	return true
+}
+
 func (p *parser) unicodeEscape(j int) (int, int, error) {
 	data := p.data
 	r, ok := hex4(data[j+2:])
 	if !ok {
-		if len(data)-(j+2) < 4 {
+		if truncatedHex(data[j+2:]) {
 			return 0, j, fail(msgEOF, len(data))
 		}
 		return 0, j, fail(msgEscape, j)
@@ -539,15 +571,25 @@ func (p *parser) unicodeEscape(j int) (int, int, error) {
 	case r >= 0xD800 && r < 0xDC00:
 		// A high surrogate: combined with a following \uDC00-\uDFFF.
 		if k+1 < len(data) && data[k] == '\\' && data[k+1] == 'u' {
-			if lo, ok := hex4(data[k+2:]); ok && lo >= 0xDC00 && lo < 0xE000 {
+			lo, ok := hex4(data[k+2:])
+			if ok && lo >= 0xDC00 && lo < 0xE000 {
 				r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
 				k += 6
 				break
 			}
 			if p.opt.Dialect == Orjson {
+				if !ok {
+					if truncatedHex(data[k+2:]) {
+						return 0, j, fail(msgEOF, len(data))
+					}
+					return 0, j, fail("invalid escape in string", j)
+				}
 				return 0, j, fail("invalid low surrogate in string", j)
 			}
 		} else if p.opt.Dialect == Orjson {
+			if k < len(data) && data[k] == '\\' && k+1 >= len(data) {
+				return 0, j, fail(msgEOF, len(data))
+			}
 			return 0, j, fail("no low surrogate in string", j)
 		}
 	case r >= 0xDC00 && r < 0xE000:
@@ -604,7 +646,7 @@ func (p *parser) number(i int) (int, error) {
 	if data[i] == '0' {
 		i++
 		if i < n && data[i]-'0' < 10 {
-			return i, fail("number with leading zero is not allowed", start)
+			return i, fail("number with leading zero is not allowed", i-1)
 		}
 	} else {
 		i, mant, nd = digits8(data, i, mant, nd)

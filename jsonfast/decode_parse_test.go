@@ -190,6 +190,8 @@ func TestParseErrors(t *testing.T) {
 		{"\"\x01\"", "unexpected control character in string", 1},
 		{`1.5e`, "unexpected end of data", 4},
 		{`0123`, "number with leading zero is not allowed", 0},
+		{`-0123`, "number with leading zero is not allowed", 1},
+		{`tr`, "unexpected end of data", 2},
 		{`[1] x`, "unexpected content after document", 4},
 		{`{"a" 1}`, "unexpected character, expected ':' after key", 5},
 		{`{"a":tru}`, "invalid literal, expected 'true'", 5},

@@ -23,19 +23,41 @@ const StdMaxDepth = 500
 // maxPooledWords keeps a huge document's tape from staying in the pool.
 const maxPooledWords = 1 << 20
 
-var tapePool = sync.Pool{New: func() any { return new(Tape) }}
+// Tapes for parses that release the GIL: a small free list rather than a
+// sync.Pool, because the pool drops its contents at every Go GC and a
+// re-grown tape is garbage that triggers the next GC (CPU on other cores).
+var (
+	tapeMu   sync.Mutex
+	tapeFree []*Tape
+)
 
-// gilTape is used only by calls that hold the GIL throughout.
+const maxFreeTapes = 4
+
+// gilTape is used only by calls that hold the GIL from parse to the end of
+// the build.
 var gilTape Tape
 
-func getTape() *Tape { return tapePool.Get().(*Tape) }
+func getTape() *Tape {
+	tapeMu.Lock()
+	defer tapeMu.Unlock()
+	if n := len(tapeFree); n > 0 {
+		t := tapeFree[n-1]
+		tapeFree = tapeFree[:n-1]
+		return t
+	}
+	return new(Tape)
+}
 
 func putTape(t *Tape) {
 	if cap(t.Words) > maxPooledWords || cap(t.Scratch) > 8*maxPooledWords {
 		return
 	}
 	t.Reset()
-	tapePool.Put(t)
+	tapeMu.Lock()
+	if len(tapeFree) < maxFreeTapes {
+		tapeFree = append(tapeFree, t)
+	}
+	tapeMu.Unlock()
 }
 
 // parseAndBuild parses data and builds the Python value. release says data
@@ -148,7 +170,7 @@ func LoadsOrjson(obj python.Object) (python.Ref, error) {
 			if exc := python.Fetch(); exc != nil {
 				exc.Release()
 			}
-			return python.Ref{}, python.JSONDecodeRaise(orjsonError.Object, "str is not valid UTF-8: surrogates not allowed", obj, nil, 0)
+			return python.Ref{}, python.JSONDecodeRaise(orjsonError.Object, msgUTF8, python.Object{}, nil, 0)
 		}
 		data, release, doc = b, true, obj
 		opt.ValidUTF8 = true
@@ -161,7 +183,11 @@ func LoadsOrjson(obj python.Object) (python.Ref, error) {
 	}
 	ref, se, err := parseAndBuild(data, opt, release)
 	if se != nil {
-		return python.Ref{}, python.JSONDecodeRaise(orjsonError.Object, se.Msg, doc, data, se.Pos)
+		if se.Msg == msgUTF8 { // orjson's document is empty then
+			doc, data = python.Object{}, nil
+		}
+		// orjson reports positions in characters, not bytes.
+		return python.Ref{}, python.JSONDecodeRaise(orjsonError.Object, se.Msg, doc, data, charIndex(data, se.Pos))
 	}
 	return ref, err
 }
@@ -184,4 +210,18 @@ func loadsMemoryView(mv python.Object) (python.Ref, error) {
 	}
 	defer b.Release()
 	return LoadsOrjson(b.Object)
+}
+
+// charIndex converts a byte offset in UTF-8 text to a code point index.
+func charIndex(data []byte, pos int) int {
+	if pos > len(data) {
+		pos = len(data)
+	}
+	n := 0
+	for _, c := range data[:pos] {
+		if c&0xC0 != 0x80 {
+			n++
+		}
+	}
+	return n
 }

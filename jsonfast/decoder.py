@@ -57,18 +57,21 @@ class JSONDecoder(_StdDecoder):
         super().__init__(object_hook=object_hook, parse_float=parse_float,
                          parse_int=parse_int, parse_constant=parse_constant,
                          strict=strict, object_pairs_hook=object_pairs_hook)
+        # The stdlib's C scanner captures the hooks and `strict` here, at
+        # construction; so does the fast path's decision.
         self._fast = (object_hook is None and parse_float is None
                       and parse_int is None and parse_constant is None
                       and object_pairs_hook is None)
+        self._allow_control = not strict
+        self._scan_once = self.scan_once
 
     def decode(self, s, _w=_std_decoder.WHITESPACE.match):
-        # Subclasses that replace raw_decode or the hooks after __init__ keep
-        # the stdlib's path.
-        if (self._fast and type(s) is str
-                and type(self).raw_decode is JSONDecoder.raw_decode
-                and self.object_hook is None and self.object_pairs_hook is None
-                and self.parse_float is float and self.parse_int is int):
-            r = _loads_std(s, not self.strict)
+        """Return the Python value of the JSON document ``s`` (a str)."""
+        # Subclasses that replace raw_decode, or code that swaps scan_once,
+        # keep the stdlib's path.
+        if (self._fast and type(s) is str and self.scan_once is self._scan_once
+                and type(self).raw_decode is _StdDecoder.raw_decode):
+            r = _loads_std(s, self._allow_control)
             if r is not NotImplemented:
                 return r
         return super().decode(s, _w)
