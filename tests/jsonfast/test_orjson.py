@@ -384,3 +384,25 @@ def test_reentrant_and_gil_releasing_default():
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_rss_flat_corpus(corpus):
+    """Repeated dumps of corpus documents (both faces) keep RSS flat."""
+    import jsonfast
+
+    docs = [json.loads((corpus / "json" / name).read_bytes()) for name in ("github.json", "twitter.json")]
+    proc = psutil.Process()
+    for _ in range(200):
+        for d in docs:
+            jo.dumps(d)
+            jsonfast.dumps(d)
+    gc.collect()
+    before = proc.memory_info().rss
+    for i in range(6000):
+        jo.dumps(docs[0])
+        jsonfast.dumps(docs[0])
+        if i % 20 == 0:
+            jo.dumps(docs[1], option=jo.OPT_INDENT_2)
+            jsonfast.dumps(docs[1], ensure_ascii=False)
+    gc.collect()
+    assert proc.memory_info().rss - before < 5 * 1024 * 1024
