@@ -273,3 +273,14 @@ def test_random_text_same_outcome_as_stdlib(s):
 @given(st.binary(max_size=24))
 def test_random_bytes_same_outcome_as_stdlib(b):
     assert_same_as_stdlib(b)
+
+
+def test_repeated_keys_share_one_str_like_stdlib():
+    for doc in ['[{"a_key": 1, "b_\xe9": 2}, {"a_key": 3, "b_\xe9": 4}]',
+                b'[{"k\\u4e2d": 1, "x": 0}, {"k\xe4\xb8\xad": 2, "x": 1}]']:
+        first, second = jd.loads(doc)
+        assert [k for k in first] == [k for k in second]
+        for k1, k2 in zip(first, second):
+            assert k1 is k2
+    o1, o2 = jd.orjson_loads('[{"clé": 1}, {"clé": 2}]')
+    assert next(iter(o1)) is next(iter(o2))
