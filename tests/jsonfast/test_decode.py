@@ -138,9 +138,18 @@ def test_lone_surrogates_in_str_input():
     assert_same_as_stdlib('["\udfff", 1]')
 
 
-def test_non_text_input_type_error():
-    for bad in [1, None, [b"[]"], memoryview(b"[]")]:
-        assert_same_as_stdlib(bad)
+class _Str(str):
+    pass
+
+
+class _Bytes(bytes):
+    pass
+
+
+def test_non_text_input_type_error_and_subclasses():
+    for arg in [1, None, [b"[]"], memoryview(b"[]"), _Str('{"a": [1]}'), _Bytes(b"[1, 2]"),
+                _Str("[1,"), bytearray(b'{"a": "\xc3\xa9"}')]:
+        assert_same_as_stdlib(arg)
 
 
 def test_strict_false_allows_control_characters():
