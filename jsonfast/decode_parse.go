@@ -369,7 +369,11 @@ func (p *parser) str(i int, tag int) (int, error) {
 	start := i + 1
 	j := plainRun(data, start)
 	if j < len(data) && data[j] == '"' {
-		p.words = append(p.words, word(tag, StrASCII<<48|uint64(j-start)), uint64(start))
+		if n := j - start; n < 1<<16 && start < 1<<32 {
+			p.words = append(p.words, word(tag+shortDelta, uint64(n)<<32|uint64(start)))
+		} else {
+			p.words = append(p.words, word(tag, StrASCII<<48|uint64(n)), uint64(start))
+		}
 		return j + 1, nil
 	}
 	return p.strSlow(start, j, tag)
