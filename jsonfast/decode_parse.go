@@ -126,6 +126,10 @@ func skipWS(data []byte, i int) int {
 // documents are up to two thirds newlines and indentation.
 func skipWSSlow(data []byte, i int) int {
 	n := len(data)
+	// One space (", " and ": " in compact-but-spaced output).
+	if i+1 < n && data[i] == ' ' && data[i+1] > ' ' {
+		return i + 1
+	}
 	for i+8 <= n {
 		x := binary.LittleEndian.Uint64(data[i:])
 		if x == ' '*lsb { // deep indentation
