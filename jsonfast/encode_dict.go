@@ -145,6 +145,7 @@ func (e *Encoder) dictSorted(o python.Object) error {
 // list.sort when sort_keys. The list owns its items, so callbacks may
 // mutate the dict freely.
 func (e *Encoder) dictItems(o python.Object) error {
+	e.calls++ // items() of a dict subclass is Python code
 	items, err := python.MappingItems(o)
 	if err != nil {
 		return err
@@ -178,7 +179,7 @@ func (e *Encoder) dictItems(o python.Object) error {
 func (e *Encoder) member(k, v python.Object, first bool) (wrote bool, err error) {
 	mark := len(e.buf)
 	if !first {
-		e.buf = append(e.buf, e.ItemSep...)
+		e.buf = appendSep(e.buf, e.ItemSep)
 	}
 	if e.Indent != nil {
 		e.newline()
@@ -221,8 +222,8 @@ func (e *Encoder) member(k, v python.Object, first bool) (wrote bool, err error)
 	default:
 		return false, python.Errorf(python.TypeError, "keys must be str, int, float, bool or None, not %s", typeShortName(k))
 	}
-	e.buf = append(e.buf, e.KeySep...)
-	return true, e.value(v)
+	e.buf = appendSep(e.buf, e.KeySep)
+	return true, e.heldValue(v)
 }
 
 // strLess orders two strs by code point, as Python's < does.

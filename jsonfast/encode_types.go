@@ -82,6 +82,7 @@ func (e *Encoder) valueOrjsonChain(o python.Object, chain int) error {
 // otherOrjson serialises what is not an exact builtin: orjson's native
 // types, subclasses, then default (which may chain up to 254 times).
 func (e *Encoder) otherOrjson(o python.Object, chain int) error {
+	e.calls++ // what follows may run Python code (properties, __str__, default ...)
 	if ok, err := e.nativeOrjson(o, false); ok || err != nil {
 		return err
 	}
