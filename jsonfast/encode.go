@@ -1,0 +1,204 @@
+// Package jsonfast is goaccel's JSON engine. This half is the encoder: one
+// walker over CPython objects, read directly from their memory, writing into
+// a reused byte buffer. It has two faces that differ in rules, not in code:
+// the standard library's json (EncodeOptions.Orjson false) and orjson's.
+package jsonfast
+
+import (
+	"sync"
+
+	"goaccel/python"
+)
+
+// EncodeOptions configure one encoding run.
+type EncodeOptions struct {
+	// Orjson selects orjson's rules (bytes out, 64-bit ints, str keys, no
+	// NaN, RFC 3339 datetimes ...); otherwise json's.
+	Orjson bool
+	// Flags are orjson's OPT_* bits (face 2 only).
+	Flags uint32
+
+	// Face 1 (json.dumps keywords).
+	EnsureASCII, AllowNaN, SkipKeys, CheckCircular, SortKeys bool
+	Indent                                                   []byte // nil: no newlines
+	ItemSep, KeySep                                          []byte
+
+	// Default is called for objects the encoder cannot serialise (NULL: none).
+	Default python.Object
+}
+
+// orjson's OPT_* bits (orjson 3.13's values).
+const (
+	OptIndent2              = 1
+	OptNaiveUTC             = 2
+	OptNonStrKeys           = 4
+	OptOmitMicroseconds     = 8
+	OptSerializeNumpy       = 16
+	OptSortKeys             = 32
+	OptStrictInteger        = 64
+	OptUTCZ                 = 128
+	OptPassthroughSubclass  = 256
+	OptPassthroughDatetime  = 512
+	OptAppendNewline        = 1024
+	OptPassthroughDataclass = 2048
+	// OptAll is every bit orjson accepts; others raise JSONEncodeError.
+	OptAll = 4095
+)
+
+// Encoder holds the state of one run. Encoders are pooled: a run borrows
+// one, so concurrent calls (a default callback may release the GIL) never
+// share a buffer.
+type Encoder struct {
+	EncodeOptions
+	buf         []byte
+	tbl         *[128]bool
+	ensureASCII bool
+	nonASCII    bool      // face 1: output holds UTF-8 beyond ASCII
+	surrogates  bool      // face 1: output holds lone surrogates (WTF-8)
+	stack       []uintptr // containers being encoded, for cycle detection
+	depth       int
+	level       int // indentation level
+	calls       int // Python callbacks made (they may mutate what is walked)
+	recursion   int // levels registered with Py_EnterRecursiveCall
+	keys        []sortKey
+	float32     bool // inside a numpy float32 array: float32's shortest digits
+}
+
+var pool = sync.Pool{New: func() any { return &Encoder{buf: make([]byte, 0, 4096)} }}
+
+// gilEncoder serves the common case without sync.Pool's atomics: every
+// run holds the GIL while it takes or returns an encoder, so a plain flag
+// guarded by the GIL says whether it is free. A nested run (default()
+// calling dumps, or another thread while a callback released the GIL)
+// finds it busy and takes one from the pool.
+var (
+	gilEncoder = &Encoder{buf: make([]byte, 0, 4096)}
+	gilBusy    bool
+)
+
+// maxPooledBuf bounds the buffer kept between runs: large outputs do not
+// pin memory forever.
+const maxPooledBuf = 4 << 20
+
+func getEncoder(opts EncodeOptions) *Encoder {
+	var e *Encoder
+	if !gilBusy {
+		gilBusy = true
+		e = gilEncoder
+	} else {
+		e = pool.Get().(*Encoder)
+	}
+	e.EncodeOptions = opts
+	e.buf = e.buf[:0]
+	e.nonASCII, e.surrogates = false, false
+	e.stack = e.stack[:0]
+	e.depth, e.recursion, e.level, e.calls = 0, 0, 0, 0
+	e.ensureASCII = opts.EnsureASCII && !opts.Orjson
+	if e.ensureASCII {
+		e.tbl = &escASCII
+	} else {
+		e.tbl = &escUTF8
+	}
+	return e
+}
+
+func putEncoder(e *Encoder) {
+	if cap(e.buf) > maxPooledBuf {
+		e.buf = make([]byte, 0, 4096)
+	}
+	e.Default = python.Object{}
+	e.keys = e.keys[:0]
+	e.float32 = false
+	if e == gilEncoder {
+		gilBusy = false
+		return
+	}
+	pool.Put(e)
+}
+
+// Dumps encodes o with json's rules and returns a str.
+func Dumps(o python.Object, opts EncodeOptions) (python.Ref, error) {
+	e := getEncoder(opts)
+	defer putEncoder(e)
+	if err := e.encode(o); err != nil {
+		return python.Ref{}, err
+	}
+	if !e.nonASCII {
+		return python.NewASCIIStr(e.buf)
+	}
+	return python.NewStrSurrogates(e.buf, e.surrogates)
+}
+
+// DumpsInto encodes o with orjson's rules; when the output fits in out it
+// is copied there and its length returned, else a bytes object is made.
+// (The C entry point passes a buffer on its stack: a small document then
+// needs no Go->C call at all.)
+func DumpsInto(o python.Object, opts EncodeOptions, out []byte) (int, python.Ref, error) {
+	opts.Orjson = true
+	e := getEncoder(opts)
+	defer putEncoder(e)
+	if err := e.encode(o); err != nil {
+		return 0, python.Ref{}, err
+	}
+	if opts.Flags&OptAppendNewline != 0 {
+		e.buf = append(e.buf, '\n')
+	}
+	if len(e.buf) <= len(out) {
+		return copy(out, e.buf), python.Ref{}, nil
+	}
+	r, err := python.NewBytes(e.buf)
+	return 0, r, err
+}
+
+// DumpsBytes encodes o with orjson's rules and returns bytes.
+func DumpsBytes(o python.Object, opts EncodeOptions) (python.Ref, error) {
+	opts.Orjson = true
+	e := getEncoder(opts)
+	defer putEncoder(e)
+	if err := e.encode(o); err != nil {
+		return python.Ref{}, err
+	}
+	if opts.Flags&OptAppendNewline != 0 {
+		e.buf = append(e.buf, '\n')
+	}
+	return python.NewBytes(e.buf)
+}
+
+func (e *Encoder) encode(o python.Object) error {
+	defer e.leaveAllRecursion()
+	if e.Orjson {
+		return e.valueOrjson(o)
+	}
+	return e.value(o)
+}
+
+// heldValue and heldOrjson encode a list item or dict value borrowed from
+// its container. Encoding a container or a non-builtin object can run
+// Python code (default, properties, items() of a subclass,
+// tzinfo.utcoffset ...) that may remove the object from its parent and
+// free it mid-walk, so a reference is held meanwhile. Exact scalars run no
+// Python code and skip that.
+func (e *Encoder) heldValue(o python.Object) error {
+	if scalar(o.Type()) {
+		return e.value(o)
+	}
+	r := python.NewRef(o)
+	err := e.value(o)
+	r.Release()
+	return err
+}
+
+func (e *Encoder) heldOrjson(o python.Object) error {
+	if scalar(o.Type()) {
+		return e.valueOrjson(o)
+	}
+	r := python.NewRef(o)
+	err := e.valueOrjson(o)
+	r.Release()
+	return err
+}
+
+func scalar(t python.Object) bool {
+	return t == python.StrType || t == python.IntType || t == python.FloatType ||
+		t == python.BoolType || t == python.NoneType
+}

@@ -1,0 +1,182 @@
+package jsonfast
+
+import (
+	"math"
+	"slices"
+	"strconv"
+)
+
+// twoDigits holds "00".."99" for writing decimal numbers two digits at a time.
+const twoDigits = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// appendUint64 writes v in decimal, straight into b's spare capacity.
+// Digits are produced in independent 4-digit groups (two divisions by 100
+// each) rather than one long division chain.
+func appendUint64(b []byte, v uint64) []byte {
+	if v < 10 {
+		return append(b, byte('0'+v))
+	}
+	if v < 100 {
+		return append(b, twoDigits[2*v], twoDigits[2*v+1])
+	}
+	n := decimalLen(v)
+	b = slices.Grow(b, n)
+	l := len(b)
+	b = b[:l+n]
+	putDigits(b[l:], v)
+	return b
+}
+
+// putDigits writes v's decimal digits filling out exactly (len(out) must
+// be v's digit count).
+func putDigits(out []byte, v uint64) {
+	i := len(out)
+	for i >= 8 && v >= 10000 {
+		q := v / 10000
+		put4(out[i-4:i], uint32(v-q*10000))
+		v = q
+		i -= 4
+	}
+	for v >= 100 {
+		q := v / 100
+		r := v - q*100
+		i -= 2
+		out[i], out[i+1] = twoDigits[2*r], twoDigits[2*r+1]
+		v = q
+	}
+	if v >= 10 {
+		out[i-2], out[i-1] = twoDigits[2*v], twoDigits[2*v+1]
+	} else {
+		out[i-1] = byte('0' + v)
+	}
+}
+
+// put4 writes exactly four digits of x (< 10000).
+func put4(out []byte, x uint32) {
+	_ = out[3]
+	hi, lo := x/100, x%100
+	out[0], out[1] = twoDigits[2*hi], twoDigits[2*hi+1]
+	out[2], out[3] = twoDigits[2*lo], twoDigits[2*lo+1]
+}
+
+// appendInt64 writes v in decimal.
+func appendInt64(b []byte, v int64) []byte {
+	if v < 0 {
+		return appendUint64(append(b, '-'), uint64(-v))
+	}
+	return appendUint64(b, uint64(v))
+}
+
+// appendFloat writes a finite float the way Python's repr() does (face 1)
+// or the way orjson does (face 2). Both print the shortest digit string that
+// round-trips (Dragonbox, encode_dbox.go, gives it as an integer and a
+// decimal exponent); they differ only in where they switch to exponent
+// notation and in how the exponent is written:
+//
+//	python: exponent when decpt <= -4 or decpt > 16; "1e-05", "1e+16"
+//	orjson: exponent when decpt <= -5 or decpt > 16; "1e-6",  "1e+16"
+//
+// where the value is 0.DIGITS * 10**decpt.
+func appendFloat(b []byte, f float64, orjson bool) []byte {
+	bits := math.Float64bits(f)
+	if bits>>63 != 0 {
+		b = append(b, '-')
+	}
+	exp := int(bits>>52) & 0x7ff
+	mant := bits & (1<<52 - 1)
+	denorm := false
+	if exp == 0 {
+		if mant == 0 {
+			return append(b, '0', '.', '0')
+		}
+		exp++
+		denorm = true
+	} else {
+		mant |= 1 << 52
+	}
+	digits, dexp := dboxFtoa64(mant, exp-1023-52, denorm)
+	for digits%10 == 0 {
+		digits /= 10
+		dexp++
+	}
+	nd := 1
+	if digits >= 10 {
+		nd = 2
+		if digits >= 100 {
+			nd = decimalLen(digits)
+		}
+	}
+	if decpt := nd + dexp; decpt > 0 && decpt < nd {
+		// The common case, digits on both sides of the point: write the
+		// digits once, straight into place, then slide the integer part
+		// left over the point's slot.
+		b = slices.Grow(b, nd+1)
+		p := len(b)
+		out := b[:p+nd+1]
+		putDigits(out[p+1:], digits)
+		copy(out[p:p+decpt], out[p+1:p+1+decpt])
+		out[p+decpt] = '.'
+		return out
+	}
+	var tmp [24]byte
+	d := appendUint64(tmp[:0], digits)
+	if orjson {
+		return layoutDigits(b, d, len(d)+dexp, -5, 16, false)
+	}
+	return layoutDigits(b, d, len(d)+dexp, -4, 16, true)
+}
+
+// layoutDigits writes significant digits d (no trailing zeros) of a value
+// 0.d * 10**decpt, in exponent form when decpt <= low or decpt > high
+// (see appendFloat), the exponent padded to two digits when pad.
+func layoutDigits(b []byte, d []byte, decpt, low, high int, pad bool) []byte {
+	nd := len(d)
+	switch {
+	case decpt <= low || decpt > high:
+		b = append(b, d[0])
+		if nd > 1 {
+			b = append(b, '.')
+			b = append(b, d[1:]...)
+		}
+		b = append(b, 'e')
+		e := decpt - 1
+		if e < 0 {
+			b = append(b, '-')
+			e = -e
+		} else {
+			b = append(b, '+')
+		}
+		if e < 10 && pad {
+			b = append(b, '0')
+		}
+		b = strconv.AppendInt(b, int64(e), 10)
+	case decpt <= 0:
+		b = append(b, '0', '.')
+		for k := 0; k < -decpt; k++ {
+			b = append(b, '0')
+		}
+		b = append(b, d...)
+	case decpt >= nd:
+		b = append(b, d...)
+		for k := nd; k < decpt; k++ {
+			b = append(b, '0')
+		}
+		b = append(b, '.', '0')
+	default:
+		b = append(b, d[:decpt]...)
+		b = append(b, '.')
+		b = append(b, d[decpt:]...)
+	}
+	return b
+}
+
+// decimalLen is the number of decimal digits of v (v >= 100).
+func decimalLen(v uint64) int {
+	n := 3
+	for t := uint64(1000); v >= t && n < 20; t *= 10 {
+		n++
+	}
+	return n
+}

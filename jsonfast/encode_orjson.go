@@ -1,0 +1,358 @@
+package jsonfast
+
+import (
+	"sort"
+
+	"goaccel/python"
+)
+
+// Face 2: orjson's rules. Exact str/int/float/bool/None/list/dict/tuple
+// first (type pointer compares), then orjson's other native types, then
+// subclasses, then default.
+
+// orjsonMaxDepth: orjson refuses a 255th nested container.
+const orjsonMaxDepth = 254
+
+// orjsonMaxDefault: how many default() results may chain.
+const orjsonMaxDefault = 254
+
+func encodeError(format string, args ...any) error {
+	return python.Errorf(python.TypeError, format, args...)
+}
+
+func (e *Encoder) valueOrjson(o python.Object) error {
+	switch o.Type() {
+	case python.StrType:
+		if s, ok := python.StrASCII(o); ok {
+			b := append(e.buf, '"')
+			b = appendASCIIData(b, s, e.tbl)
+			e.buf = append(b, '"')
+			return nil
+		}
+		return e.strOrjson(o)
+	case python.IntType:
+		return e.intOrjson(o)
+	case python.FloatType:
+		e.floatOrjson(python.FloatValue(o))
+		return nil
+	case python.NoneType:
+		e.buf = append(e.buf, "null"...)
+		return nil
+	case python.BoolType:
+		if o == python.True {
+			e.buf = append(e.buf, "true"...)
+		} else {
+			e.buf = append(e.buf, "false"...)
+		}
+		return nil
+	case python.ListType:
+		return e.listOrjson(o, python.ListItems(o))
+	case python.DictType:
+		return e.dictOrjson(o)
+	case python.TupleType:
+		return e.listOrjson(o, python.TupleItems(o))
+	}
+	return e.otherOrjson(o, 0)
+}
+
+func (e *Encoder) strOrjson(o python.Object) error {
+	sur, err := e.appendStr(o)
+	if err != nil {
+		return err
+	}
+	if sur {
+		return encodeError("str is not valid UTF-8: surrogates not allowed")
+	}
+	return nil
+}
+
+func (e *Encoder) intOrjson(o python.Object) error {
+	if v, ok := python.LongInt64(o); ok {
+		if e.Flags&OptStrictInteger != 0 && (v > 1<<53-1 || v < -(1<<53-1)) {
+			return encodeError("Integer exceeds 53-bit range")
+		}
+		e.buf = appendInt64(e.buf, v)
+		return nil
+	}
+	if v, ok := python.LongUint64(o); ok {
+		if e.Flags&OptStrictInteger != 0 {
+			return encodeError("Integer exceeds 53-bit range")
+		}
+		e.buf = appendUint64(e.buf, v)
+		return nil
+	}
+	return encodeError("Integer exceeds 64-bit range")
+}
+
+func (e *Encoder) floatOrjson(f float64) {
+	if e.float32 {
+		e.buf = appendFloat32(e.buf, f)
+		return
+	}
+	if f-f != 0 {
+		e.buf = append(e.buf, "null"...)
+		return
+	}
+	e.buf = appendFloat(e.buf, f, true)
+}
+
+func (e *Encoder) enterOrjson() error {
+	e.depth++
+	if e.depth > orjsonMaxDepth {
+		return encodeError("Recursion limit reached")
+	}
+	return nil
+}
+
+func (e *Encoder) newlineOrjson() {
+	e.buf = append(e.buf, '\n')
+	for i := 0; i < e.depth; i++ {
+		e.buf = append(e.buf, ' ', ' ')
+	}
+}
+
+func (e *Encoder) listOrjson(o python.Object, items []python.Object) error {
+	if err := e.enterOrjson(); err != nil {
+		return err
+	}
+	if len(items) == 0 {
+		e.depth--
+		e.buf = append(e.buf, '[', ']')
+		return nil
+	}
+	indent := e.Flags&OptIndent2 != 0
+	e.buf = append(e.buf, '[')
+	for i := 0; i < len(items); i++ {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		if indent {
+			e.newlineOrjson()
+		}
+		if err := e.heldOrjson(items[i]); err != nil {
+			return err
+		}
+		if e.calls != 0 { // a callback may have changed the sequence
+			if o.Type().TypeFlags()&python.FlagListSubclass != 0 {
+				items = python.ListItems(o)
+			}
+		}
+	}
+	e.depth--
+	if indent {
+		e.newlineOrjson()
+	}
+	e.buf = append(e.buf, ']')
+	return nil
+}
+
+func (e *Encoder) dictOrjson(o python.Object) error {
+	if err := e.enterOrjson(); err != nil {
+		return err
+	}
+	if python.DictLen(o) == 0 {
+		e.depth--
+		e.buf = append(e.buf, '{', '}')
+		return nil
+	}
+	e.buf = append(e.buf, '{')
+	var err error
+	if e.Flags&(OptSortKeys|OptNonStrKeys) != 0 {
+		err = e.dictOrjsonKeyed(o)
+	} else {
+		err = e.dictOrjsonDirect(o)
+	}
+	if err != nil {
+		return err
+	}
+	e.depth--
+	if e.Flags&OptIndent2 != 0 {
+		e.newlineOrjson()
+	}
+	e.buf = append(e.buf, '}')
+	return nil
+}
+
+func (e *Encoder) keySepOrjson() {
+	if e.Flags&OptIndent2 != 0 {
+		e.buf = append(e.buf, ':', ' ')
+	} else {
+		e.buf = append(e.buf, ':')
+	}
+}
+
+func (e *Encoder) dictOrjsonDirect(o python.Object) error {
+	keysPtr, used, calls := python.DictKeysPointer(o), python.DictLen(o), e.calls
+	t, ok := python.Table(o)
+	if !ok {
+		return e.dictOrjsonItems(o)
+	}
+	indent := e.Flags&OptIndent2 != 0
+	first := true
+	for i := 0; i < t.N; i++ {
+		k, v := t.Entry(i)
+		if v.IsNil() {
+			continue
+		}
+		if err := e.memberOrjson(k, v, first, indent); err != nil {
+			return err
+		}
+		first = false
+		if e.calls != calls && (python.DictKeysPointer(o) != keysPtr || python.DictLen(o) != used) {
+			return errDictChanged()
+		}
+	}
+	return nil
+}
+
+// dictOrjsonItems walks a split-table dict (an instance __dict__).
+func (e *Encoder) dictOrjsonItems(o python.Object) error {
+	keysPtr, used, calls := python.DictKeysPointer(o), python.DictLen(o), e.calls
+	indent := e.Flags&OptIndent2 != 0
+	it := python.Items(o)
+	first := true
+	for {
+		k, v, ok := it.Next()
+		if !ok {
+			return nil
+		}
+		if err := e.memberOrjson(k, v, first, indent); err != nil {
+			return err
+		}
+		first = false
+		if e.calls != calls && (python.DictKeysPointer(o) != keysPtr || python.DictLen(o) != used) {
+			return errDictChanged()
+		}
+	}
+}
+
+func (e *Encoder) memberOrjson(k, v python.Object, first, indent bool) error {
+	if !first {
+		e.buf = append(e.buf, ',')
+	}
+	if indent {
+		e.newlineOrjson()
+	}
+	if k.Type() != python.StrType { // orjson: exact str only
+		return encodeError("Dict key must be str")
+	}
+	if s, ok := python.StrASCII(k); ok {
+		b := append(e.buf, '"')
+		b = appendASCIIData(b, s, e.tbl)
+		e.buf = append(b, '"', ':')
+	} else {
+		if err := e.strOrjson(k); err != nil {
+			return err
+		}
+		e.buf = append(e.buf, ':')
+	}
+	if indent {
+		e.buf = append(e.buf, ' ')
+	}
+	return e.heldOrjson(v)
+}
+
+// orjsonKey is a key rendered to its JSON text (quoted) for sorting and
+// for OPT_NON_STR_KEYS.
+type orjsonKey struct {
+	text  string // as written: quoted and escaped
+	raw   string // the key's text unescaped, which orjson sorts by
+	value python.Object
+}
+
+// dictOrjsonKeyed handles OPT_SORT_KEYS and OPT_NON_STR_KEYS: keys are
+// rendered first (orjson sorts the rendered strings), then written.
+func (e *Encoder) dictOrjsonKeyed(o python.Object) error {
+	var keys []orjsonKey
+	it := python.Items(o)
+	for {
+		k, v, ok := it.Next()
+		if !ok {
+			break
+		}
+		mark := len(e.buf)
+		if err := e.keyOrjson(k); err != nil {
+			return err
+		}
+		text := string(e.buf[mark:])
+		raw := text[1 : len(text)-1]
+		if k.Type() == python.StrType || k.Type().TypeFlags()&python.FlagStrSubclass != 0 {
+			u, err := python.StrUTF8(k) // valid: keyOrjson rejected surrogates
+			if err != nil {
+				return err
+			}
+			raw = string(u)
+		}
+		keys = append(keys, orjsonKey{text, raw, v})
+		e.buf = e.buf[:mark]
+	}
+	if e.Flags&OptSortKeys != 0 {
+		sort.SliceStable(keys, func(i, j int) bool { return keys[i].raw < keys[j].raw })
+	}
+	indent := e.Flags&OptIndent2 != 0
+	for i := range keys {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		if indent {
+			e.newlineOrjson()
+		}
+		e.buf = append(e.buf, keys[i].text...)
+		e.keySepOrjson()
+		if err := e.valueOrjson(keys[i].value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyOrjson writes a dict key as a JSON string.
+func (e *Encoder) keyOrjson(k python.Object) error {
+	kt := k.Type()
+	if kt == python.StrType {
+		return e.strOrjson(k)
+	}
+	if e.Flags&OptNonStrKeys == 0 {
+		return encodeError("Dict key must be str")
+	}
+	if kt.TypeFlags()&python.FlagStrSubclass != 0 {
+		return e.strOrjson(k)
+	}
+	switch {
+	case k == python.None:
+		e.buf = append(e.buf, `"null"`...)
+		return nil
+	case kt == python.BoolType:
+		if k == python.True {
+			e.buf = append(e.buf, `"true"`...)
+		} else {
+			e.buf = append(e.buf, `"false"`...)
+		}
+		return nil
+	case kt == python.IntType || (kt.TypeFlags()&python.FlagLongSubclass != 0 && !isEnum(k)):
+		e.buf = append(e.buf, '"')
+		if err := e.intOrjson(k); err != nil {
+			return err
+		}
+		e.buf = append(e.buf, '"')
+		return nil
+	case kt == python.FloatType || kt.IsSubtype(python.FloatType) && !isEnum(k):
+		f := python.FloatValue(k)
+		e.buf = append(e.buf, '"')
+		e.floatOrjson(f)
+		e.buf = append(e.buf, '"')
+		return nil
+	}
+	// Datetimes, UUIDs and enums render as their JSON string or value.
+	mark := len(e.buf)
+	if ok, err := e.nativeOrjson(k, true); err != nil {
+		return err
+	} else if ok {
+		if e.buf[mark] != '"' {
+			s := string(e.buf[mark:])
+			e.buf = append(append(append(e.buf[:mark], '"'), s...), '"')
+		}
+		return nil
+	}
+	return encodeError("Dict key must a type serializable with OPT_NON_STR_KEYS")
+}

@@ -1,0 +1,335 @@
+// One-pass construction of Python objects from a jsonfast tape. Going
+// through C once per document instead of once per value is the measured
+// difference between ~100 and ~20 ns per item (DESIGN.md).
+// Release build of the CPython macros used here (cgo does not define
+// NDEBUG, and the asserts inside PyUnicode_* / PyList_SET_ITEM cost a type
+// check per object).
+#ifndef NDEBUG
+#define NDEBUG
+#endif
+#include "jsondec_build.h"
+#include <string.h>
+
+#define JD_TAG(w) ((int)((w) >> 56))
+#define JD_PAYLOAD(w) ((w) & ((1ULL << 56) - 1))
+#define JD_FLAGS(w) ((int)(((w) >> 48) & 0xff))
+#define JD_LEN(w) ((Py_ssize_t)((w) & ((1ULL << 48) - 1)))
+
+typedef struct {
+    const uint64_t *w, *end;
+    const unsigned char *input, *scratch;
+    int cache_keys;
+} jd_ctx;
+
+// ---- key cache: object keys repeat across a document and across calls;
+// reusing the str (with its hash already computed) saves an allocation, a
+// copy and a hash per key. Direct-mapped, keys up to 64 UTF-8 bytes. The
+// GIL protects it.
+#define JD_CACHE_SIZE 2048
+#define JD_CACHE_MAXLEN 64
+typedef struct {
+    uint64_t hash;
+    PyObject *str;
+} jd_cache_entry;
+static jd_cache_entry jd_cache[JD_CACHE_SIZE];
+
+static inline uint64_t jd_load64(const unsigned char *p) {
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+static inline uint64_t jd_load32(const unsigned char *p) {
+    uint32_t x;
+    memcpy(&x, p, 4);
+    return x;
+}
+
+// Hash of a key's bytes for the cache index. The tail is read with
+// fixed-size (overlapping) loads: a variable-length memcpy into a stack
+// word stalled on store forwarding.
+static inline uint64_t jd_hash(const unsigned char *s, Py_ssize_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
+    uint64_t tail;
+    if (n >= 8) {
+        Py_ssize_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            h = (h ^ jd_load64(s + i)) * 0xff51afd7ed558ccdULL;
+            h ^= h >> 32;
+        }
+        tail = jd_load64(s + n - 8);
+    } else if (n >= 4) {
+        tail = jd_load32(s) | (jd_load32(s + n - 4) << 32);
+    } else if (n > 0) {
+        tail = (uint64_t)s[0] | ((uint64_t)s[n / 2] << 8) | ((uint64_t)s[n - 1] << 16);
+    } else {
+        tail = 0;
+    }
+    h = (h ^ tail) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 29);
+}
+
+// Equality of two short byte strings with word loads (keys are short; a
+// call to memcmp cost more than the comparison).
+static inline int jd_equal(const unsigned char *a, const unsigned char *b, Py_ssize_t n) {
+    if (n >= 8) {
+        Py_ssize_t i = 0;
+        for (; i + 8 <= n; i += 8)
+            if (jd_load64(a + i) != jd_load64(b + i)) return 0;
+        return jd_load64(a + n - 8) == jd_load64(b + n - 8);
+    }
+    if (n >= 4)
+        return jd_load32(a) == jd_load32(b) && jd_load32(a + n - 4) == jd_load32(b + n - 4);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
+void goaccel_jsondec_clear_cache(void) {
+    for (int i = 0; i < JD_CACHE_SIZE; i++) {
+        Py_CLEAR(jd_cache[i].str);
+        jd_cache[i].hash = 0;
+    }
+}
+
+static inline PyObject *jd_ascii(const unsigned char *s, Py_ssize_t n) {
+    PyObject *u = PyUnicode_New(n, 127);
+    if (u == NULL) return NULL;
+    memcpy(PyUnicode_1BYTE_DATA(u), s, n);
+    return u;
+}
+
+// A cached key matches when its UTF-8 is the key's bytes: ASCII strs are
+// their own UTF-8; other keys had their UTF-8 cached by CPython when they
+// entered the cache.
+static inline int jd_key_matches(PyObject *u, const unsigned char *s, Py_ssize_t n) {
+    if (PyUnicode_IS_ASCII(u))
+        return PyUnicode_GET_LENGTH(u) == n && jd_equal(PyUnicode_1BYTE_DATA(u), s, n);
+    PyCompactUnicodeObject *c = (PyCompactUnicodeObject *)u;
+    return c->utf8 != NULL && c->utf8_length == n && jd_equal((const unsigned char *)c->utf8, s, n);
+}
+
+static PyObject *jd_decode(const unsigned char *s, Py_ssize_t n, Py_ssize_t chars, int flags);
+
+// Returns the key's str from the cache, or makes it (ASCII when chars < 0)
+// and caches it. The standard library also reuses key objects within a
+// document (its memo dict); CPython's test_json checks that.
+static PyObject *jd_cached_key(const unsigned char *s, Py_ssize_t n, Py_ssize_t chars, int flags) {
+    uint64_t h = jd_hash(s, n);
+    jd_cache_entry *e = &jd_cache[h & (JD_CACHE_SIZE - 1)];
+    if (e->str != NULL && e->hash == h && jd_key_matches(e->str, s, n)) {
+        Py_INCREF(e->str);
+        return e->str;
+    }
+    PyObject *u = chars < 0 ? jd_ascii(s, n) : jd_decode(s, n, chars, flags);
+    if (u == NULL) return NULL;
+    if (PyObject_Hash(u) == -1) {
+        Py_DECREF(u);
+        return NULL;
+    }
+    if (chars >= 0 && PyUnicode_AsUTF8AndSize(u, NULL) == NULL) {
+        PyErr_Clear(); // lone surrogates (stdlib face): not cached
+        return u;
+    }
+    Py_XSETREF(e->str, Py_NewRef(u));
+    e->hash = h;
+    return u;
+}
+
+// Decodes (WTF-8, already validated by the parser) into a new str of
+// `chars` code points whose widest character class is given by flags. One
+// loop per str kind, so the inner loop writes without a kind switch.
+// (Declared above for the key cache.)
+#define JD_DECODE_LOOP(T)                                                     \
+    do {                                                                      \
+        T *out = (T *)PyUnicode_DATA(u);                                      \
+        T *stop = out + chars;                                                \
+        while (i < n && out < stop) {                                         \
+            Py_UCS4 c = s[i];                                                 \
+            if (c < 0x80) {                                                   \
+                i += 1;                                                       \
+            } else if (c < 0xE0) {                                            \
+                c = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);                    \
+                i += 2;                                                       \
+            } else if (c < 0xF0) {                                            \
+                c = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) |           \
+                    (s[i + 2] & 0x3F);                                        \
+                i += 3;                                                       \
+            } else {                                                          \
+                c = ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) |          \
+                    ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);             \
+                i += 4;                                                       \
+            }                                                                 \
+            *out++ = (T)c;                                                    \
+        }                                                                     \
+        k = out - (T *)PyUnicode_DATA(u);                                     \
+    } while (0)
+
+static PyObject *jd_decode(const unsigned char *s, Py_ssize_t n,
+                           Py_ssize_t chars, int flags) {
+    Py_UCS4 maxchar = (flags & JD_LATIN1) ? 0xff : (flags & JD_UCS2) ? 0xffff : 0x10ffff;
+    PyObject *u = PyUnicode_New(chars, maxchar);
+    if (u == NULL) return NULL;
+    Py_ssize_t i = 0, k = 0;
+    switch (PyUnicode_KIND(u)) {
+    case PyUnicode_1BYTE_KIND:
+        JD_DECODE_LOOP(Py_UCS1);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        JD_DECODE_LOOP(Py_UCS2);
+        break;
+    default:
+        JD_DECODE_LOOP(Py_UCS4);
+        break;
+    }
+    if (i != n || k != chars) {
+        Py_DECREF(u);
+        PyErr_SetString(PyExc_SystemError, "jsonfast: inconsistent string on tape");
+        return NULL;
+    }
+    return u;
+}
+
+static PyObject *jd_string(jd_ctx *c, uint64_t w, int key) {
+    int tag = JD_TAG(w);
+    if (tag == JD_SHORTSTR || tag == JD_SHORTKEY) {
+        // One word: length<<32 | offset of ASCII bytes in the input.
+        Py_ssize_t n = (Py_ssize_t)((w >> 32) & 0xffff);
+        const unsigned char *s = c->input + (w & 0xffffffffULL);
+        if (key && c->cache_keys && n <= JD_CACHE_MAXLEN) return jd_cached_key(s, n, -1, JD_ASCII);
+        return jd_ascii(s, n);
+    }
+    int flags = JD_FLAGS(w);
+    Py_ssize_t n = JD_LEN(w);
+    const unsigned char *s = ((flags & JD_SCRATCH) ? c->scratch : c->input) + *c->w++;
+    if (flags & JD_ASCII) {
+        if (key && c->cache_keys && n <= JD_CACHE_MAXLEN) return jd_cached_key(s, n, -1, flags);
+        return jd_ascii(s, n);
+    }
+    Py_ssize_t chars = (Py_ssize_t)*c->w++;
+    if (key && c->cache_keys && n <= JD_CACHE_MAXLEN) return jd_cached_key(s, n, chars, flags);
+    return jd_decode(s, n, chars, flags);
+}
+
+static PyObject *jd_bigint(jd_ctx *c, uint64_t w) {
+    Py_ssize_t n = (Py_ssize_t)JD_PAYLOAD(w);
+    const unsigned char *s = c->input + *c->w++;
+    char stackbuf[64];
+    char *buf = n < (Py_ssize_t)sizeof stackbuf ? stackbuf : PyMem_Malloc(n + 1);
+    if (buf == NULL) return PyErr_NoMemory();
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    PyObject *v = PyLong_FromString(buf, NULL, 10);
+    if (buf != stackbuf) PyMem_Free(buf);
+    return v;
+}
+
+static PyObject *jd_value(jd_ctx *c) {
+    if (c->w >= c->end) {
+        PyErr_SetString(PyExc_SystemError, "jsonfast: truncated tape");
+        return NULL;
+    }
+    uint64_t w = *c->w++;
+    switch (JD_TAG(w)) {
+    case JD_NULL:
+        Py_RETURN_NONE;
+    case JD_TRUE:
+        Py_RETURN_TRUE;
+    case JD_FALSE:
+        Py_RETURN_FALSE;
+    case JD_SMALLINT:
+        return PyLong_FromLongLong(((int64_t)(w << 8)) >> 8);
+    case JD_INT:
+        return PyLong_FromLongLong((long long)(int64_t)*c->w++);
+    case JD_UINT:
+        return PyLong_FromUnsignedLongLong((unsigned long long)*c->w++);
+    case JD_FLOAT: {
+        double d;
+        memcpy(&d, c->w++, 8);
+        return PyFloat_FromDouble(d);
+    }
+    case JD_BIGINT:
+        return jd_bigint(c, w);
+    case JD_STR:
+    case JD_KEY:
+    case JD_SHORTSTR:
+    case JD_SHORTKEY:
+        return jd_string(c, w, 0);
+    case JD_ARRAY: {
+        Py_ssize_t n = (Py_ssize_t)JD_PAYLOAD(w);
+        PyObject *list = PyList_New(n);
+        if (list == NULL) return NULL;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *item = jd_value(c);
+            if (item == NULL) {
+                Py_DECREF(list); // unset slots are NULL: list_dealloc skips them
+                return NULL;
+            }
+            PyList_SET_ITEM(list, i, item);
+        }
+        return list;
+    }
+    case JD_OBJECT: {
+        Py_ssize_t n = (Py_ssize_t)JD_PAYLOAD(w);
+        PyObject *dict = n > 5 ? _PyDict_NewPresized(n) : PyDict_New();
+        if (dict == NULL) return NULL;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (c->w >= c->end) {
+                Py_DECREF(dict);
+                PyErr_SetString(PyExc_SystemError, "jsonfast: truncated tape");
+                return NULL;
+            }
+            uint64_t kw = *c->w++;
+            PyObject *key = jd_string(c, kw, 1);
+            if (key == NULL) {
+                Py_DECREF(dict);
+                return NULL;
+            }
+            PyObject *val = jd_value(c);
+            if (val == NULL || PyDict_SetItem(dict, key, val) < 0) {
+                Py_DECREF(key);
+                Py_XDECREF(val);
+                Py_DECREF(dict);
+                return NULL;
+            }
+            Py_DECREF(key);
+            Py_DECREF(val);
+        }
+        return dict;
+    }
+    }
+    PyErr_SetString(PyExc_SystemError, "jsonfast: bad tape word");
+    return NULL;
+}
+
+PyObject *goaccel_jsondec_build(const uint64_t *words, Py_ssize_t nwords,
+                                const char *input, const char *scratch,
+                                int cache_keys) {
+    jd_ctx c = {words, words + nwords, (const unsigned char *)input,
+                (const unsigned char *)scratch, cache_keys};
+    // The cyclic GC would run hundreds of times while a large document's
+    // containers are allocated, each time traversing the young tree. No
+    // Python code runs during the build (the GIL is held throughout and
+    // nothing here calls back), and a fresh JSON tree has no cycles, so it
+    // is paused for the duration.
+    int was_enabled = PyGC_Disable();
+    PyObject *v = jd_value(&c);
+    if (was_enabled) PyGC_Enable();
+    return v;
+}
+
+void goaccel_jsondec_raise(PyObject *cls, const char *msg, PyObject *docobj,
+                           const char *text, Py_ssize_t len, Py_ssize_t pos) {
+    PyObject *doc;
+    if (docobj != NULL && PyUnicode_Check(docobj)) {
+        doc = Py_NewRef(docobj);
+    } else {
+        doc = PyUnicode_DecodeUTF8(text, len, "replace");
+        if (doc == NULL) return;
+    }
+    PyObject *exc = PyObject_CallFunction(cls, "sOn", msg, doc, pos);
+    Py_DECREF(doc);
+    if (exc == NULL) return;
+    PyErr_SetObject(cls, exc);
+    Py_DECREF(exc);
+}

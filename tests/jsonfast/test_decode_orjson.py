@@ -1,0 +1,148 @@
+"""jsonfast.decoder.orjson_loads: orjson.loads semantics, checked against
+orjson itself."""
+import json
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jsonfast import decoder as jd
+
+CORPUS_FILES = ["twitter", "github", "citm_catalog", "canada"]
+
+
+def same(a, b):
+    """Equal values with equal types all the way down (1 != 1.0 != True);
+    iterative, so deep documents compare too."""
+    stack = [(a, b)]
+    while stack:
+        x, y = stack.pop()
+        if type(x) is not type(y):
+            return False
+        if isinstance(x, float):
+            if repr(x) != repr(y):
+                return False
+        elif isinstance(x, list):
+            if len(x) != len(y):
+                return False
+            stack.extend(zip(x, y))
+        elif isinstance(x, dict):
+            if list(x) != list(y):
+                return False
+            stack.extend((x[k], y[k]) for k in x)
+        elif x != y:
+            return False
+    return True
+
+
+def outcome(fn, arg):
+    try:
+        return ("ok", fn(arg))
+    except orjson.JSONDecodeError as e:
+        return ("error", (e.msg, e.pos, e.doc))
+    except jd.OrjsonDecodeError as e:
+        return ("error", (e.msg, e.pos, e.doc))
+
+
+def assert_same_as_orjson(arg):
+    want = outcome(orjson.loads, arg)
+    got = outcome(jd.orjson_loads, arg)
+    assert got[0] == want[0], (arg, got, want)
+    if want[0] == "ok":
+        assert same(got[1], want[1]), (arg, got, want)
+    else:
+        assert got[1] == want[1], (arg, got, want)
+
+
+@pytest.mark.parametrize("name", CORPUS_FILES)
+def test_corpus_equals_orjson(corpus, name):
+    raw = (corpus / "json" / (name + ".json")).read_bytes()
+    want = orjson.loads(raw)
+    for arg in (raw, bytearray(raw), memoryview(raw), raw.decode()):
+        assert same(jd.orjson_loads(arg), want)
+
+
+VALID = [
+    "null", "true", "false", "0", "-0", "-0.0", "1.5", "1e5", "1e-400", "5e-324",
+    "18446744073709551615", "18446744073709551616", "-9223372036854775808",
+    "-9223372036854775809", "9" * 30, "0." + "3" * 400, '"\\ud83d\\ude00"',
+    '"é中😀"', '{"a":1,"a":2}', "[" * 1024 + "]" * 1024, '{"x":[1,{"y":null}]}',
+    ' \n[1, 2]\t', '"\\u0000"',
+]
+
+INVALID = [
+    "", " ", "[1,]", '{"a":1,}', "\ufeff[1]", '"\x01"', "1.5e", "0123", "[1] x", '{"a" 1}',
+    '{"a":tru}', "[1", '"abc', '"\\x"', '"\\u12"', "{1:2}", "[-]", "[1.]", "[.5]",
+    "[01]", '["\\ud800\\u0041"]', '["\\udc00"]', '"\\ud800"', "[Infinity]", "NaN",
+    "[nul]", "[1 2]", '{"a":1 "b":2}', "[,]", "1e400", "-1e400", "1" * 10000,
+    "[" * 1025 + "]" * 1025, "[" * 1_000_000,
+]
+
+
+@pytest.mark.parametrize("s", VALID, ids=lambda s: repr(s[:30]))
+def test_valid(s):
+    assert_same_as_orjson(s)
+    assert_same_as_orjson(s.encode())
+
+
+@pytest.mark.parametrize("s", INVALID, ids=lambda s: repr(s[:30]))
+def test_invalid_same_message_and_position(s):
+    assert_same_as_orjson(s)
+    assert_same_as_orjson(s.encode())
+
+
+def test_invalid_utf8_and_surrogates():
+    for arg in [b'"\xff"', b'"\xed\xa0\x80"', b'["\xc3"]', b'[1, "\xf4\x90\x80\x80"]', b'[1,\xff]',
+                '"\ud800"', '["\udfff"]']:
+        assert_same_as_orjson(arg)
+
+
+class _Str(str):
+    pass
+
+
+class _Bytes(bytes):
+    pass
+
+
+def test_input_types():
+    for arg in [1, None, 1.5, [b"[]"], memoryview(b"[1,2]")[::2], _Str("[1]"), _Bytes(b"[1]"),
+                bytearray(b"[1"), memoryview(b'{"a":')]:
+        assert_same_as_orjson(arg)
+    assert jd.orjson_loads(bytearray(b"[1]")) == [1]
+    assert jd.orjson_loads(memoryview(b"[1]")) == [1]
+
+
+def test_error_class():
+    assert issubclass(jd.OrjsonDecodeError, json.JSONDecodeError)
+    with pytest.raises(json.JSONDecodeError) as info:
+        jd.orjson_loads(b'{"a": x}')
+    assert isinstance(info.value, ValueError)
+    assert (info.value.lineno, info.value.colno) == (1, 7)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2**63, max_value=2**64 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda kids: st.lists(kids, max_size=6) | st.dictionaries(st.text(max_size=8), kids, max_size=6),
+    max_leaves=30))
+def test_random_trees(value):
+    b = orjson.dumps(value)
+    assert same(jd.orjson_loads(b), orjson.loads(b))
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet='[]{}",:0123456789.eE+- \\ntrufalsNIiy\t\x01é中😀', max_size=24))
+def test_random_text_same_outcome(s):
+    """Same value, or the same error message, position (in characters) and
+    document as orjson, for str and bytes input."""
+    assert_same_as_orjson(s)
+    assert_same_as_orjson(s.encode())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=24))
+def test_random_bytes_same_outcome(b):
+    assert_same_as_orjson(b)
