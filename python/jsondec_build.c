@@ -7,6 +7,9 @@
 #ifndef NDEBUG
 #define NDEBUG
 #endif
+// -O3 for this file only (the build sets -O2): build+free CPU time of
+// github/citm/twitter fell ~25 % / ~10 % / ~7 % in alternating runs.
+#pragma GCC optimize("O3")
 #include "jsondec_build.h"
 #include <string.h>
 

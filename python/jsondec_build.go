@@ -20,7 +20,7 @@ var JSONDecTags = map[string]int{
 	"f_latin1": C.JD_LATIN1, "f_ucs2": C.JD_UCS2,
 }
 
-func bytesPtr(b []byte) *C.char {
+func jsondecBytesPtr(b []byte) *C.char {
 	if len(b) == 0 {
 		return nil
 	}
@@ -40,7 +40,7 @@ func JSONBuildTape(words []uint64, input, scratch []byte, cacheKeys bool) (Ref, 
 		ck = 1
 	}
 	p := C.goaccel_jsondec_build((*C.uint64_t)(unsafe.Pointer(unsafe.SliceData(words))),
-		C.Py_ssize_t(len(words)), bytesPtr(input), bytesPtr(scratch), ck)
+		C.Py_ssize_t(len(words)), jsondecBytesPtr(input), jsondecBytesPtr(scratch), ck)
 	return own(p)
 }
 
@@ -50,7 +50,7 @@ func JSONBuildTape(words []uint64, input, scratch []byte, cacheKeys bool) (Ref, 
 func JSONDecodeRaise(cls Object, msg string, docObj Object, text []byte, pos int) error {
 	cm := C.CString(msg)
 	defer C.free(unsafe.Pointer(cm))
-	C.goaccel_jsondec_raise(cls.p, cm, docObj.p, bytesPtr(text), C.Py_ssize_t(len(text)), C.Py_ssize_t(pos))
+	C.goaccel_jsondec_raise(cls.p, cm, docObj.p, jsondecBytesPtr(text), C.Py_ssize_t(len(text)), C.Py_ssize_t(pos))
 	if !Occurred() {
 		return Errorf(SystemError, "jsonfast: could not raise %s", msg)
 	}
