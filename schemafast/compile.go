@@ -1,0 +1,226 @@
+package schemafast
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	jsv6 "github.com/santhosh-tekuri/jsonschema/v6"
+	"goaccel/python"
+)
+
+// RootURL names a schema that has no $id of its own; Python resolves error
+// locations under it back to the schema object it passed.
+const RootURL = "urn:schemafast:root"
+
+// Options is what a compiled validator depends on besides the schema.
+type Options struct {
+	Draft       string      // meta-schema URL of the default draft
+	Registry    python.Object // dict uri -> schema, or nil
+	Retrieve    python.Object // callable(uri) -> schema, or nil
+	UserFormats []string    // format names the user registered (v6 must keep them)
+	// MetaRoot compiles the draft's own meta-schema (v6's embedded copy)
+	// instead of schema: check_schema's validator.
+	MetaRoot bool
+}
+
+// Validator is a compiled schema: the node graph the direct walker uses and
+// the v6 schemas for the fallback path. Safe for concurrent use: the nodes
+// are read-only after compilation and the lazy v6 variant is guarded.
+type Validator struct {
+	root    *node
+	meta    bool
+	metaURL string
+	sch     *jsv6.Schema // compiled with format assertion (format names kept)
+	needsV6 bool
+	draft   *jsv6.Draft
+	docs    map[string]any // every document the compile loaded, for recompiles
+
+	mu       sync.Mutex
+	schNoFmt *jsv6.Schema
+}
+
+// CompileError is a schema that v6 refused (SchemaError in Python) or a
+// reference that could not be resolved (RefResolutionError).
+type CompileError struct {
+	Msg        string
+	Unresolved bool
+}
+
+func (e *CompileError) Error() string { return e.Msg }
+
+var drafts = map[string]*jsv6.Draft{
+	"http://json-schema.org/draft-04/schema#":     jsv6.Draft4,
+	"http://json-schema.org/draft-06/schema#":     jsv6.Draft6,
+	"http://json-schema.org/draft-07/schema#":     jsv6.Draft7,
+	"https://json-schema.org/draft/2019-09/schema": jsv6.Draft2019,
+	"https://json-schema.org/draft/2020-12/schema": jsv6.Draft2020,
+}
+
+var cache sync.Map // string -> *Validator
+var cacheSize int64
+var cacheMu sync.Mutex
+
+const maxCache = 1024
+
+// Compile compiles a Python schema (GIL held). Results are cached by the
+// schema's canonical JSON text, draft and user format names when no
+// registry or retriever is involved.
+func Compile(schema python.Object, opt Options) (*Validator, error) {
+	doc, err := toJSON(schema)
+	if err != nil {
+		return nil, err
+	}
+	draft, ok := drafts[opt.Draft]
+	if !ok {
+		return nil, python.Errorf(python.ValueError, "unknown draft %q", opt.Draft)
+	}
+	key := ""
+	if opt.MetaRoot {
+		key = "meta\x00" + opt.Draft + fmt.Sprint(opt.UserFormats)
+		if v, hit := cache.Load(key); hit {
+			return v.(*Validator), nil
+		}
+	} else if opt.Registry.IsNil() && opt.Retrieve.IsNil() {
+		text, err := json.Marshal(doc) // map keys sorted: a canonical form
+		if err == nil {
+			fm := append([]string(nil), opt.UserFormats...)
+			sort.Strings(fm)
+			key = opt.Draft + "\x00" + strings.Join(fm, ",") + "\x00" + string(text)
+			if v, hit := cache.Load(key); hit {
+				return v.(*Validator), nil
+			}
+		}
+	}
+	v := &Validator{draft: draft, docs: map[string]any{RootURL: doc}, meta: opt.MetaRoot, metaURL: opt.Draft}
+	if !opt.Registry.IsNil() {
+		it := python.Items(opt.Registry)
+		for {
+			k, d, more := it.Next()
+			if !more {
+				break
+			}
+			uri, err := python.Str(k)
+			if err != nil {
+				return nil, err
+			}
+			gd, err := toJSON(d)
+			if err != nil {
+				return nil, err
+			}
+			v.docs[strings.TrimSuffix(uri, "#")] = gd
+		}
+	}
+	sch, err := v.compile(true, opt.UserFormats, opt.Retrieve)
+	if err != nil {
+		return nil, err
+	}
+	v.sch = sch
+	b := &builder{seen: map[*jsv6.Schema]*node{}}
+	v.root = b.build(sch)
+	v.needsV6 = b.needsV6
+	if key != "" {
+		cacheMu.Lock()
+		if cacheSize >= maxCache { // a crude bound: start over
+			cache.Range(func(k, _ any) bool { cache.Delete(k); return true })
+			cacheSize = 0
+		}
+		cacheSize++
+		cacheMu.Unlock()
+		cache.Store(key, v)
+	}
+	return v, nil
+}
+
+// loader serves documents only from what the user provided: the registry,
+// then the retriever. Never the network or the file system.
+type loader struct {
+	v        *Validator
+	retrieve python.Object
+}
+
+func (l *loader) Load(url string) (any, error) {
+	if d, ok := l.v.docs[url]; ok {
+		return d, nil
+	}
+	if l.retrieve.IsNil() {
+		return nil, fmt.Errorf("unresolvable reference %q: not in the registry (no retriever)", url)
+	}
+	arg, err := python.NewString(url)
+	if err != nil {
+		return nil, err
+	}
+	defer arg.Release()
+	r, err := python.Call(l.retrieve, arg.Object)
+	if err != nil {
+		if exc, ok := err.(*python.Exc); ok {
+			msg := exc.Error()
+			exc.Release()
+			return nil, fmt.Errorf("retrieving %q failed: %s", url, msg)
+		}
+		return nil, err
+	}
+	defer r.Release()
+	d, err := toJSON(r.Object)
+	if err != nil {
+		return nil, err
+	}
+	l.v.docs[url] = d
+	return d, nil
+}
+
+func (v *Validator) compile(assertFormat bool, userFormats []string, retrieve python.Object) (*jsv6.Schema, error) {
+	c := jsv6.NewCompiler()
+	c.DefaultDraft(v.draft)
+	if assertFormat {
+		c.AssertFormat()
+		for _, name := range userFormats {
+			c.RegisterFormat(&jsv6.Format{Name: name, Validate: func(any) error { return nil }})
+		}
+	}
+	c.UseLoader(&loader{v: v, retrieve: retrieve})
+	for url, d := range v.docs {
+		if url == RootURL {
+			continue
+		}
+		if err := c.AddResource(url, d); err != nil {
+			return nil, &CompileError{Msg: err.Error()}
+		}
+	}
+	root := RootURL
+	if v.meta {
+		root = v.metaURL
+	} else if err := c.AddResource(RootURL, v.docs[RootURL]); err != nil {
+		return nil, &CompileError{Msg: err.Error()}
+	}
+	sch, err := c.Compile(root)
+	if err != nil {
+		var le *jsv6.LoadURLError
+		if errors.As(err, &le) {
+			return nil, &CompileError{Msg: le.Error(), Unresolved: true}
+		}
+		if strings.Contains(err.Error(), "not found") || strings.Contains(err.Error(), "anchor") {
+			return nil, &CompileError{Msg: err.Error(), Unresolved: true}
+		}
+		return nil, &CompileError{Msg: err.Error()}
+	}
+	return sch, nil
+}
+
+// noFormatSchema is the v6 schema without format assertion, for the
+// fallback path when the caller passed no format checker.
+func (v *Validator) noFormatSchema() (*jsv6.Schema, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.schNoFmt == nil {
+		s, err := v.compile(false, nil, python.Object{})
+		if err != nil {
+			return nil, err
+		}
+		v.schNoFmt = s
+	}
+	return v.schNoFmt, nil
+}

@@ -1,0 +1,282 @@
+package schemafast
+
+import (
+	"math"
+	"math/big"
+
+	jsv6 "github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// Type bits of the JSON types; "integer" is its own bit because whether a
+// float with no fraction counts depends on the draft.
+const (
+	tNull uint8 = 1 << iota
+	tBool
+	tInt
+	tNum
+	tStr
+	tArr
+	tObj
+)
+
+var typeBits = map[string]uint8{
+	"null": tNull, "boolean": tBool, "integer": tInt, "number": tNum,
+	"string": tStr, "array": tArr, "object": tObj,
+}
+
+// bound is a numeric limit kept both as float64 (fast path) and exactly.
+type bound struct {
+	f     float64
+	r     *big.Rat
+	exact bool // f == r exactly (so float comparisons are exact)
+}
+
+func newBound(r *big.Rat) *bound {
+	if r == nil {
+		return nil
+	}
+	f, exact := r.Float64()
+	return &bound{f: f, r: r, exact: exact}
+}
+
+// node is one compiled subschema, mirroring v6's Schema with the lookups the
+// direct walker needs precomputed. Nodes form a graph ($ref cycles allowed).
+type node struct {
+	src     *jsv6.Schema
+	loc     string // v6 Location: document URL '#' JSON pointer
+	draft   int
+	boolean int8 // 0: object schema; 1: true; -1: false
+
+	ref      *node
+	refOnly  bool // drafts before 2019 ignore $ref's siblings
+	types    uint8
+	hasTypes bool
+	typeList []string
+	enum     []any
+	constV   *any
+	not      *node
+	allOf    []*node
+	anyOf    []*node
+	oneOf    []*node
+	ifN      *node
+	thenN    *node
+	elseN    *node
+	format   *jsv6.Format
+
+	maxProps, minProps int // -1 when absent
+	required           []string
+	reqIndex           map[string]int
+	propertyNames      *node
+	props              map[string]*node
+	patternProps       []patProp
+	addProps           *node // nil: absent; boolean nodes for true/false
+	depRequired        map[string][]string
+	depSchemas         map[string]*node
+	depKeyword         string // "dependencies" or "dependentRequired"/"dependentSchemas"
+
+	minItems, maxItems   int
+	uniqueItems          bool
+	contains             *node
+	minContains          int // -1 absent
+	maxContains          int
+	itemsOne             *node   // items as a single schema (any draft) / items2020
+	prefix               []*node // items array (draft<=2019) or prefixItems
+	prefixKw             string  // "items" or "prefixItems"
+	additionalItems      *node
+	additionalItemsKw    string
+
+	minLen, maxLen int
+	pattern        jsv6.Regexp
+
+	minimum, maximum, exclMin, exclMax, multipleOf *bound
+	exclMinBool, exclMaxBool                       bool // draft 4's boolean exclusives
+
+	// needsV6 marks schemas that use keywords the walker does not
+	// implement (unevaluated*, $dynamicRef, $recursiveRef, content,
+	// vocabulary extensions); the root falls back to v6 if any
+	// reachable node has it.
+	needsV6 bool
+}
+
+type patProp struct {
+	re  jsv6.Regexp
+	src string
+	n   *node
+}
+
+var trueNode = &node{boolean: 1}
+var falseNode = &node{boolean: -1}
+
+func intOr(p *int, d int) int {
+	if p == nil {
+		return d
+	}
+	return *p
+}
+
+// builder converts a v6 schema graph into nodes, memoised so cycles close.
+type builder struct {
+	seen    map[*jsv6.Schema]*node
+	needsV6 bool
+}
+
+func (b *builder) build(s *jsv6.Schema) *node {
+	if s == nil {
+		return nil
+	}
+	if n, ok := b.seen[s]; ok {
+		return n
+	}
+	n := &node{src: s, loc: s.Location, draft: s.DraftVersion}
+	b.seen[s] = n
+	if s.Bool != nil {
+		if *s.Bool {
+			n.boolean = 1
+		} else {
+			n.boolean = -1
+		}
+		return n
+	}
+	n.ref = b.build(s.Ref)
+	n.refOnly = s.Ref != nil && s.DraftVersion < 2019
+	if s.Types != nil && !s.Types.IsEmpty() {
+		n.hasTypes = true
+		n.typeList = s.Types.ToStrings()
+		for _, t := range n.typeList {
+			n.types |= typeBits[t]
+		}
+	}
+	if s.Enum != nil {
+		n.enum = s.Enum.Values
+	}
+	n.constV = s.Const
+	n.not = b.build(s.Not)
+	n.allOf = b.list(s.AllOf)
+	n.anyOf = b.list(s.AnyOf)
+	n.oneOf = b.list(s.OneOf)
+	n.ifN, n.thenN, n.elseN = b.build(s.If), b.build(s.Then), b.build(s.Else)
+	n.format = s.Format
+
+	n.maxProps, n.minProps = intOr(s.MaxProperties, -1), intOr(s.MinProperties, -1)
+	n.required = s.Required
+	if len(s.Required) > 0 {
+		n.reqIndex = make(map[string]int, len(s.Required))
+		for i, r := range s.Required {
+			if _, dup := n.reqIndex[r]; !dup {
+				n.reqIndex[r] = i
+			}
+		}
+	}
+	n.propertyNames = b.build(s.PropertyNames)
+	if len(s.Properties) > 0 {
+		n.props = make(map[string]*node, len(s.Properties))
+		for k, v := range s.Properties {
+			n.props[k] = b.build(v)
+		}
+	}
+	for re, v := range s.PatternProperties {
+		n.patternProps = append(n.patternProps, patProp{re: re, src: re.String(), n: b.build(v)})
+	}
+	n.addProps = b.boolOrSchema(s.AdditionalProperties)
+	if s.Dependencies != nil {
+		n.depKeyword = "dependencies"
+		for k, v := range s.Dependencies {
+			switch d := v.(type) {
+			case []string:
+				if n.depRequired == nil {
+					n.depRequired = map[string][]string{}
+				}
+				n.depRequired[k] = d
+			case *jsv6.Schema:
+				if n.depSchemas == nil {
+					n.depSchemas = map[string]*node{}
+				}
+				n.depSchemas[k] = b.build(d)
+			}
+		}
+	}
+	if s.DependentRequired != nil {
+		n.depRequired = s.DependentRequired
+	}
+	if s.DependentSchemas != nil {
+		n.depSchemas = map[string]*node{}
+		for k, v := range s.DependentSchemas {
+			n.depSchemas[k] = b.build(v)
+		}
+	}
+
+	n.minItems, n.maxItems = intOr(s.MinItems, -1), intOr(s.MaxItems, -1)
+	n.uniqueItems = s.UniqueItems
+	n.contains = b.build(s.Contains)
+	n.minContains, n.maxContains = intOr(s.MinContains, -1), intOr(s.MaxContains, -1)
+	switch it := s.Items.(type) {
+	case *jsv6.Schema:
+		n.itemsOne = b.build(it)
+	case []*jsv6.Schema:
+		n.prefix = b.list(it)
+		n.prefixKw = "items"
+		n.additionalItems = b.boolOrSchema(s.AdditionalItems)
+		n.additionalItemsKw = "additionalItems"
+	}
+	if s.PrefixItems != nil {
+		n.prefix = b.list(s.PrefixItems)
+		n.prefixKw = "prefixItems"
+	}
+	if s.Items2020 != nil {
+		if s.PrefixItems != nil {
+			n.additionalItems = b.build(s.Items2020)
+			n.additionalItemsKw = "items"
+		} else {
+			n.itemsOne = b.build(s.Items2020)
+		}
+	}
+
+	n.minLen, n.maxLen = intOr(s.MinLength, -1), intOr(s.MaxLength, -1)
+	n.pattern = s.Pattern
+	n.minimum, n.maximum = newBound(s.Minimum), newBound(s.Maximum)
+	n.exclMin, n.exclMax = newBound(s.ExclusiveMinimum), newBound(s.ExclusiveMaximum)
+	n.multipleOf = newBound(s.MultipleOf)
+	if s.DraftVersion == 4 {
+		// v6 folds draft 4's boolean exclusiveMinimum into ExclusiveMinimum.
+		if n.exclMin != nil && n.minimum == nil {
+			n.minimum, n.exclMin, n.exclMinBool = n.exclMin, nil, true
+		}
+		if n.exclMax != nil && n.maximum == nil {
+			n.maximum, n.exclMax, n.exclMaxBool = n.exclMax, nil, true
+		}
+	}
+
+	if s.UnevaluatedItems != nil || s.UnevaluatedProperties != nil || s.DynamicRef != nil ||
+		s.RecursiveRef != nil || len(s.Extensions) > 0 || s.ContentSchema != nil ||
+		s.ContentEncoding != nil || s.ContentMediaType != nil {
+		n.needsV6 = true
+		b.needsV6 = true
+	}
+	return n
+}
+
+func (b *builder) list(ss []*jsv6.Schema) []*node {
+	if ss == nil {
+		return nil
+	}
+	out := make([]*node, len(ss))
+	for i, s := range ss {
+		out[i] = b.build(s)
+	}
+	return out
+}
+
+func (b *builder) boolOrSchema(v any) *node {
+	switch t := v.(type) {
+	case bool:
+		if t {
+			return trueNode
+		}
+		return falseNode
+	case *jsv6.Schema:
+		return b.build(t)
+	}
+	return nil
+}
+
+var _ = math.Inf

@@ -1,0 +1,408 @@
+package schemafast
+
+import (
+	"goaccel/python"
+)
+
+// pel is one step of an instance path: a dict key (a borrowed Python str)
+// or a list index.
+type pel struct {
+	key python.Object
+	idx int
+}
+
+// verr is one validation error in python-jsonschema's shape: the keyword,
+// the subschema's location (Python resolves it to validator_value and
+// schema), the instance path and the schema path relative to where the
+// walk started, the failing instance, keyword-specific detail, and the
+// sub-errors of anyOf/oneOf (context).
+type verr struct {
+	kw    string
+	loc   string
+	ipath []pel
+	spath []any // string keywords and int indices
+	inst  python.Object
+	extra any
+	ctx   []*verr
+}
+
+// walker validates Python objects in place against compiled nodes. With
+// collect false it stops at the first failure (is_valid); with collect
+// true it gathers every error like python-jsonschema's iter_errors.
+type walker struct {
+	collect bool
+	formats python.Object // dict name -> callable|None, or nil: no assertion
+	fmtMap  map[string]python.Object
+	errs    []*verr
+	ipath   []pel
+	spath   []any
+	err     error // a Python exception from a format callback, or a bad value
+}
+
+func (w *walker) fail(n *node, kw string, o python.Object, extra any) {
+	if !w.collect {
+		return
+	}
+	e := &verr{kw: kw, loc: n.loc, inst: o, extra: extra}
+	e.ipath = append([]pel(nil), w.ipath...)
+	e.spath = append(append([]any(nil), w.spath...), kw)
+	w.errs = append(w.errs, e)
+}
+
+// sub validates o against n with extra schema path steps (and instance
+// path step when ip is set), restoring the paths afterwards.
+func (w *walker) sub(n *node, o python.Object, depth int, ip *pel, steps ...any) bool {
+	if !w.collect {
+		return w.valid(n, o, depth+1)
+	}
+	il, sl := len(w.ipath), len(w.spath)
+	if ip != nil {
+		w.ipath = append(w.ipath, *ip)
+	}
+	w.spath = append(w.spath, steps...)
+	ok := w.valid(n, o, depth+1)
+	w.ipath, w.spath = w.ipath[:il], w.spath[:sl]
+	return ok
+}
+
+// probe answers "is o valid under n" without recording errors (not, if,
+// contains, oneOf's second match).
+func (w *walker) probe(n *node, o python.Object, depth int) bool {
+	if !w.collect {
+		return w.valid(n, o, depth+1)
+	}
+	p := walker{formats: w.formats, fmtMap: w.fmtMap}
+	ok := p.valid(n, o, depth+1)
+	w.fmtMap = p.fmtMap
+	if p.err != nil && w.err == nil {
+		w.err = p.err
+	}
+	return ok
+}
+
+// context runs n on o as a fresh walk whose paths start empty (the
+// context errors of anyOf/oneOf are relative to their parent error).
+func (w *walker) context(n *node, o python.Object, depth int, index int) (bool, []*verr) {
+	p := walker{collect: true, formats: w.formats, fmtMap: w.fmtMap, spath: []any{index}}
+	ok := p.valid(n, o, depth+1)
+	w.fmtMap = p.fmtMap
+	if p.err != nil && w.err == nil {
+		w.err = p.err
+	}
+	return ok, p.errs
+}
+
+func (w *walker) valid(n *node, o python.Object, depth int) bool {
+	if w.err != nil {
+		return false
+	}
+	if depth > maxDepth {
+		w.err = python.Errorf(python.RecursionError, "maximum recursion depth exceeded while validating (schema or instance nested deeper than %d)", maxDepth)
+		return false
+	}
+	switch n.boolean {
+	case 1:
+		return true
+	case -1:
+		w.fail(n, "", o, nil)
+		return false
+	}
+	k := kindOf(o)
+	if k == kOther {
+		r, _ := python.Repr(o)
+		w.err = python.Errorf(python.TypeError, "%s is not a JSON value (type %s)", r, o.TypeName())
+		return false
+	}
+	if n.refOnly {
+		if w.collect {
+			return w.sub(n.ref, o, depth, nil)
+		}
+		return w.valid(n.ref, o, depth+1)
+	}
+	ok := true
+	if n.hasTypes && !n.typeMatch(o, k) {
+		if !w.collect {
+			return false
+		}
+		w.fail(n, "type", o, nil)
+		ok = false
+	}
+	if n.ref != nil && !w.sub(n.ref, o, depth, nil) {
+		if !w.collect {
+			return false
+		}
+		ok = false
+	}
+	if n.constV != nil && !eqGo(o, *n.constV, 0) {
+		if !w.collect {
+			return false
+		}
+		w.fail(n, "const", o, nil)
+		ok = false
+	}
+	if n.enum != nil {
+		found := false
+		for _, e := range n.enum {
+			if eqGo(o, e, 0) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			if !w.collect {
+				return false
+			}
+			w.fail(n, "enum", o, nil)
+			ok = false
+		}
+	}
+	switch k {
+	case kDict:
+		if !w.object(n, o, depth) {
+			if !w.collect {
+				return false
+			}
+			ok = false
+		}
+	case kList, kTuple:
+		if !w.array(n, o, seqItems(o, k), depth) {
+			if !w.collect {
+				return false
+			}
+			ok = false
+		}
+	case kStr:
+		if !w.str(n, o, depth) {
+			if !w.collect {
+				return false
+			}
+			ok = false
+		}
+	case kInt, kFloat:
+		if !w.number(n, o, k) {
+			if !w.collect {
+				return false
+			}
+			ok = false
+		}
+	}
+	if n.format != nil && w.formats.IsNil() == false && !w.checkFormat(n, o) {
+		if !w.collect {
+			return false
+		}
+		w.fail(n, "format", o, nil)
+		ok = false
+	}
+	if !w.combinators(n, o, depth) {
+		ok = false
+	}
+	return ok && w.err == nil
+}
+
+// typeMatch follows python-jsonschema's type checkers: bool is not a
+// number; from draft 6 on a float with no fraction is an integer.
+func (n *node) typeMatch(o python.Object, k int) bool {
+	var bit uint8
+	switch k {
+	case kNull:
+		bit = tNull
+	case kBool:
+		bit = tBool
+	case kInt:
+		bit = tInt | tNum
+	case kFloat:
+		bit = tNum
+		if n.types&tInt != 0 && n.draft > 4 {
+			f := python.FloatValue(o)
+			if num := (num{isFloat: true, f: f}); num.isWhole() {
+				bit |= tInt
+			}
+		}
+	case kStr:
+		bit = tStr
+	case kList, kTuple:
+		bit = tArr
+	case kDict:
+		bit = tObj
+	}
+	return n.types&bit != 0
+}
+
+func (w *walker) combinators(n *node, o python.Object, depth int) bool {
+	ok := true
+	for i, s := range n.allOf {
+		if !w.sub(s, o, depth, nil, "allOf", i) {
+			if !w.collect {
+				return false
+			}
+			ok = false
+		}
+	}
+	if n.anyOf != nil {
+		if !w.anyOf(n, o, depth) {
+			if !w.collect {
+				return false
+			}
+			ok = false
+		}
+	}
+	if n.oneOf != nil {
+		if !w.oneOf(n, o, depth) {
+			if !w.collect {
+				return false
+			}
+			ok = false
+		}
+	}
+	if n.not != nil && w.probe(n.not, o, depth) {
+		if !w.collect {
+			return false
+		}
+		w.fail(n, "not", o, nil)
+		ok = false
+	}
+	if n.ifN != nil && (n.thenN != nil || n.elseN != nil) {
+		if w.probe(n.ifN, o, depth) {
+			if n.thenN != nil && !w.sub(n.thenN, o, depth, nil, "then") {
+				ok = false
+			}
+		} else if n.elseN != nil && !w.sub(n.elseN, o, depth, nil, "else") {
+			ok = false
+		}
+	}
+	return ok
+}
+
+func (w *walker) anyOf(n *node, o python.Object, depth int) bool {
+	if !w.collect {
+		for _, s := range n.anyOf {
+			if w.valid(s, o, depth+1) {
+				return true
+			}
+			if w.err != nil {
+				return false
+			}
+		}
+		return false
+	}
+	var all []*verr
+	for i, s := range n.anyOf {
+		ok, errs := w.context(s, o, depth, i)
+		if ok {
+			return true
+		}
+		all = append(all, errs...)
+	}
+	w.fail(n, "anyOf", o, nil)
+	w.errs[len(w.errs)-1].ctx = all
+	return false
+}
+
+func (w *walker) oneOf(n *node, o python.Object, depth int) bool {
+	first := -1
+	var all []*verr
+	for i, s := range n.oneOf {
+		var ok bool
+		if w.collect {
+			var errs []*verr
+			ok, errs = w.context(s, o, depth, i)
+			if !ok {
+				all = append(all, errs...)
+			}
+		} else {
+			ok = w.valid(s, o, depth+1)
+		}
+		if w.err != nil {
+			return false
+		}
+		if ok {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		w.fail(n, "oneOf", o, nil)
+		if w.collect {
+			w.errs[len(w.errs)-1].ctx = all
+		}
+		return false
+	}
+	var more []int
+	for i := first + 1; i < len(n.oneOf); i++ {
+		if w.probe(n.oneOf[i], o, depth) {
+			if !w.collect {
+				return false
+			}
+			more = append(more, i)
+		}
+	}
+	if more != nil {
+		w.fail(n, "oneOf", o, append(more, first))
+		return false
+	}
+	return true
+}
+
+func (w *walker) str(n *node, o python.Object, depth int) bool {
+	ok := true
+	if n.minLen >= 0 || n.maxLen >= 0 {
+		l := strLen(o)
+		if n.minLen >= 0 && l < n.minLen {
+			if !w.collect {
+				return false
+			}
+			w.fail(n, "minLength", o, nil)
+			ok = false
+		}
+		if n.maxLen >= 0 && l > n.maxLen {
+			if !w.collect {
+				return false
+			}
+			w.fail(n, "maxLength", o, nil)
+			ok = false
+		}
+	}
+	if n.pattern != nil {
+		s, good := goStr(o)
+		if good && !n.pattern.MatchString(s) {
+			if !w.collect {
+				return false
+			}
+			w.fail(n, "pattern", o, nil)
+			ok = false
+		}
+	}
+	return ok
+}
+
+func (w *walker) number(n *node, o python.Object, k int) bool {
+	if n.minimum == nil && n.maximum == nil && n.exclMin == nil && n.exclMax == nil && n.multipleOf == nil {
+		return true
+	}
+	v := readNum(o, k)
+	ok := true
+	check := func(bad bool, kw string) {
+		if bad {
+			ok = false
+			w.fail(n, kw, o, nil)
+		}
+	}
+	if n.minimum != nil {
+		c := v.cmp(n.minimum)
+		check(c < 0 || (n.exclMinBool && c == 0), "minimum")
+	}
+	if n.maximum != nil {
+		c := v.cmp(n.maximum)
+		check(c > 0 || (n.exclMaxBool && c == 0), "maximum")
+	}
+	if n.exclMin != nil {
+		check(v.cmp(n.exclMin) <= 0, "exclusiveMinimum")
+	}
+	if n.exclMax != nil {
+		check(v.cmp(n.exclMax) >= 0, "exclusiveMaximum")
+	}
+	if n.multipleOf != nil {
+		check(!v.multipleOf(n.multipleOf), "multipleOf")
+	}
+	return ok
+}

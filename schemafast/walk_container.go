@@ -1,0 +1,289 @@
+package schemafast
+
+import (
+	"goaccel/python"
+)
+
+// maxDepth bounds the walk so deep or cyclic instances and schemas end in
+// RecursionError instead of exhausting the goroutine stack.
+const maxDepth = 2000
+
+func (w *walker) object(n *node, o python.Object, depth int) bool {
+	ok := true
+	size := python.DictLen(o)
+	if n.minProps >= 0 && size < n.minProps {
+		if !w.collect {
+			return false
+		}
+		w.fail(n, "minProperties", o, nil)
+		ok = false
+	}
+	if n.maxProps >= 0 && size > n.maxProps {
+		if !w.collect {
+			return false
+		}
+		w.fail(n, "maxProperties", o, nil)
+		ok = false
+	}
+	// One pass over the instance's items serves properties,
+	// patternProperties, additionalProperties, propertyNames, required
+	// (by marking which required names are present) and dependencies.
+	var seenBuf [64]bool
+	var seen []bool
+	if len(n.required) > 0 {
+		if len(n.required) <= len(seenBuf) {
+			seen = seenBuf[:len(n.required)]
+		} else {
+			seen = make([]bool, len(n.required))
+		}
+	}
+	needKeys := n.props != nil || n.patternProps != nil || n.addProps != nil || n.propertyNames != nil ||
+		seen != nil || n.depRequired != nil || n.depSchemas != nil
+	if !needKeys {
+		return ok
+	}
+	var extras []python.Object
+	it := python.Items(o)
+	for {
+		key, val, more := it.Next()
+		if !more {
+			break
+		}
+		if kindOf(key) != kStr {
+			r, _ := python.Repr(key)
+			w.err = python.Errorf(python.TypeError, "object keys must be str, not %s (%s)", key.TypeName(), r)
+			return false
+		}
+		b, err := python.StrUTF8(key)
+		if err != nil {
+			w.err = err
+			return false
+		}
+		ks := string(b) // map lookups with string(b) do not allocate; keep it simple
+		if seen != nil {
+			if i, found := n.reqIndex[ks]; found {
+				seen[i] = true
+			}
+		}
+		if n.propertyNames != nil && !w.sub(n.propertyNames, key, depth, nil, "propertyNames") {
+			if !w.collect {
+				return false
+			}
+			ok = false
+		}
+		matched := false
+		if n.props != nil {
+			if s, found := n.props[ks]; found {
+				matched = true
+				if !w.sub(s, val, depth, &pel{key: key}, "properties", ks) {
+					if !w.collect {
+						return false
+					}
+					ok = false
+				}
+			}
+		}
+		for _, pp := range n.patternProps {
+			if pp.re.MatchString(ks) {
+				matched = true
+				if !w.sub(pp.n, val, depth, &pel{key: key}, "patternProperties", pp.src) {
+					if !w.collect {
+						return false
+					}
+					ok = false
+				}
+			}
+		}
+		if !matched && n.addProps != nil {
+			if n.addProps.boolean == -1 {
+				if !w.collect {
+					return false
+				}
+				extras = append(extras, key)
+				ok = false
+			} else if !w.sub(n.addProps, val, depth, &pel{key: key}, "additionalProperties") {
+				if !w.collect {
+					return false
+				}
+				ok = false
+			}
+		}
+		if reqs, found := n.depRequired[ks]; found {
+			for _, r := range reqs {
+				if !hasKey(o, r) {
+					if !w.collect {
+						return false
+					}
+					w.fail(n, depKw(n, "dependentRequired"), o, [2]string{r, ks})
+					ok = false
+				}
+			}
+		}
+		if s, found := n.depSchemas[ks]; found {
+			if !w.sub(s, o, depth, nil, depKw(n, "dependentSchemas"), ks) {
+				if !w.collect {
+					return false
+				}
+				ok = false
+			}
+		}
+	}
+	if extras != nil {
+		w.fail(n, "additionalProperties", o, extras)
+	}
+	for i, s := range seen {
+		if !s {
+			if !w.collect {
+				return false
+			}
+			w.fail(n, "required", o, n.required[i])
+			ok = false
+		}
+	}
+	return ok
+}
+
+func depKw(n *node, modern string) string {
+	if n.depKeyword != "" {
+		return n.depKeyword
+	}
+	return modern
+}
+
+// hasKey looks a Go string up in a Python dict by walking it (dependency
+// checks are rare; this avoids creating Python strings).
+func hasKey(o python.Object, name string) bool {
+	it := python.Items(o)
+	for {
+		key, _, more := it.Next()
+		if !more {
+			return false
+		}
+		if b, err := python.StrUTF8(key); err == nil && string(b) == name {
+			return true
+		}
+	}
+}
+
+func (w *walker) array(n *node, o python.Object, items []python.Object, depth int) bool {
+	ok := true
+	if n.minItems >= 0 && len(items) < n.minItems {
+		if !w.collect {
+			return false
+		}
+		w.fail(n, "minItems", o, nil)
+		ok = false
+	}
+	if n.maxItems >= 0 && len(items) > n.maxItems {
+		if !w.collect {
+			return false
+		}
+		w.fail(n, "maxItems", o, nil)
+		ok = false
+	}
+	if n.uniqueItems && !unique(items) {
+		if !w.collect {
+			return false
+		}
+		w.fail(n, "uniqueItems", o, nil)
+		ok = false
+	}
+	start := 0
+	if n.prefix != nil {
+		for i, s := range n.prefix {
+			if i >= len(items) {
+				break
+			}
+			if !w.sub(s, items[i], depth, &pel{idx: i}, n.prefixKw, i) {
+				if !w.collect {
+					return false
+				}
+				ok = false
+			}
+		}
+		start = len(n.prefix)
+		if a := n.additionalItems; a != nil && len(items) > start {
+			if a.boolean == -1 {
+				if !w.collect {
+					return false
+				}
+				w.fail(n, n.additionalItemsKw, o, start)
+				ok = false
+			} else {
+				for i := start; i < len(items); i++ {
+					if !w.sub(a, items[i], depth, &pel{idx: i}, n.additionalItemsKw) {
+						if !w.collect {
+							return false
+						}
+						ok = false
+					}
+				}
+			}
+		}
+	} else if s := n.itemsOne; s != nil {
+		if s.boolean == -1 && len(items) > 0 {
+			if !w.collect {
+				return false
+			}
+			w.fail(n, "items", o, 0)
+			ok = false
+		} else if s.boolean != 1 {
+			for i := range items {
+				if !w.sub(s, items[i], depth, &pel{idx: i}, "items") {
+					if !w.collect {
+						return false
+					}
+					ok = false
+				}
+			}
+		}
+	}
+	if n.contains != nil && !w.containsCheck(n, o, items, depth) {
+		ok = false
+	}
+	return ok
+}
+
+func (w *walker) containsCheck(n *node, o python.Object, items []python.Object, depth int) bool {
+	minC, maxC := 1, -1
+	if n.draft >= 2019 {
+		if n.minContains >= 0 {
+			minC = n.minContains
+		}
+		maxC = n.maxContains
+	}
+	matches := 0
+	for _, it := range items {
+		if w.probe(n.contains, it, depth) {
+			matches++
+			if maxC >= 0 && matches > maxC {
+				w.fail(n, "maxContains", o, maxC)
+				return false
+			}
+		}
+		if w.err != nil {
+			return false
+		}
+	}
+	if matches < minC {
+		if matches == 0 {
+			w.fail(n, "contains", o, 0)
+		} else {
+			w.fail(n, "minContains", o, matches)
+		}
+		return false
+	}
+	return true
+}
+
+// unique reports whether no two items are equal with JSON semantics.
+func unique(items []python.Object) bool {
+	for i := 1; i < len(items); i++ {
+		for j := 0; j < i; j++ {
+			if eqPy(items[i], items[j], 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
