@@ -16,8 +16,8 @@ func init() {
 		Functions: []python.Function{
 			{Name: "set_exceptions", Doc: "set_exceptions(SchemaError, Unresolvable): the face's exception types.", Fast: schemaSetExceptions},
 			{Name: "compile", Doc: "compile(schema, draft_url, registry|None, retrieve|None, user_formats[, meta]) -> handle", Fast: schemaCompile},
-			{Name: "is_valid", Doc: "is_valid(handle, instance, formats|None) -> bool", Fast: schemaIsValid},
-			{Name: "errors", Doc: "errors(handle, instance, formats|None) -> list of error tuples", Fast: schemaErrors},
+			{Name: "is_valid", Doc: "is_valid(handle, formats|None, instance) -> bool (formats first so functools.partial can bind it)", Fast: schemaIsValid},
+			{Name: "errors", Doc: "errors(handle, formats|None, instance) -> list of error tuples", Fast: schemaErrors},
 			{Name: "uses_fallback", Doc: "uses_fallback(handle) -> bool: the schema needs the v6 (converting) path.", Fast: schemaUsesFallback},
 		},
 	})
@@ -100,7 +100,7 @@ func schemaIsValid(args []python.Object) (python.Ref, error) {
 	if err != nil {
 		return python.Ref{}, err
 	}
-	ok, err := v.IsValid(args[1], optional(args[2]))
+	ok, err := v.IsValid(args[2], optional(args[1]))
 	if err != nil {
 		return python.Ref{}, err
 	}
@@ -112,7 +112,7 @@ func schemaErrors(args []python.Object) (python.Ref, error) {
 	if err != nil {
 		return python.Ref{}, err
 	}
-	errs, err := v.Errors(args[1], optional(args[2]))
+	errs, err := v.Errors(args[2], optional(args[1]))
 	if err != nil {
 		return python.Ref{}, err
 	}

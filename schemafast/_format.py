@@ -36,7 +36,8 @@ class FormatChecker:
 
         def _checks(func: Callable) -> Callable:
             self.checkers[format] = (func, raises)
-            self._native = None
+            if self._native is not None:  # updated in place: validators hold it
+                self._native[format] = (lambda inst, _n=format: self.conforms(inst, _n))
             return func
 
         return _checks

@@ -18,10 +18,10 @@ const RootURL = "urn:schemafast:root"
 
 // Options is what a compiled validator depends on besides the schema.
 type Options struct {
-	Draft       string      // meta-schema URL of the default draft
+	Draft       string        // meta-schema URL of the default draft
 	Registry    python.Object // dict uri -> schema, or nil
 	Retrieve    python.Object // callable(uri) -> schema, or nil
-	UserFormats []string    // format names the user registered (v6 must keep them)
+	UserFormats []string      // format names the user registered (v6 must keep them)
 	// MetaRoot compiles the draft's own meta-schema (v6's embedded copy)
 	// instead of schema: check_schema's validator.
 	MetaRoot bool
@@ -53,9 +53,9 @@ type CompileError struct {
 func (e *CompileError) Error() string { return e.Msg }
 
 var drafts = map[string]*jsv6.Draft{
-	"http://json-schema.org/draft-04/schema#":     jsv6.Draft4,
-	"http://json-schema.org/draft-06/schema#":     jsv6.Draft6,
-	"http://json-schema.org/draft-07/schema#":     jsv6.Draft7,
+	"http://json-schema.org/draft-04/schema#":      jsv6.Draft4,
+	"http://json-schema.org/draft-06/schema#":      jsv6.Draft6,
+	"http://json-schema.org/draft-07/schema#":      jsv6.Draft7,
 	"https://json-schema.org/draft/2019-09/schema": jsv6.Draft2019,
 	"https://json-schema.org/draft/2020-12/schema": jsv6.Draft2020,
 }
@@ -121,6 +121,7 @@ func Compile(schema python.Object, opt Options) (*Validator, error) {
 	v.sch = sch
 	b := &builder{seen: map[*jsv6.Schema]*node{}}
 	v.root = b.build(sch)
+	b.finish()
 	v.needsV6 = b.needsV6
 	if key != "" {
 		cacheMu.Lock()

@@ -74,16 +74,16 @@ type node struct {
 	depSchemas         map[string]*node
 	depKeyword         string // "dependencies" or "dependentRequired"/"dependentSchemas"
 
-	minItems, maxItems   int
-	uniqueItems          bool
-	contains             *node
-	minContains          int // -1 absent
-	maxContains          int
-	itemsOne             *node   // items as a single schema (any draft) / items2020
-	prefix               []*node // items array (draft<=2019) or prefixItems
-	prefixKw             string  // "items" or "prefixItems"
-	additionalItems      *node
-	additionalItemsKw    string
+	minItems, maxItems int
+	uniqueItems        bool
+	contains           *node
+	minContains        int // -1 absent
+	maxContains        int
+	itemsOne           *node   // items as a single schema (any draft) / items2020
+	prefix             []*node // items array (draft<=2019) or prefixItems
+	prefixKw           string  // "items" or "prefixItems"
+	additionalItems    *node
+	additionalItemsKw  string
 
 	minLen, maxLen int
 	pattern        jsv6.Regexp
@@ -96,6 +96,82 @@ type node struct {
 	// vocabulary extensions); the root falls back to v6 if any
 	// reachable node has it.
 	needsV6 bool
+
+	// Summary flags computed after build, so the walk skips whole groups.
+	objKw, arrKw, strKw, numKw, combKw bool
+	typeOnly                           bool // "type" is the only keyword that asserts
+	keys                               map[string]keyInfo
+	keyList                            []namedKey // the same, scanned when short
+}
+
+type namedKey struct {
+	name string
+	info keyInfo
+}
+
+// maxScan is the key count up to which a linear scan (length, then bytes)
+// beats hashing the property name.
+const maxScan = 8
+
+// lookup finds what property name b means to n.
+func (n *node) lookup(b []byte) (keyInfo, bool) {
+	if n.keyList != nil {
+		for i := range n.keyList {
+			k := &n.keyList[i]
+			if len(k.name) == len(b) && k.name == string(b) {
+				return k.info, true
+			}
+		}
+		return keyInfo{}, false
+	}
+	ki, ok := n.keys[string(b)]
+	return ki, ok
+}
+
+// keyInfo is what one property name means to a node: its properties
+// subschema and its index in required (-1 if not required).
+type keyInfo struct {
+	prop *node
+	req  int
+}
+
+// finish computes the summary flags of every built node.
+func (b *builder) finish() {
+	for _, n := range b.seen {
+		n.objKw = n.maxProps >= 0 || n.minProps >= 0 || n.required != nil || n.propertyNames != nil ||
+			n.props != nil || n.patternProps != nil || n.addProps != nil || n.depRequired != nil || n.depSchemas != nil
+		n.arrKw = n.minItems >= 0 || n.maxItems >= 0 || n.uniqueItems || n.contains != nil ||
+			n.itemsOne != nil || n.prefix != nil || n.additionalItems != nil
+		n.strKw = n.minLen >= 0 || n.maxLen >= 0 || n.pattern != nil
+		n.numKw = n.minimum != nil || n.maximum != nil || n.exclMin != nil || n.exclMax != nil || n.multipleOf != nil
+		n.combKw = n.allOf != nil || n.anyOf != nil || n.oneOf != nil || n.not != nil || n.ifN != nil
+		if n.props != nil || n.required != nil {
+			n.keys = make(map[string]keyInfo, len(n.props)+len(n.required))
+			for k, p := range n.props {
+				n.keys[k] = keyInfo{prop: p, req: -1}
+			}
+			for k, i := range n.reqIndex {
+				ki, ok := n.keys[k]
+				if !ok {
+					ki.req = -1
+				}
+				ki.req = i
+				n.keys[k] = ki
+			}
+		}
+		if len(n.keys) <= maxScan {
+			for k, ki := range n.keys {
+				n.keyList = append(n.keyList, namedKey{k, ki})
+			}
+		}
+		// A node whose only assertion is $ref behaves as its target.
+		if n.ref != nil && !n.hasTypes && !n.objKw && !n.arrKw && !n.strKw && !n.numKw && !n.combKw &&
+			n.enum == nil && n.constV == nil && n.format == nil && !n.needsV6 {
+			n.refOnly = true
+		}
+		n.typeOnly = n.boolean == 0 && n.hasTypes && !n.objKw && !n.arrKw && !n.strKw && !n.numKw && !n.combKw &&
+			n.ref == nil && n.enum == nil && n.constV == nil && n.format == nil && !n.needsV6
+	}
 }
 
 type patProp struct {

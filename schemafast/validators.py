@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import warnings
+from functools import partial
 from typing import Any, Iterator
 
 from _goaccel import schema as _native
@@ -74,7 +75,19 @@ class _Validator:
         self.format_checker = format_checker
         self._retrieve = retrieve
         self._compiled: _Compiled | None = None
+        self._compile_error: BaseException | None = None
         self._lock = threading.Lock()
+        # Compile now (cached in Go by schema), but raise compile errors
+        # where python-jsonschema would: on use, not on construction.
+        try:
+            c = self._compile()
+        except (SchemaError, RefResolutionError) as e:
+            self._compile_error = e
+        else:
+            fc = self.format_checker
+            if type(self).is_valid is _Validator.is_valid:
+                # The hot path: one C call, no Python frame.
+                self.is_valid = partial(_native.is_valid, c.handle, None if fc is None else fc._for_native())
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}(schema={self.schema!r:.60}, format_checker={self.format_checker!r})"
@@ -91,6 +104,8 @@ class _Validator:
         c = self._compiled
         if c is not None:
             return c
+        if self._compile_error is not None:
+            raise self._compile_error
         with self._lock:
             if self._compiled is not None:
                 return self._compiled
@@ -128,7 +143,7 @@ class _Validator:
             warnings.warn("Passing a schema to is_valid is deprecated; use evolve(schema=...)",
                           DeprecationWarning, stacklevel=2)
             return self.evolve(schema=_schema).is_valid(instance)
-        return _native.is_valid(self._compile().handle, instance, self._formats())
+        return _native.is_valid(self._compile().handle, self._formats(), instance)
 
     def iter_errors(self, instance: Any, _schema: Any = None) -> Iterator[ValidationError]:
         if _schema is not None:
@@ -136,9 +151,9 @@ class _Validator:
             return
         c = self._compile()
         fmts = self._formats()
-        if _native.is_valid(c.handle, instance, fmts):
+        if _native.is_valid(c.handle, fmts, instance):
             return
-        for rec in _native.errors(c.handle, instance, fmts):
+        for rec in _native.errors(c.handle, fmts, instance):
             yield self._error(rec, c, instance)
 
     def validate(self, *args: Any, **kwargs: Any) -> None:
@@ -327,7 +342,7 @@ def _builtin_format_ok(format: str, instance: Any) -> bool:
     v = _builtin_cache.get(format)
     if v is None:
         v = _builtin_cache[format] = Draft202012Validator({"format": format})
-    return _native.is_valid(v._compile().handle, instance, {format: None})
+    return _native.is_valid(v._compile().handle, {format: None}, instance)
 
 
 def validate(instance: Any, schema: Any, cls: Any = None, *args: Any, **kwargs: Any) -> None:

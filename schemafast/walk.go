@@ -49,17 +49,42 @@ func (w *walker) fail(n *node, kw string, o python.Object, extra any) {
 	w.errs = append(w.errs, e)
 }
 
-// sub validates o against n with extra schema path steps (and instance
-// path step when ip is set), restoring the paths afterwards.
-func (w *walker) sub(n *node, o python.Object, depth int, ip *pel, steps ...any) bool {
+// step is a schema path step: a keyword, optionally followed by a property
+// name (key, or keyb while it aliases a Python str) or an index. It is a
+// plain struct so the is_valid path builds no interface values.
+type step struct {
+	kw   string
+	key  string
+	keyb []byte
+	idx  int
+	kind uint8 // 0: none, 1: kw, 2: kw+key, 3: kw+idx
+}
+
+var noPel = pel{idx: -1}
+
+// sub validates o against n with a schema path step (and an instance path
+// step unless ip is noPel), restoring the paths afterwards.
+func (w *walker) sub(n *node, o python.Object, depth int, ip pel, st step) bool {
 	if !w.collect {
 		return w.valid(n, o, depth+1)
 	}
 	il, sl := len(w.ipath), len(w.spath)
-	if ip != nil {
-		w.ipath = append(w.ipath, *ip)
+	if !ip.key.IsNil() || ip.idx >= 0 {
+		w.ipath = append(w.ipath, ip)
 	}
-	w.spath = append(w.spath, steps...)
+	if st.kind > 0 {
+		w.spath = append(w.spath, st.kw)
+	}
+	switch st.kind {
+	case 2:
+		if st.keyb != nil {
+			w.spath = append(w.spath, string(st.keyb))
+		} else {
+			w.spath = append(w.spath, st.key)
+		}
+	case 3:
+		w.spath = append(w.spath, st.idx)
+	}
 	ok := w.valid(n, o, depth+1)
 	w.ipath, w.spath = w.ipath[:il], w.spath[:sl]
 	return ok
@@ -115,7 +140,7 @@ func (w *walker) valid(n *node, o python.Object, depth int) bool {
 	}
 	if n.refOnly {
 		if w.collect {
-			return w.sub(n.ref, o, depth, nil)
+			return w.sub(n.ref, o, depth, noPel, step{})
 		}
 		return w.valid(n.ref, o, depth+1)
 	}
@@ -127,7 +152,7 @@ func (w *walker) valid(n *node, o python.Object, depth int) bool {
 		w.fail(n, "type", o, nil)
 		ok = false
 	}
-	if n.ref != nil && !w.sub(n.ref, o, depth, nil) {
+	if n.ref != nil && !w.sub(n.ref, o, depth, noPel, step{}) {
 		if !w.collect {
 			return false
 		}
@@ -158,28 +183,28 @@ func (w *walker) valid(n *node, o python.Object, depth int) bool {
 	}
 	switch k {
 	case kDict:
-		if !w.object(n, o, depth) {
+		if n.objKw && !w.object(n, o, depth) {
 			if !w.collect {
 				return false
 			}
 			ok = false
 		}
 	case kList, kTuple:
-		if !w.array(n, o, seqItems(o, k), depth) {
+		if n.arrKw && !w.array(n, o, seqItems(o, k), depth) {
 			if !w.collect {
 				return false
 			}
 			ok = false
 		}
 	case kStr:
-		if !w.str(n, o, depth) {
+		if n.strKw && !w.str(n, o, depth) {
 			if !w.collect {
 				return false
 			}
 			ok = false
 		}
 	case kInt, kFloat:
-		if !w.number(n, o, k) {
+		if n.numKw && !w.number(n, o, k) {
 			if !w.collect {
 				return false
 			}
@@ -193,7 +218,7 @@ func (w *walker) valid(n *node, o python.Object, depth int) bool {
 		w.fail(n, "format", o, nil)
 		ok = false
 	}
-	if !w.combinators(n, o, depth) {
+	if n.combKw && !w.combinators(n, o, depth) {
 		ok = false
 	}
 	return ok && w.err == nil
@@ -231,7 +256,7 @@ func (n *node) typeMatch(o python.Object, k int) bool {
 func (w *walker) combinators(n *node, o python.Object, depth int) bool {
 	ok := true
 	for i, s := range n.allOf {
-		if !w.sub(s, o, depth, nil, "allOf", i) {
+		if !w.sub(s, o, depth, noPel, step{kw: "allOf", idx: i, kind: 3}) {
 			if !w.collect {
 				return false
 			}
@@ -263,10 +288,10 @@ func (w *walker) combinators(n *node, o python.Object, depth int) bool {
 	}
 	if n.ifN != nil && (n.thenN != nil || n.elseN != nil) {
 		if w.probe(n.ifN, o, depth) {
-			if n.thenN != nil && !w.sub(n.thenN, o, depth, nil, "then") {
+			if n.thenN != nil && !w.sub(n.thenN, o, depth, noPel, step{kw: "then", kind: 1}) {
 				ok = false
 			}
-		} else if n.elseN != nil && !w.sub(n.elseN, o, depth, nil, "else") {
+		} else if n.elseN != nil && !w.sub(n.elseN, o, depth, noPel, step{kw: "else", kind: 1}) {
 			ok = false
 		}
 	}

@@ -49,7 +49,7 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 		if !more {
 			break
 		}
-		if kindOf(key) != kStr {
+		if key.Type() != python.StrType && kindOf(key) != kStr {
 			r, _ := python.Repr(key)
 			w.err = python.Errorf(python.TypeError, "object keys must be str, not %s (%s)", key.TypeName(), r)
 			return false
@@ -59,23 +59,27 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 			w.err = err
 			return false
 		}
-		ks := string(b) // map lookups with string(b) do not allocate; keep it simple
-		if seen != nil {
-			if i, found := n.reqIndex[ks]; found {
-				seen[i] = true
-			}
+		// One lookup serves properties and required; m[string(b)] does not
+		// allocate (b aliases the key's memory).
+		ki, known := n.lookup(b)
+		if known && ki.req >= 0 {
+			seen[ki.req] = true
 		}
-		if n.propertyNames != nil && !w.sub(n.propertyNames, key, depth, nil, "propertyNames") {
+		if n.propertyNames != nil && !w.sub(n.propertyNames, key, depth, noPel, step{kw: "propertyNames", kind: 1}) {
 			if !w.collect {
 				return false
 			}
 			ok = false
 		}
 		matched := false
-		if n.props != nil {
-			if s, found := n.props[ks]; found {
+		if known && ki.prop != nil {
+			if s := ki.prop; true {
 				matched = true
-				if !w.sub(s, val, depth, &pel{key: key}, "properties", ks) {
+				if !w.collect && s.typeOnly {
+					if !s.typeMatch(val, kindOf(val)) {
+						return false
+					}
+				} else if !w.sub(s, val, depth, pel{key: key}, step{kw: "properties", keyb: b, kind: 2}) {
 					if !w.collect {
 						return false
 					}
@@ -84,9 +88,9 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 			}
 		}
 		for _, pp := range n.patternProps {
-			if pp.re.MatchString(ks) {
+			if pp.re.MatchString(string(b)) {
 				matched = true
-				if !w.sub(pp.n, val, depth, &pel{key: key}, "patternProperties", pp.src) {
+				if !w.sub(pp.n, val, depth, pel{key: key}, step{kw: "patternProperties", key: pp.src, kind: 2}) {
 					if !w.collect {
 						return false
 					}
@@ -101,26 +105,26 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 				}
 				extras = append(extras, key)
 				ok = false
-			} else if !w.sub(n.addProps, val, depth, &pel{key: key}, "additionalProperties") {
+			} else if !w.sub(n.addProps, val, depth, pel{key: key}, step{kw: "additionalProperties", kind: 1}) {
 				if !w.collect {
 					return false
 				}
 				ok = false
 			}
 		}
-		if reqs, found := n.depRequired[ks]; found {
+		if reqs, found := n.depRequired[string(b)]; found {
 			for _, r := range reqs {
 				if !hasKey(o, r) {
 					if !w.collect {
 						return false
 					}
-					w.fail(n, depKw(n, "dependentRequired"), o, [2]string{r, ks})
+					w.fail(n, depKw(n, "dependentRequired"), o, [2]string{r, string(b)})
 					ok = false
 				}
 			}
 		}
-		if s, found := n.depSchemas[ks]; found {
-			if !w.sub(s, o, depth, nil, depKw(n, "dependentSchemas"), ks) {
+		if s, found := n.depSchemas[string(b)]; found {
+			if !w.sub(s, o, depth, noPel, step{kw: depKw(n, "dependentSchemas"), keyb: b, kind: 2}) {
 				if !w.collect {
 					return false
 				}
@@ -131,8 +135,8 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 	if extras != nil {
 		w.fail(n, "additionalProperties", o, extras)
 	}
-	for i, s := range seen {
-		if !s {
+	for i := range seen {
+		if !seen[n.reqIndex[n.required[i]]] { // duplicates share their first slot
 			if !w.collect {
 				return false
 			}
@@ -194,7 +198,7 @@ func (w *walker) array(n *node, o python.Object, items []python.Object, depth in
 			if i >= len(items) {
 				break
 			}
-			if !w.sub(s, items[i], depth, &pel{idx: i}, n.prefixKw, i) {
+			if !w.sub(s, items[i], depth, pel{idx: i}, step{kw: n.prefixKw, idx: i, kind: 3}) {
 				if !w.collect {
 					return false
 				}
@@ -211,7 +215,7 @@ func (w *walker) array(n *node, o python.Object, items []python.Object, depth in
 				ok = false
 			} else {
 				for i := start; i < len(items); i++ {
-					if !w.sub(a, items[i], depth, &pel{idx: i}, n.additionalItemsKw) {
+					if !w.sub(a, items[i], depth, pel{idx: i}, step{kw: n.additionalItemsKw, kind: 1}) {
 						if !w.collect {
 							return false
 						}
@@ -227,9 +231,16 @@ func (w *walker) array(n *node, o python.Object, items []python.Object, depth in
 			}
 			w.fail(n, "items", o, 0)
 			ok = false
+		} else if !w.collect && s.typeOnly {
+			// The common "items": {"type": ...}: no call per item.
+			for _, it := range items {
+				if !s.typeMatch(it, kindOf(it)) {
+					return false
+				}
+			}
 		} else if s.boolean != 1 {
 			for i := range items {
-				if !w.sub(s, items[i], depth, &pel{idx: i}, "items") {
+				if !w.sub(s, items[i], depth, pel{idx: i}, step{kw: "items", kind: 1}) {
 					if !w.collect {
 						return false
 					}
