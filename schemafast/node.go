@@ -25,9 +25,15 @@ var typeBits = map[string]uint8{
 }
 
 // bound is a numeric limit kept both as float64 (fast path) and exactly.
+//
+// A schema number with a fraction was a float in the Python schema, and
+// python-jsonschema compares with that float (1.1 <= 1.1 is true, 0.0075 /
+// 0.0001 is 75.0); so such bounds act as their float64 value, and only
+// integer bounds are compared exactly.
 type bound struct {
 	f     float64
-	r     *big.Rat
+	r     *big.Rat // exact: the integer, or the float's binary value
+	isInt bool
 	exact bool // f == r exactly (so float comparisons are exact)
 }
 
@@ -36,7 +42,11 @@ func newBound(r *big.Rat) *bound {
 		return nil
 	}
 	f, exact := r.Float64()
-	return &bound{f: f, r: r, exact: exact}
+	b := &bound{f: f, r: r, isInt: r.IsInt(), exact: exact}
+	if !b.isInt && !math.IsInf(f, 0) {
+		b.r, b.exact = new(big.Rat).SetFloat64(f), true
+	}
+	return b
 }
 
 // node is one compiled subschema, mirroring v6's Schema with the lookups the
@@ -354,5 +364,3 @@ func (b *builder) boolOrSchema(v any) *node {
 	}
 	return nil
 }
-
-var _ = math.Inf

@@ -178,7 +178,7 @@ func (n num) multipleOf(b *bound) bool {
 		d := b.r.Num().Int64()
 		return d != 0 && n.i%d == 0
 	}
-	if n.big == nil && b.exact {
+	if n.big == nil && (b.exact || !b.isInt) {
 		var x float64
 		if n.isFloat {
 			x = n.f
