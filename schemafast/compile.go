@@ -122,6 +122,25 @@ func Compile(schema python.Object, opt Options) (*Validator, error) {
 	b := &builder{seen: map[*jsv6.Schema]*node{}}
 	v.root = b.build(sch)
 	b.finish()
+	// Keyword order for iter_errors, from the Python documents.
+	pyDocs := map[string]python.Object{RootURL: schema}
+	if !opt.Registry.IsNil() {
+		it := python.Items(opt.Registry)
+		for {
+			k, d, more := it.Next()
+			if !more {
+				break
+			}
+			if uri, err := python.Str(k); err == nil {
+				pyDocs[strings.TrimSuffix(uri, "#")] = d
+			}
+		}
+	}
+	byLoc := make(map[string]*node, len(b.seen))
+	for _, n := range b.seen {
+		byLoc[n.loc] = n
+	}
+	attachOrder(byLoc, pyDocs)
 	v.needsV6 = b.needsV6
 	if key != "" {
 		cacheMu.Lock()

@@ -112,6 +112,7 @@ type node struct {
 	typeOnly                           bool // "type" is the only keyword that asserts
 	keys                               map[string]keyInfo
 	keyList                            []namedKey // the same, scanned when short
+	order                              *keyOrder  // source order, for error order
 }
 
 type namedKey struct {
@@ -264,7 +265,7 @@ func (b *builder) build(s *jsv6.Schema) *node {
 		n.patternProps = append(n.patternProps, patProp{re: re, src: re.String(), n: b.build(v)})
 	}
 	n.addProps = b.boolOrSchema(s.AdditionalProperties)
-	if s.Dependencies != nil {
+	if s.Dependencies != nil && s.DraftVersion < 2019 { // python-jsonschema ignores it from 2019-09 on
 		n.depKeyword = "dependencies"
 		for k, v := range s.Dependencies {
 			switch d := v.(type) {

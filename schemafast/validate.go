@@ -36,6 +36,7 @@ func (v *Validator) Errors(o python.Object, formats python.Object) ([]*verr, err
 	if w.err != nil {
 		return nil, w.err
 	}
+	sortTree(w.errs)
 	return w.errs, nil
 }
 
@@ -105,3 +106,13 @@ type fallbackInfo struct {
 
 // UsesFallback reports whether validation goes through v6 (conversion).
 func (v *Validator) UsesFallback() bool { return v.needsV6 }
+
+// sortTree puts errors (and each context list) in python-jsonschema's order.
+func sortTree(errs []*verr) {
+	sortErrors(errs)
+	for _, e := range errs {
+		if e.ctx != nil {
+			sortTree(e.ctx)
+		}
+	}
+}

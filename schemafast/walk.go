@@ -24,6 +24,7 @@ type verr struct {
 	inst  python.Object
 	extra any
 	ctx   []*verr
+	order []uint32
 }
 
 // walker validates Python objects in place against compiled nodes. With
@@ -36,7 +37,8 @@ type walker struct {
 	errs    []*verr
 	ipath   []pel
 	spath   []any
-	err     error // a Python exception from a format callback, or a bad value
+	order   []uint32 // the sort key of the current position (see order.go)
+	err     error    // a Python exception from a format callback, or a bad value
 }
 
 func (w *walker) fail(n *node, kw string, o python.Object, extra any) {
@@ -45,7 +47,12 @@ func (w *walker) fail(n *node, kw string, o python.Object, extra any) {
 	}
 	e := &verr{kw: kw, loc: n.loc, inst: o, extra: extra}
 	e.ipath = append([]pel(nil), w.ipath...)
-	e.spath = append(append([]any(nil), w.spath...), kw)
+	pathKw := kw
+	if kw == "minContains" || kw == "maxContains" {
+		pathKw = "contains" // python-jsonschema reports them from contains
+	}
+	e.spath = append(append([]any(nil), w.spath...), pathKw)
+	e.order = append(append([]uint32(nil), w.order...), n.rank(step{kw: pathKw}, noPel))
 	w.errs = append(w.errs, e)
 }
 
@@ -64,11 +71,20 @@ var noPel = pel{idx: -1}
 
 // sub validates o against n with a schema path step (and an instance path
 // step unless ip is noPel), restoring the paths afterwards.
-func (w *walker) sub(n *node, o python.Object, depth int, ip pel, st step) bool {
+func (w *walker) sub(p, n *node, o python.Object, depth int, ip pel, st step) bool {
 	if !w.collect {
 		return w.valid(n, o, depth+1)
 	}
-	il, sl := len(w.ipath), len(w.spath)
+	il, sl, ol := len(w.ipath), len(w.spath), len(w.order)
+	w.order = append(w.order, p.rank(st, ip))
+	if n.boolean == -1 {
+		// python-jsonschema's descend() adds neither path nor schema path
+		// for a false subschema: only the keyword that descended remains.
+		ip = noPel
+		if st.kind > 1 {
+			st.kind = 1
+		}
+	}
 	if !ip.key.IsNil() || ip.idx >= 0 {
 		w.ipath = append(w.ipath, ip)
 	}
@@ -86,7 +102,7 @@ func (w *walker) sub(n *node, o python.Object, depth int, ip pel, st step) bool 
 		w.spath = append(w.spath, st.idx)
 	}
 	ok := w.valid(n, o, depth+1)
-	w.ipath, w.spath = w.ipath[:il], w.spath[:sl]
+	w.ipath, w.spath, w.order = w.ipath[:il], w.spath[:sl], w.order[:ol]
 	return ok
 }
 
@@ -108,7 +124,7 @@ func (w *walker) probe(n *node, o python.Object, depth int) bool {
 // context runs n on o as a fresh walk whose paths start empty (the
 // context errors of anyOf/oneOf are relative to their parent error).
 func (w *walker) context(n *node, o python.Object, depth int, index int) (bool, []*verr) {
-	p := walker{collect: true, formats: w.formats, fmtMap: w.fmtMap, spath: []any{index}}
+	p := walker{collect: true, formats: w.formats, fmtMap: w.fmtMap, spath: []any{index}, order: []uint32{uint32(index)}}
 	ok := p.valid(n, o, depth+1)
 	w.fmtMap = p.fmtMap
 	if p.err != nil && w.err == nil {
@@ -140,7 +156,7 @@ func (w *walker) valid(n *node, o python.Object, depth int) bool {
 	}
 	if n.refOnly {
 		if w.collect {
-			return w.sub(n.ref, o, depth, noPel, step{})
+			return w.sub(n, n.ref, o, depth, noPel, step{kw: "$ref"})
 		}
 		return w.valid(n.ref, o, depth+1)
 	}
@@ -152,7 +168,7 @@ func (w *walker) valid(n *node, o python.Object, depth int) bool {
 		w.fail(n, "type", o, nil)
 		ok = false
 	}
-	if n.ref != nil && !w.sub(n.ref, o, depth, noPel, step{}) {
+	if n.ref != nil && !w.sub(n, n.ref, o, depth, noPel, step{kw: "$ref"}) {
 		if !w.collect {
 			return false
 		}
@@ -256,7 +272,7 @@ func (n *node) typeMatch(o python.Object, k int) bool {
 func (w *walker) combinators(n *node, o python.Object, depth int) bool {
 	ok := true
 	for i, s := range n.allOf {
-		if !w.sub(s, o, depth, noPel, step{kw: "allOf", idx: i, kind: 3}) {
+		if !w.sub(n, s, o, depth, noPel, step{kw: "allOf", idx: i, kind: 3}) {
 			if !w.collect {
 				return false
 			}
@@ -288,10 +304,10 @@ func (w *walker) combinators(n *node, o python.Object, depth int) bool {
 	}
 	if n.ifN != nil && (n.thenN != nil || n.elseN != nil) {
 		if w.probe(n.ifN, o, depth) {
-			if n.thenN != nil && !w.sub(n.thenN, o, depth, noPel, step{kw: "then", kind: 1}) {
+			if n.thenN != nil && !w.sub(n, n.thenN, o, depth, noPel, step{kw: "then", kind: 1}) {
 				ok = false
 			}
-		} else if n.elseN != nil && !w.sub(n.elseN, o, depth, noPel, step{kw: "else", kind: 1}) {
+		} else if n.elseN != nil && !w.sub(n, n.elseN, o, depth, noPel, step{kw: "else", kind: 1}) {
 			ok = false
 		}
 	}

@@ -65,7 +65,7 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 		if known && ki.req >= 0 {
 			seen[ki.req] = true
 		}
-		if n.propertyNames != nil && !w.sub(n.propertyNames, key, depth, noPel, step{kw: "propertyNames", kind: 1}) {
+		if n.propertyNames != nil && !w.sub(n, n.propertyNames, key, depth, noPel, step{kw: "propertyNames", kind: 1}) {
 			if !w.collect {
 				return false
 			}
@@ -79,7 +79,7 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 					if !s.typeMatch(val, kindOf(val)) {
 						return false
 					}
-				} else if !w.sub(s, val, depth, pel{key: key}, step{kw: "properties", keyb: b, kind: 2}) {
+				} else if !w.sub(n, s, val, depth, pel{key: key}, step{kw: "properties", keyb: b, kind: 2}) {
 					if !w.collect {
 						return false
 					}
@@ -90,7 +90,7 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 		for _, pp := range n.patternProps {
 			if pp.re.MatchString(string(b)) {
 				matched = true
-				if !w.sub(pp.n, val, depth, pel{key: key}, step{kw: "patternProperties", key: pp.src, kind: 2}) {
+				if !w.sub(n, pp.n, val, depth, pel{key: key}, step{kw: "patternProperties", key: pp.src, kind: 2}) {
 					if !w.collect {
 						return false
 					}
@@ -105,7 +105,7 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 				}
 				extras = append(extras, key)
 				ok = false
-			} else if !w.sub(n.addProps, val, depth, pel{key: key}, step{kw: "additionalProperties", kind: 1}) {
+			} else if !w.sub(n, n.addProps, val, depth, pel{key: key}, step{kw: "additionalProperties", kind: 1}) {
 				if !w.collect {
 					return false
 				}
@@ -124,7 +124,7 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 			}
 		}
 		if s, found := n.depSchemas[string(b)]; found {
-			if !w.sub(s, o, depth, noPel, step{kw: depKw(n, "dependentSchemas"), keyb: b, kind: 2}) {
+			if !w.sub(n, s, o, depth, noPel, step{kw: depKw(n, "dependentSchemas"), keyb: b, kind: 2}) {
 				if !w.collect {
 					return false
 				}
@@ -198,7 +198,7 @@ func (w *walker) array(n *node, o python.Object, items []python.Object, depth in
 			if i >= len(items) {
 				break
 			}
-			if !w.sub(s, items[i], depth, pel{idx: i}, step{kw: n.prefixKw, idx: i, kind: 3}) {
+			if !w.sub(n, s, items[i], depth, pel{idx: i}, step{kw: n.prefixKw, idx: i, kind: 3}) {
 				if !w.collect {
 					return false
 				}
@@ -215,7 +215,7 @@ func (w *walker) array(n *node, o python.Object, items []python.Object, depth in
 				ok = false
 			} else {
 				for i := start; i < len(items); i++ {
-					if !w.sub(a, items[i], depth, pel{idx: i}, step{kw: n.additionalItemsKw, kind: 1}) {
+					if !w.sub(n, a, items[i], depth, pel{idx: i}, step{kw: n.additionalItemsKw, kind: 1}) {
 						if !w.collect {
 							return false
 						}
@@ -225,7 +225,7 @@ func (w *walker) array(n *node, o python.Object, items []python.Object, depth in
 			}
 		}
 	} else if s := n.itemsOne; s != nil {
-		if s.boolean == -1 && len(items) > 0 {
+		if s.boolean == -1 && len(items) > 0 && (n.draft >= 2020 || !w.collect) {
 			if !w.collect {
 				return false
 			}
@@ -240,7 +240,7 @@ func (w *walker) array(n *node, o python.Object, items []python.Object, depth in
 			}
 		} else if s.boolean != 1 {
 			for i := range items {
-				if !w.sub(s, items[i], depth, pel{idx: i}, step{kw: "items", kind: 1}) {
+				if !w.sub(n, s, items[i], depth, pel{idx: i}, step{kw: "items", kind: 1}) {
 					if !w.collect {
 						return false
 					}
