@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -36,6 +37,7 @@ type Validator struct {
 	metaURL string
 	sch     *jsv6.Schema // compiled with format assertion (format names kept)
 	needsV6 bool
+	dynamic bool // the walk tracks its dynamic scope
 	draft   *jsv6.Draft
 	docs    map[string]any // every document the compile loaded, for recompiles
 
@@ -114,7 +116,7 @@ func Compile(schema python.Object, opt Options) (*Validator, error) {
 			v.docs[strings.TrimSuffix(uri, "#")] = gd
 		}
 	}
-	sch, err := v.compile(true, opt.UserFormats, opt.Retrieve)
+	sch, c, err := v.compile(true, opt.UserFormats, opt.Retrieve)
 	if err != nil {
 		return nil, err
 	}
@@ -142,6 +144,21 @@ func Compile(schema python.Object, opt Options) (*Validator, error) {
 	}
 	attachOrder(byLoc, pyDocs)
 	v.needsV6 = b.needsV6
+	if b.dynamic {
+		// Targets of $dynamicRef, and the resources that hold them, may be
+		// reachable only dynamically: build every schema that declares a
+		// $dynamicAnchor or an $id too.
+		for url, doc := range v.docs {
+			for _, ptr := range dynamicAnchors(doc, "") {
+				if s, err := c.Compile(url + "#" + ptr); err == nil {
+					b.build(s)
+				}
+			}
+		}
+		b.finish()
+		b.linkResources()
+		v.dynamic = true
+	}
 	if key != "" {
 		cacheMu.Lock()
 		if cacheSize >= maxCache { // a crude bound: start over
@@ -192,7 +209,7 @@ func (l *loader) Load(url string) (any, error) {
 	return d, nil
 }
 
-func (v *Validator) compile(assertFormat bool, userFormats []string, retrieve python.Object) (*jsv6.Schema, error) {
+func (v *Validator) compile(assertFormat bool, userFormats []string, retrieve python.Object) (*jsv6.Schema, *jsv6.Compiler, error) {
 	c := jsv6.NewCompiler()
 	c.DefaultDraft(v.draft)
 	if assertFormat {
@@ -207,27 +224,27 @@ func (v *Validator) compile(assertFormat bool, userFormats []string, retrieve py
 			continue
 		}
 		if err := c.AddResource(url, d); err != nil {
-			return nil, &CompileError{Msg: err.Error()}
+			return nil, nil, &CompileError{Msg: err.Error()}
 		}
 	}
 	root := RootURL
 	if v.meta {
 		root = v.metaURL
 	} else if err := c.AddResource(RootURL, v.docs[RootURL]); err != nil {
-		return nil, &CompileError{Msg: err.Error()}
+		return nil, nil, &CompileError{Msg: err.Error()}
 	}
 	sch, err := c.Compile(root)
 	if err != nil {
 		var le *jsv6.LoadURLError
 		if errors.As(err, &le) {
-			return nil, &CompileError{Msg: le.Error(), Unresolved: true}
+			return nil, nil, &CompileError{Msg: le.Error(), Unresolved: true}
 		}
 		if strings.Contains(err.Error(), "not found") || strings.Contains(err.Error(), "anchor") {
-			return nil, &CompileError{Msg: err.Error(), Unresolved: true}
+			return nil, nil, &CompileError{Msg: err.Error(), Unresolved: true}
 		}
-		return nil, &CompileError{Msg: err.Error()}
+		return nil, nil, &CompileError{Msg: err.Error()}
 	}
-	return sch, nil
+	return sch, c, nil
 }
 
 // noFormatSchema is the v6 schema without format assertion, for the
@@ -236,11 +253,40 @@ func (v *Validator) noFormatSchema() (*jsv6.Schema, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.schNoFmt == nil {
-		s, err := v.compile(false, nil, python.Object{})
+		s, _, err := v.compile(false, nil, python.Object{})
 		if err != nil {
 			return nil, err
 		}
 		v.schNoFmt = s
 	}
 	return v.schNoFmt, nil
+}
+
+// dynamicAnchors lists the JSON pointers of objects with "$dynamicAnchor"
+// or "$id".
+func dynamicAnchors(v any, ptr string) []string {
+	var out []string
+	switch t := v.(type) {
+	case map[string]any:
+		_, anchor := t["$dynamicAnchor"].(string)
+		_, id := t["$id"].(string)
+		if anchor || id {
+			out = append(out, ptr)
+		}
+		for k, x := range t {
+			if k == "enum" || k == "const" {
+				continue
+			}
+			out = append(out, dynamicAnchors(x, ptr+"/"+escapeTok(k))...)
+		}
+	case []any:
+		for i, x := range t {
+			out = append(out, dynamicAnchors(x, ptr+"/"+strconv.Itoa(i))...)
+		}
+	}
+	return out
+}
+
+func escapeTok(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }

@@ -3,6 +3,7 @@ package schemafast
 import (
 	"math"
 	"math/big"
+	"strings"
 
 	jsv6 "github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -113,6 +114,13 @@ type node struct {
 	keys                               map[string]keyInfo
 	keyList                            []namedKey // the same, scanned when short
 	order                              *keyOrder  // source order, for error order
+
+	// Dynamic references: the resource (schema with $id, or document root)
+	// each node belongs to, and per resource its $dynamicAnchor names.
+	recRef, dynRef *node
+	dynAnchor      string
+	resource       *node
+	dynAnchors     map[string]*node
 }
 
 type namedKey struct {
@@ -155,7 +163,7 @@ func (b *builder) finish() {
 			n.itemsOne != nil || n.prefix != nil || n.additionalItems != nil
 		n.strKw = n.minLen >= 0 || n.maxLen >= 0 || n.pattern != nil
 		n.numKw = n.minimum != nil || n.maximum != nil || n.exclMin != nil || n.exclMax != nil || n.multipleOf != nil
-		n.combKw = n.allOf != nil || n.anyOf != nil || n.oneOf != nil || n.not != nil || n.ifN != nil
+		n.combKw = n.recRef != nil || n.dynRef != nil || n.allOf != nil || n.anyOf != nil || n.oneOf != nil || n.not != nil || n.ifN != nil
 		if n.props != nil || n.required != nil {
 			n.keys = make(map[string]keyInfo, len(n.props)+len(n.required))
 			for k, p := range n.props {
@@ -170,6 +178,7 @@ func (b *builder) finish() {
 				n.keys[k] = ki
 			}
 		}
+		n.keyList = nil
 		if len(n.keys) <= maxScan {
 			for k, ki := range n.keys {
 				n.keyList = append(n.keyList, namedKey{k, ki})
@@ -205,6 +214,38 @@ func intOr(p *int, d int) int {
 type builder struct {
 	seen    map[*jsv6.Schema]*node
 	needsV6 bool
+	dynamic bool // some node uses $dynamicRef or $recursiveRef
+}
+
+// linkResources finds each node's resource root by walking its JSON
+// pointer up to the nearest schema with an $id (or the document root),
+// and indexes $dynamicAnchor names per resource.
+func (b *builder) linkResources() {
+	byLoc := make(map[string]*node, len(b.seen))
+	for _, n := range b.seen {
+		byLoc[n.loc] = n
+	}
+	for _, n := range b.seen {
+		url, ptr := splitLoc(n.loc)
+		for {
+			if m, ok := byLoc[url+"#"+ptr]; ok && (ptr == "" || m.src.ID != "") {
+				n.resource = m
+				break
+			}
+			if ptr == "" {
+				break
+			}
+			ptr = ptr[:strings.LastIndexByte(ptr, '/')]
+		}
+	}
+	for _, n := range b.seen {
+		if a := n.src.DynamicAnchor; a != "" && n.resource != nil {
+			if n.resource.dynAnchors == nil {
+				n.resource.dynAnchors = map[string]*node{}
+			}
+			n.resource.dynAnchors[a] = n
+		}
+	}
 }
 
 func (b *builder) build(s *jsv6.Schema) *node {
@@ -333,8 +374,14 @@ func (b *builder) build(s *jsv6.Schema) *node {
 		}
 	}
 
-	if s.UnevaluatedItems != nil || s.UnevaluatedProperties != nil || s.DynamicRef != nil ||
-		s.RecursiveRef != nil || len(s.Extensions) > 0 || s.ContentSchema != nil ||
+	n.recRef = b.build(s.RecursiveRef)
+	if s.DynamicRef != nil {
+		n.dynRef, n.dynAnchor = b.build(s.DynamicRef.Ref), s.DynamicRef.Anchor
+	}
+	if n.recRef != nil || n.dynRef != nil {
+		b.dynamic = true
+	}
+	if s.UnevaluatedItems != nil || s.UnevaluatedProperties != nil || len(s.Extensions) > 0 || s.ContentSchema != nil ||
 		s.ContentEncoding != nil || s.ContentMediaType != nil {
 		n.needsV6 = true
 		b.needsV6 = true

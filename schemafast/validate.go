@@ -18,7 +18,7 @@ func (v *Validator) IsValid(o python.Object, formats python.Object) (bool, error
 		errs, err := v.fallback(o, formats, true)
 		return err == nil && len(errs) == 0, err
 	}
-	w := walker{formats: formats}
+	w := walker{formats: formats, dynamic: v.dynamic}
 	ok := w.valid(v.root, o, 0)
 	if w.err != nil {
 		return false, w.err
@@ -31,7 +31,7 @@ func (v *Validator) Errors(o python.Object, formats python.Object) ([]*verr, err
 	if v.needsV6 {
 		return v.fallback(o, formats, false)
 	}
-	w := walker{collect: true, formats: formats}
+	w := walker{collect: true, formats: formats, dynamic: v.dynamic}
 	w.valid(v.root, o, 0)
 	if w.err != nil {
 		return nil, w.err

@@ -38,7 +38,9 @@ type walker struct {
 	ipath   []pel
 	spath   []any
 	order   []uint32 // the sort key of the current position (see order.go)
-	err     error    // a Python exception from a format callback, or a bad value
+	dynamic bool
+	scope   []*node // nodes being evaluated, outermost first (dynamic refs only)
+	err     error   // a Python exception from a format callback, or a bad value
 }
 
 func (w *walker) fail(n *node, kw string, o python.Object, extra any) {
@@ -112,7 +114,7 @@ func (w *walker) probe(n *node, o python.Object, depth int) bool {
 	if !w.collect {
 		return w.valid(n, o, depth+1)
 	}
-	p := walker{formats: w.formats, fmtMap: w.fmtMap}
+	p := walker{formats: w.formats, fmtMap: w.fmtMap, dynamic: w.dynamic, scope: w.scope}
 	ok := p.valid(n, o, depth+1)
 	w.fmtMap = p.fmtMap
 	if p.err != nil && w.err == nil {
@@ -124,7 +126,7 @@ func (w *walker) probe(n *node, o python.Object, depth int) bool {
 // context runs n on o as a fresh walk whose paths start empty (the
 // context errors of anyOf/oneOf are relative to their parent error).
 func (w *walker) context(n *node, o python.Object, depth int, index int) (bool, []*verr) {
-	p := walker{collect: true, formats: w.formats, fmtMap: w.fmtMap, spath: []any{index}, order: []uint32{uint32(index)}}
+	p := walker{collect: true, formats: w.formats, fmtMap: w.fmtMap, dynamic: w.dynamic, scope: w.scope, spath: []any{index}, order: []uint32{uint32(index)}}
 	ok := p.valid(n, o, depth+1)
 	w.fmtMap = p.fmtMap
 	if p.err != nil && w.err == nil {
@@ -134,6 +136,40 @@ func (w *walker) context(n *node, o python.Object, depth int, index int) (bool, 
 }
 
 func (w *walker) valid(n *node, o python.Object, depth int) bool {
+	if w.dynamic {
+		w.scope = append(w.scope, n)
+		ok := w.check(n, o, depth)
+		w.scope = w.scope[:len(w.scope)-1]
+		return ok
+	}
+	return w.check(n, o, depth)
+}
+
+// resolveDynamic picks, for $dynamicRef, the outermost resource in the
+// dynamic scope that declares the anchor (as v6 and the spec do).
+func (w *walker) resolveDynamic(name string, fallback *node) *node {
+	for _, s := range w.scope {
+		if r := s.resource; r != nil {
+			if d, ok := r.dynAnchors[name]; ok {
+				return d
+			}
+		}
+	}
+	return fallback
+}
+
+// resolveRecursive picks, for $recursiveRef, the outermost scope whose
+// resource has $recursiveAnchor: true.
+func (w *walker) resolveRecursive(fallback *node) *node {
+	for _, s := range w.scope {
+		if r := s.resource; r != nil && r.src.RecursiveAnchor {
+			return s
+		}
+	}
+	return fallback
+}
+
+func (w *walker) check(n *node, o python.Object, depth int) bool {
 	if w.err != nil {
 		return false
 	}
@@ -271,6 +307,30 @@ func (n *node) typeMatch(o python.Object, k int) bool {
 
 func (w *walker) combinators(n *node, o python.Object, depth int) bool {
 	ok := true
+	if n.recRef != nil {
+		t := n.recRef
+		if t.src.RecursiveAnchor {
+			t = w.resolveRecursive(t)
+		}
+		if !w.sub(n, t, o, depth, noPel, step{kw: "$recursiveRef", kind: 1}) {
+			if !w.collect {
+				return false
+			}
+			ok = false
+		}
+	}
+	if n.dynRef != nil {
+		t := n.dynRef
+		if n.dynAnchor != "" && t.src.DynamicAnchor == n.dynAnchor {
+			t = w.resolveDynamic(n.dynAnchor, t)
+		}
+		if !w.sub(n, t, o, depth, noPel, step{kw: "$dynamicRef", kind: 1}) {
+			if !w.collect {
+				return false
+			}
+			ok = false
+		}
+	}
 	for i, s := range n.allOf {
 		if !w.sub(n, s, o, depth, noPel, step{kw: "allOf", idx: i, kind: 3}) {
 			if !w.collect {

@@ -76,8 +76,8 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 			if s := ki.prop; true {
 				matched = true
 				if !w.collect && s.typeOnly {
-					if !s.typeMatch(val, kindOf(val)) {
-						return false
+					if vk := kindOf(val); vk == kOther || !s.typeMatch(val, vk) {
+						return w.valid(s, val, depth+1) // the slow path reports why
 					}
 				} else if !w.sub(n, s, val, depth, pel{key: key}, step{kw: "properties", keyb: b, kind: 2}) {
 					if !w.collect {
@@ -234,8 +234,8 @@ func (w *walker) array(n *node, o python.Object, items []python.Object, depth in
 		} else if !w.collect && s.typeOnly {
 			// The common "items": {"type": ...}: no call per item.
 			for _, it := range items {
-				if !s.typeMatch(it, kindOf(it)) {
-					return false
+				if ik := kindOf(it); ik == kOther || !s.typeMatch(it, ik) {
+					return w.valid(s, it, depth+1)
 				}
 			}
 		} else if s.boolean != 1 {
