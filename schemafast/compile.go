@@ -98,7 +98,9 @@ func Compile(schema python.Object, opt Options) (*Validator, error) {
 		}
 	}
 	v := &Validator{draft: draft, docs: map[string]any{RootURL: doc}, meta: opt.MetaRoot, metaURL: opt.Draft}
-	if !opt.Registry.IsNil() {
+	// For a meta-schema compile the registry only supplies keyword order
+	// (v6 uses its embedded meta-schemas and refuses to replace them).
+	if !opt.Registry.IsNil() && !opt.MetaRoot {
 		it := python.Items(opt.Registry)
 		for {
 			k, d, more := it.Next()

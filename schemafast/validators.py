@@ -126,7 +126,7 @@ class _Validator:
             user_formats = fc._user_formats() if fc is not None else ()
             meta_url = _meta_url_of(self.schema)
             if meta_url is not None:
-                handle = _native.compile(self.schema, meta_url, None, None, user_formats, True)
+                handle = _native.compile(self.schema, meta_url, _META_DOCS, None, user_formats, True)
             else:
                 handle = _native.compile(self.schema, _DRAFT_META_URL[self.DRAFT], reg, retrieve, user_formats)
             self._compiled = _Compiled(handle, docs)
