@@ -10,7 +10,7 @@ BUILTIN_FORMATS = frozenset({
     "date", "date-time", "time", "duration", "period", "email", "hostname",
     "ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference",
     "uri-template", "json-pointer", "relative-json-pointer", "uuid", "regex",
-    "semver",
+    "semver", "idn-hostname", "idn-email",
 })
 
 _BUILTIN = object()  # marks a check implemented in Go

@@ -216,6 +216,9 @@ func (v *Validator) compile(assertFormat bool, userFormats []string, retrieve py
 	c.DefaultDraft(v.draft)
 	if assertFormat {
 		c.AssertFormat()
+		for _, f := range strictFormats {
+			c.RegisterFormat(f)
+		}
 		for _, name := range userFormats {
 			c.RegisterFormat(&jsv6.Format{Name: name, Validate: func(any) error { return nil }})
 		}

@@ -1,6 +1,10 @@
 package schemafast
 
 import (
+	"errors"
+
+	jsv6 "github.com/santhosh-tekuri/jsonschema/v6"
+
 	"goaccel/python"
 )
 
@@ -45,3 +49,35 @@ func (w *walker) checkFormat(n *node, o python.Object) bool {
 	defer r.Release()
 	return r.Object == python.True
 }
+
+// strictFormats replace v6's implementations where the current
+// JSON-Schema-Test-Suite is stricter, and add idn-hostname / idn-email.
+var strictFormats = []*jsv6.Format{
+	strFormat("hostname", hostnameASCII),
+	strFormat("idn-hostname", idnHostname),
+	strFormat("email", func(s string) bool { return email(s, false) }),
+	strFormat("idn-email", func(s string) bool { return email(s, true) }),
+	strFormat("ipv4", ipv4Strict),
+	strFormat("ipv6", ipv6Strict),
+	strFormat("uri", func(s string) bool { return uri(s, false, false) }),
+	strFormat("uri-reference", func(s string) bool { return uri(s, false, true) }),
+	strFormat("iri", func(s string) bool { return uri(s, true, false) }),
+	strFormat("iri-reference", func(s string) bool { return uri(s, true, true) }),
+	strFormat("uri-template", uriTemplate),
+	strFormat("duration", duration),
+	strFormat("regex", ecmaRegex),
+}
+
+var errFormat = errors.New("does not conform")
+
+// strFormat wraps a string check; other JSON types always conform.
+func strFormat(name string, ok func(string) bool) *jsv6.Format {
+	return &jsv6.Format{Name: name, Validate: func(v any) error {
+		if s, isStr := v.(string); isStr && !ok(s) {
+			return errFormat
+		}
+		return nil
+	}}
+}
+
+var regexFormat = strFormat("regex", ecmaRegex)

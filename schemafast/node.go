@@ -284,6 +284,9 @@ func (b *builder) build(s *jsv6.Schema) *node {
 	n.oneOf = b.list(s.OneOf)
 	n.ifN, n.thenN, n.elseN = b.build(s.If), b.build(s.Then), b.build(s.Else)
 	n.format = s.Format
+	if s.Format != nil && s.Format.Name == "regex" {
+		n.format = regexFormat // v6 checks "regex" with Go's RE2 syntax
+	}
 
 	n.maxProps, n.minProps = intOr(s.MaxProperties, -1), intOr(s.MinProperties, -1)
 	n.required = s.Required
