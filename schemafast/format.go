@@ -2,6 +2,7 @@ package schemafast
 
 import (
 	"errors"
+	"regexp"
 
 	jsv6 "github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -81,3 +82,11 @@ func strFormat(name string, ok func(string) bool) *jsv6.Format {
 }
 
 var regexFormat = strFormat("regex", ecmaRegex)
+
+// matchBytes matches without copying the string when v6 used Go's regexp.
+func matchBytes(re jsv6.Regexp, b []byte) bool {
+	if r, ok := re.(*regexp.Regexp); ok {
+		return r.Match(b)
+	}
+	return re.MatchString(string(b))
+}

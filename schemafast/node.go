@@ -62,6 +62,7 @@ type node struct {
 	refOnly  bool // drafts before 2019 ignore $ref's siblings
 	types    uint8
 	hasTypes bool
+	accept   [kDict + 1]uint8 // per Python kind: 1 matches "type", 2 if a whole float
 	typeList []string
 	enum     []any
 	constV   *any
@@ -273,6 +274,7 @@ func (b *builder) build(s *jsv6.Schema) *node {
 		for _, t := range n.typeList {
 			n.types |= typeBits[t]
 		}
+		n.accept = acceptTable(n.types, s.DraftVersion)
 	}
 	if s.Enum != nil {
 		n.enum = s.Enum.Values

@@ -23,8 +23,19 @@ const (
 	kDict
 )
 
+// kindOf is small enough to inline for the two hottest exact types.
 func kindOf(o python.Object) int {
 	t := o.Type()
+	if t == python.FloatType {
+		return kFloat
+	}
+	if t == python.StrType {
+		return kStr
+	}
+	return kindOfType(t)
+}
+
+func kindOfType(t python.Object) int {
 	switch t {
 	case python.DictType:
 		return kDict
@@ -45,6 +56,8 @@ func kindOf(o python.Object) int {
 	}
 	f := t.TypeFlags()
 	switch {
+	case t.IsNil():
+		return kOther
 	case f&python.FlagDictSubclass != 0:
 		return kDict
 	case f&python.FlagStrSubclass != 0:
@@ -252,8 +265,12 @@ func eqGo(o python.Object, v any, depth int) bool {
 		if k != kStr {
 			return false
 		}
-		s, ok := goStr(o)
-		return ok && s == t
+		b, err := python.StrUTF8(o)
+		if err != nil {
+			python.Fetch().Release()
+			return false
+		}
+		return string(b) == t // compares without allocating
 	case []any:
 		if k != kList && k != kTuple {
 			return false
@@ -320,9 +337,17 @@ func eqPy(a, b python.Object, depth int) bool {
 	case kBool:
 		return a == b
 	case kStr:
-		x, ok1 := goStr(a)
-		y, ok2 := goStr(b)
-		return ok1 && ok2 && x == y
+		x, err1 := python.StrUTF8(a)
+		if err1 != nil {
+			python.Fetch().Release()
+			return false
+		}
+		y, err2 := python.StrUTF8(b)
+		if err2 != nil {
+			python.Fetch().Release()
+			return false
+		}
+		return string(x) == string(y)
 	case kList:
 		ia, ib := seqItems(a, kindOf(a)), seqItems(b, kindOf(b))
 		if len(ia) != len(ib) {

@@ -1,6 +1,8 @@
 package schemafast
 
 import (
+	"math"
+
 	"goaccel/python"
 )
 
@@ -277,32 +279,33 @@ func (w *walker) check(n *node, o python.Object, depth int) bool {
 }
 
 // typeMatch follows python-jsonschema's type checkers: bool is not a
-// number; from draft 6 on a float with no fraction is an integer.
+// number; from draft 6 on a float with no fraction is an integer. The
+// per-kind answer is precomputed (accept: 1 yes, 2 only if whole).
 func (n *node) typeMatch(o python.Object, k int) bool {
-	var bit uint8
-	switch k {
-	case kNull:
-		bit = tNull
-	case kBool:
-		bit = tBool
-	case kInt:
-		bit = tInt | tNum
-	case kFloat:
-		bit = tNum
-		if n.types&tInt != 0 && n.draft > 4 {
-			f := python.FloatValue(o)
-			if num := (num{isFloat: true, f: f}); num.isWhole() {
-				bit |= tInt
-			}
+	a := n.accept[k]
+	return a == 1 || a == 2 && wholeFloat(python.FloatValue(o))
+}
+
+func wholeFloat(f float64) bool { return !math.IsInf(f, 0) && f == math.Trunc(f) }
+
+func acceptTable(types uint8, draft int) (a [kDict + 1]uint8) {
+	set := func(k int, bit uint8) {
+		if types&bit != 0 {
+			a[k] = 1
 		}
-	case kStr:
-		bit = tStr
-	case kList, kTuple:
-		bit = tArr
-	case kDict:
-		bit = tObj
 	}
-	return n.types&bit != 0
+	set(kNull, tNull)
+	set(kBool, tBool)
+	set(kInt, tInt|tNum)
+	set(kFloat, tNum)
+	set(kStr, tStr)
+	set(kList, tArr)
+	set(kTuple, tArr)
+	set(kDict, tObj)
+	if a[kFloat] == 0 && types&tInt != 0 && draft > 4 {
+		a[kFloat] = 2
+	}
+	return a
 }
 
 func (w *walker) combinators(n *node, o python.Object, depth int) bool {
@@ -464,8 +467,11 @@ func (w *walker) str(n *node, o python.Object, depth int) bool {
 		}
 	}
 	if n.pattern != nil {
-		s, good := goStr(o)
-		if good && !n.pattern.MatchString(s) {
+		b, err := python.StrUTF8(o)
+		if err != nil {
+			python.Fetch().Release() // lone surrogates: no match
+		}
+		if err != nil || !matchBytes(n.pattern, b) {
 			if !w.collect {
 				return false
 			}
