@@ -78,6 +78,7 @@ type node struct {
 	maxProps, minProps int // -1 when absent
 	required           []string
 	reqIndex           map[string]int
+	reqSlot            []int // reqIndex of each required entry
 	propertyNames      *node
 	props              map[string]*node
 	patternProps       []patProp
@@ -165,6 +166,10 @@ func (b *builder) finish() {
 		n.strKw = n.minLen >= 0 || n.maxLen >= 0 || n.pattern != nil
 		n.numKw = n.minimum != nil || n.maximum != nil || n.exclMin != nil || n.exclMax != nil || n.multipleOf != nil
 		n.combKw = n.recRef != nil || n.dynRef != nil || n.allOf != nil || n.anyOf != nil || n.oneOf != nil || n.not != nil || n.ifN != nil
+		n.reqSlot = make([]int, len(n.required))
+		for i, r := range n.required {
+			n.reqSlot[i] = n.reqIndex[r]
+		}
 		if n.props != nil || n.required != nil {
 			n.keys = make(map[string]keyInfo, len(n.props)+len(n.required))
 			for k, p := range n.props {

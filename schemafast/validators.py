@@ -11,6 +11,7 @@ import json
 import threading
 import warnings
 from functools import partial
+from urllib.parse import unquote
 from typing import Any, Iterator
 
 from _goaccel import schema as _native
@@ -35,11 +36,10 @@ _UNSET: Any = object()
 def _resolve_pointer(doc: Any, pointer: str) -> Any:
     if not pointer or pointer == "/":
         return doc
-    for raw in pointer.lstrip("/").split("/"):
+    for raw in pointer[1:].split("/"):
         tok = raw.replace("~1", "/").replace("~0", "~")
-        from urllib.parse import unquote
-
-        tok = unquote(tok)
+        if "%" in tok:
+            tok = unquote(tok)
         if isinstance(doc, list):
             doc = doc[int(tok)]
         else:
@@ -50,11 +50,29 @@ def _resolve_pointer(doc: Any, pointer: str) -> Any:
 class _Compiled:
     """One compile of (schema, draft, registry, formats) held by a validator."""
 
-    __slots__ = ("handle", "docs")
+    __slots__ = ("handle", "docs", "subschemas")
 
     def __init__(self, handle: Any, docs: dict) -> None:
         self.handle = handle
         self.docs = docs
+        self.subschemas: dict = {}  # error location -> subschema
+
+    def subschema(self, loc: str) -> Any:
+        try:
+            return self.subschemas[loc]
+        except KeyError:
+            pass
+        url, _, pointer = loc.partition("#")
+        doc = self.docs.get(url)
+        if doc is None:
+            doc = self.docs.get(url.rstrip("#"), {})
+        try:
+            sub = _resolve_pointer(doc, pointer)
+        except (KeyError, IndexError, ValueError, TypeError):
+            sub = {}
+        if len(self.subschemas) < 4096:
+            self.subschemas[loc] = sub
+        return sub
 
 
 class _Validator:
@@ -192,14 +210,7 @@ class _Validator:
 
     def _error(self, rec: tuple, c: _Compiled, root: Any) -> ValidationError:
         kw, loc, path, spath, instance, extra, context, fb_msg, fb_path = rec
-        url, _, pointer = loc.partition("#")
-        doc = c.docs.get(url)
-        if doc is None:
-            doc = c.docs.get(url.rstrip("#"), {})
-        try:
-            subschema = _resolve_pointer(doc, pointer)
-        except (KeyError, IndexError, ValueError, TypeError):
-            subschema = {}
+        subschema = c.subschema(loc)
         if fb_msg is not None:  # from the v6 fallback path
             ipath, instance = _walk_instance(root, fb_path)
             value = subschema.get(kw) if isinstance(subschema, dict) else None

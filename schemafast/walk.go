@@ -79,6 +79,14 @@ func (w *walker) sub(p, n *node, o python.Object, depth int, ip pel, st step) bo
 	if !w.collect {
 		return w.valid(n, o, depth+1)
 	}
+	// Most of a document is valid: answer those subtrees with the fast
+	// walk and collect (paths, ranks, errors) only where something fails.
+	if w.probe(n, o, depth) {
+		return true
+	}
+	if w.err != nil {
+		return false
+	}
 	il, sl, ol := len(w.ipath), len(w.spath), len(w.order)
 	w.order = append(w.order, p.rank(st, ip))
 	if n.boolean == -1 {

@@ -112,19 +112,8 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 				ok = false
 			}
 		}
-		if reqs, found := n.depRequired[string(b)]; found {
-			for _, r := range reqs {
-				if !hasKey(o, r) {
-					if !w.collect {
-						return false
-					}
-					w.fail(n, depKw(n, "dependentRequired"), o, [2]string{r, string(b)})
-					ok = false
-				}
-			}
-		}
-		if s, found := n.depSchemas[string(b)]; found {
-			if !w.sub(n, s, o, depth, noPel, step{kw: depKw(n, "dependentSchemas"), keyb: b, kind: 2}) {
+		if n.depRequired != nil || n.depSchemas != nil {
+			if !w.dependencies(n, o, b, depth) {
 				if !w.collect {
 					return false
 				}
@@ -136,7 +125,7 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 		w.fail(n, "additionalProperties", o, extras)
 	}
 	for i := range seen {
-		if !seen[n.reqIndex[n.required[i]]] { // duplicates share their first slot
+		if !seen[n.reqSlot[i]] { // duplicates share their first slot
 			if !w.collect {
 				return false
 			}
@@ -297,4 +286,27 @@ func unique(items []python.Object) bool {
 		}
 	}
 	return true
+}
+
+// dependencies applies dependentRequired/dependentSchemas (or draft 4-7
+// dependencies) for the present property b.
+func (w *walker) dependencies(n *node, o python.Object, b []byte, depth int) bool {
+	ok := true
+	if reqs, found := n.depRequired[string(b)]; found {
+		for _, r := range reqs {
+			if !hasKey(o, r) {
+				if !w.collect {
+					return false
+				}
+				w.fail(n, depKw(n, "dependentRequired"), o, [2]string{r, string(b)})
+				ok = false
+			}
+		}
+	}
+	if s, found := n.depSchemas[string(b)]; found {
+		if !w.sub(n, s, o, depth, noPel, step{kw: depKw(n, "dependentSchemas"), keyb: b, kind: 2}) {
+			ok = false
+		}
+	}
+	return ok
 }
