@@ -17,6 +17,11 @@ import (
 // locations under it back to the schema object it passed.
 const RootURL = "urn:schemafast:root"
 
+// FastRootURL is where a schema that already passed the meta-schema check
+// (by the walker, in microseconds) is compiled: v6 does not re-validate
+// documents under json-schema.org, which is most of its compile time.
+const FastRootURL = "https://json-schema.org/schemafast/root"
+
 // Options is what a compiled validator depends on besides the schema.
 type Options struct {
 	Draft       string        // meta-schema URL of the default draft
@@ -33,6 +38,7 @@ type Options struct {
 // are read-only after compilation and the lazy v6 variant is guarded.
 type Validator struct {
 	root    *node
+	rootURL string // RootURL or FastRootURL
 	meta    bool
 	metaURL string
 	sch     *jsv6.Schema // compiled with format assertion (format names kept)
@@ -97,7 +103,16 @@ func Compile(schema python.Object, opt Options) (*Validator, error) {
 			}
 		}
 	}
-	v := &Validator{draft: draft, docs: map[string]any{RootURL: doc}, meta: opt.MetaRoot, metaURL: opt.Draft}
+	v := &Validator{draft: draft, docs: map[string]any{RootURL: doc}, meta: opt.MetaRoot, metaURL: opt.Draft, rootURL: RootURL}
+	if !opt.MetaRoot {
+		fast, err := metaChecked(schema, doc, opt.Draft)
+		if err != nil {
+			return nil, err
+		}
+		if fast {
+			v.rootURL = FastRootURL
+		}
+	}
 	// For a meta-schema compile the registry only supplies keyword order
 	// (v6 uses its embedded meta-schemas and refuses to replace them).
 	if !opt.Registry.IsNil() && !opt.MetaRoot {
@@ -127,7 +142,7 @@ func Compile(schema python.Object, opt Options) (*Validator, error) {
 	v.root = b.build(sch)
 	b.finish()
 	// Keyword order for iter_errors, from the Python documents.
-	pyDocs := map[string]python.Object{RootURL: schema}
+	pyDocs := map[string]python.Object{v.rootURL: schema}
 	if !opt.Registry.IsNil() {
 		it := python.Items(opt.Registry)
 		for {
@@ -151,6 +166,9 @@ func Compile(schema python.Object, opt Options) (*Validator, error) {
 		// reachable only dynamically: build every schema that declares a
 		// $dynamicAnchor or an $id too.
 		for url, doc := range v.docs {
+			if url == RootURL {
+				url = v.rootURL
+			}
 			for _, ptr := range dynamicAnchors(doc, "") {
 				if s, err := c.Compile(url + "#" + ptr); err == nil {
 					b.build(s)
@@ -232,10 +250,10 @@ func (v *Validator) compile(assertFormat bool, userFormats []string, retrieve py
 			return nil, nil, &CompileError{Msg: err.Error()}
 		}
 	}
-	root := RootURL
+	root := v.rootURL
 	if v.meta {
 		root = v.metaURL
-	} else if err := c.AddResource(RootURL, v.docs[RootURL]); err != nil {
+	} else if err := c.AddResource(root, v.docs[RootURL]); err != nil {
 		return nil, nil, &CompileError{Msg: err.Error()}
 	}
 	sch, err := c.Compile(root)
@@ -294,4 +312,75 @@ func dynamicAnchors(v any, ptr string) []string {
 
 func escapeTok(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+var metaValidators sync.Map // draft URL -> *Validator (the walker over the meta-schema)
+
+// metaChecked validates a schema against its draft's meta-schema with the
+// walker. It reports whether the schema may be compiled on the fast path;
+// schemas naming another dialect, or embedding "$schema" below the root,
+// take v6's own (slow) validation instead. An invalid schema is a
+// CompileError (the face then raises python-jsonschema's SchemaError).
+func metaChecked(schema python.Object, doc any, draftURL string) (bool, error) {
+	if m, ok := doc.(map[string]any); ok {
+		if s, has := m["$schema"]; has {
+			str, _ := s.(string)
+			u, known := knownDraft(str)
+			if !known {
+				return false, nil
+			}
+			draftURL = u
+		}
+		for k, v := range m {
+			if k != "enum" && k != "const" && hasSchemaKey(v) {
+				return false, nil
+			}
+		}
+	}
+	mv, ok := metaValidators.Load(draftURL)
+	if !ok {
+		v, err := Compile(python.None, Options{Draft: draftURL, MetaRoot: true})
+		if err != nil {
+			return false, err
+		}
+		mv, _ = metaValidators.LoadOrStore(draftURL, v)
+	}
+	valid, err := mv.(*Validator).IsValid(schema, python.Object{})
+	if err != nil {
+		return false, err
+	}
+	if !valid {
+		return false, &CompileError{Msg: "schema is not valid under its meta-schema " + draftURL}
+	}
+	return true, nil
+}
+
+func knownDraft(u string) (string, bool) {
+	for _, c := range []string{u, u + "#", strings.TrimSuffix(u, "#")} {
+		if _, ok := drafts[c]; ok {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+func hasSchemaKey(v any) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		if _, ok := t["$schema"]; ok {
+			return true
+		}
+		for k, x := range t {
+			if k != "enum" && k != "const" && hasSchemaKey(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range t {
+			if hasSchemaKey(x) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -25,6 +25,7 @@ from .exceptions import RefResolutionError, SchemaError, UnknownType, Validation
 _native.set_exceptions(SchemaError, RefResolutionError)
 
 ROOT_URL = "urn:schemafast:root"
+FAST_ROOT_URL = "https://json-schema.org/schemafast/root"  # see compile.go
 
 # ---- meta-schemas (the files v6 embeds, shipped beside this module) ----
 
@@ -127,7 +128,7 @@ class _Validator:
         with self._lock:
             if self._compiled is not None:
                 return self._compiled
-            docs: dict = {ROOT_URL: self.schema}
+            docs: dict = {ROOT_URL: self.schema, FAST_ROOT_URL: self.schema}
             docs.update(_META_DOCS)
             reg, retrieve = _registry_parts(self.registry, self._retrieve)
             if reg is not None:
@@ -146,7 +147,13 @@ class _Validator:
             if meta_url is not None:
                 handle = _native.compile(self.schema, meta_url, _META_DOCS, None, user_formats, True)
             else:
-                handle = _native.compile(self.schema, _DRAFT_META_URL[self.DRAFT], reg, retrieve, user_formats)
+                try:
+                    handle = _native.compile(self.schema, _DRAFT_META_URL[self.DRAFT], reg, retrieve, user_formats)
+                except SchemaError:
+                    # python-jsonschema's SchemaError (message, paths) when
+                    # its meta-schema check agrees; else Go's message.
+                    validator_for(self.schema, default=type(self)).check_schema(self.schema)
+                    raise
             self._compiled = _Compiled(handle, docs)
             return self._compiled
 
