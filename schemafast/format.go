@@ -83,10 +83,32 @@ func strFormat(name string, ok func(string) bool) *jsv6.Format {
 
 var regexFormat = strFormat("regex", ecmaRegex)
 
-// matchBytes matches without copying the string when v6 used Go's regexp.
-func matchBytes(re jsv6.Regexp, b []byte) bool {
-	if r, ok := re.(*regexp.Regexp); ok {
-		return r.Match(b)
+// matcher is a compiled "pattern": the one-pass simple matcher when the
+// pattern allows it, else Go's regexp on the bytes (no string copy).
+type matcher struct {
+	simple *simplePattern
+	re     *regexp.Regexp
+	other  jsv6.Regexp
+	src    string
+}
+
+func newMatcher(re jsv6.Regexp) *matcher {
+	if re == nil {
+		return nil
 	}
-	return re.MatchString(string(b))
+	m := &matcher{other: re, src: re.String()}
+	if r, ok := re.(*regexp.Regexp); ok {
+		m.re, m.simple = r, compileSimple(r)
+	}
+	return m
+}
+
+func (m *matcher) match(b []byte) bool {
+	switch {
+	case m.simple != nil:
+		return m.simple.match(b)
+	case m.re != nil:
+		return m.re.Match(b)
+	}
+	return m.other.MatchString(string(b))
 }

@@ -99,7 +99,7 @@ type node struct {
 	additionalItemsKw  string
 
 	minLen, maxLen int
-	pattern        jsv6.Regexp
+	pattern        *matcher
 
 	minimum, maximum, exclMin, exclMax, multipleOf *bound
 	exclMinBool, exclMaxBool                       bool // draft 4's boolean exclusives
@@ -201,7 +201,7 @@ func (b *builder) finish() {
 }
 
 type patProp struct {
-	re  jsv6.Regexp
+	re  *matcher
 	src string
 	n   *node
 }
@@ -313,7 +313,7 @@ func (b *builder) build(s *jsv6.Schema) *node {
 		}
 	}
 	for re, v := range s.PatternProperties {
-		n.patternProps = append(n.patternProps, patProp{re: re, src: re.String(), n: b.build(v)})
+		n.patternProps = append(n.patternProps, patProp{re: newMatcher(re), src: re.String(), n: b.build(v)})
 	}
 	n.addProps = b.boolOrSchema(s.AdditionalProperties)
 	if s.Dependencies != nil && s.DraftVersion < 2019 { // python-jsonschema ignores it from 2019-09 on
@@ -370,7 +370,7 @@ func (b *builder) build(s *jsv6.Schema) *node {
 	}
 
 	n.minLen, n.maxLen = intOr(s.MinLength, -1), intOr(s.MaxLength, -1)
-	n.pattern = s.Pattern
+	n.pattern = newMatcher(s.Pattern)
 	n.minimum, n.maximum = newBound(s.Minimum), newBound(s.Maximum)
 	n.exclMin, n.exclMax = newBound(s.ExclusiveMinimum), newBound(s.ExclusiveMaximum)
 	n.multipleOf = newBound(s.MultipleOf)

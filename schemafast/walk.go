@@ -479,7 +479,7 @@ func (w *walker) str(n *node, o python.Object, depth int) bool {
 		if err != nil {
 			python.Fetch().Release() // lone surrogates: no match
 		}
-		if err != nil || !matchBytes(n.pattern, b) {
+		if err != nil || !n.pattern.match(b) {
 			if !w.collect {
 				return false
 			}

@@ -88,7 +88,7 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 			}
 		}
 		for _, pp := range n.patternProps {
-			if matchBytes(pp.re, b) {
+			if pp.re.match(b) {
 				matched = true
 				if !w.sub(n, pp.n, val, depth, pel{key: key}, step{kw: "patternProperties", key: pp.src, kind: 2}) {
 					if !w.collect {
