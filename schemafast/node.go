@@ -112,7 +112,8 @@ type node struct {
 
 	// Summary flags computed after build, so the walk skips whole groups.
 	objKw, arrKw, strKw, numKw, combKw bool
-	typeOnly                           bool // "type" is the only keyword that asserts
+	typeOnly                           bool  // "type" is the only keyword that asserts
+	target                             *node // refOnly chains followed to the end
 	keys                               map[string]keyInfo
 	keyList                            []namedKey // the same, scanned when short
 	order                              *keyOrder  // source order, for error order
@@ -158,6 +159,7 @@ type keyInfo struct {
 
 // finish computes the summary flags of every built node.
 func (b *builder) finish() {
+	defer b.linkTargets()
 	for _, n := range b.seen {
 		n.objKw = n.maxProps >= 0 || n.minProps >= 0 || n.required != nil || n.propertyNames != nil ||
 			n.props != nil || n.patternProps != nil || n.addProps != nil || n.depRequired != nil || n.depSchemas != nil
@@ -421,4 +423,16 @@ func (b *builder) boolOrSchema(v any) *node {
 		return b.build(t)
 	}
 	return nil
+}
+
+// linkTargets follows chains of $ref-only nodes, so the fast walk jumps
+// straight to the schema that asserts something (cycles stop the chase).
+func (b *builder) linkTargets() {
+	for _, n := range b.seen {
+		t := n
+		for i := 0; t.refOnly && t.ref != nil && i < 64; i++ {
+			t = t.ref
+		}
+		n.target = t
+	}
 }

@@ -194,6 +194,12 @@ func (w *walker) check(n *node, o python.Object, depth int) bool {
 		w.fail(n, "", o, nil)
 		return false
 	}
+	if n.refOnly && !w.collect && !w.dynamic {
+		n = n.target // same verdict, one call instead of a chain
+		if n.boolean != 0 {
+			return n.boolean == 1
+		}
+	}
 	k := kindOf(o)
 	if k == kOther {
 		r, _ := python.Repr(o)
