@@ -79,6 +79,10 @@ func (w *walker) sub(p, n *node, o python.Object, depth int, ip pel, st step) bo
 	if !w.collect {
 		return w.valid(n, o, depth+1)
 	}
+	return w.subCollect(p, n, o, depth, ip, st)
+}
+
+func (w *walker) subCollect(p, n *node, o python.Object, depth int, ip pel, st step) bool {
 	// Most of a document is valid: answer those subtrees with the fast
 	// walk and collect (paths, ranks, errors) only where something fails.
 	if w.probe(n, o, depth) {
@@ -145,16 +149,6 @@ func (w *walker) context(n *node, o python.Object, depth int, index int) (bool, 
 	return ok, p.errs
 }
 
-func (w *walker) valid(n *node, o python.Object, depth int) bool {
-	if w.dynamic {
-		w.scope = append(w.scope, n)
-		ok := w.check(n, o, depth)
-		w.scope = w.scope[:len(w.scope)-1]
-		return ok
-	}
-	return w.check(n, o, depth)
-}
-
 // resolveDynamic picks, for $dynamicRef, the outermost resource in the
 // dynamic scope that declares the anchor (as v6 and the spec do).
 func (w *walker) resolveDynamic(name string, fallback *node) *node {
@@ -177,6 +171,18 @@ func (w *walker) resolveRecursive(fallback *node) *node {
 		}
 	}
 	return fallback
+}
+
+// valid validates o against n; with dynamic references in the schema it
+// also keeps the dynamic scope.
+func (w *walker) valid(n *node, o python.Object, depth int) bool {
+	if w.dynamic {
+		w.scope = append(w.scope, n)
+		ok := w.check(n, o, depth)
+		w.scope = w.scope[:len(w.scope)-1]
+		return ok
+	}
+	return w.check(n, o, depth)
 }
 
 func (w *walker) check(n *node, o python.Object, depth int) bool {

@@ -61,7 +61,11 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 		}
 		// One lookup serves properties and required; m[string(b)] does not
 		// allocate (b aliases the key's memory).
-		ki, known := n.lookup(b)
+		var ki keyInfo
+		known := false
+		if n.keys != nil {
+			ki, known = n.lookup(b)
+		}
 		if known && ki.req >= 0 {
 			seen[ki.req] = true
 		}
@@ -105,6 +109,10 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 				}
 				extras = append(extras, key)
 				ok = false
+			} else if !w.collect && n.addProps.typeOnly {
+				if vk := kindOf(val); vk == kOther || !n.addProps.typeMatch(val, vk) {
+					return w.valid(n.addProps, val, depth+1)
+				}
 			} else if !w.sub(n, n.addProps, val, depth, pel{key: key}, step{kw: "additionalProperties", kind: 1}) {
 				if !w.collect {
 					return false
