@@ -175,10 +175,7 @@ class _Validator:
             yield from self.evolve(schema=_schema).iter_errors(instance)
             return
         c = self._compile()
-        fmts = self._formats()
-        if _native.is_valid(c.handle, fmts, instance):
-            return
-        for rec in _native.errors(c.handle, fmts, instance):
+        for rec in _native.errors(c.handle, self._formats(), instance):
             yield self._error(rec, c, instance)
 
     def validate(self, *args: Any, **kwargs: Any) -> None:
