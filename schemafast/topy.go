@@ -28,10 +28,10 @@ func errToPython(e *verr) (python.Ref, error) {
 	defer refs.Release()
 	var items [9]python.Ref
 	var err error
-	if items[0], err = python.NewString(e.kw); err != nil {
+	if items[0], err = internStr(e.kw); err != nil {
 		return python.Ref{}, err
 	}
-	if items[1], err = python.NewString(e.loc); err != nil {
+	if items[1], err = internStr(e.loc); err != nil {
 		return python.Ref{}, err
 	}
 	path, err := python.NewTuple(len(e.ipath))
@@ -107,7 +107,7 @@ func anyToPython(v any) (python.Ref, error) {
 	case nil:
 		return python.NoneRef(), nil
 	case string:
-		return python.NewString(x)
+		return internStr(x)
 	case int:
 		return python.NewInt64(int64(x))
 	case [2]string:
@@ -134,4 +134,26 @@ func anyToPython(v any) (python.Ref, error) {
 		return t, nil
 	}
 	return python.NoneRef(), nil
+}
+
+// interned keeps one Python str per keyword, schema location and schema
+// path name seen in errors (a bounded set: they come from schemas), so
+// building error records does not create the same strings again. Used only
+// with the GIL held, which guards it.
+var interned = map[string]python.Ref{}
+
+const maxInterned = 16384
+
+func internStr(s string) (python.Ref, error) {
+	if r, ok := interned[s]; ok {
+		return python.NewRef(r.Object), nil
+	}
+	r, err := python.NewString(s)
+	if err != nil {
+		return python.Ref{}, err
+	}
+	if len(interned) < maxInterned {
+		interned[s] = python.NewRef(r.Object)
+	}
+	return r, nil
 }
