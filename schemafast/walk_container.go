@@ -83,7 +83,7 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 					if vk := kindOf(val); vk == kOther || !s.typeMatch(val, vk) {
 						return w.valid(s, val, depth+1) // the slow path reports why
 					}
-				} else if !w.sub(n, s, val, depth, pel{key: key}, step{kw: "properties", keyb: b, kind: 2}) {
+				} else if !(w.collect && w.sub(n, s, val, depth, pel{key: key}, step{kw: "properties", keyb: b, kind: 2}) || !w.collect && w.valid(s, val, depth+1)) {
 					if !w.collect {
 						return false
 					}
@@ -94,7 +94,7 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 		for _, pp := range n.patternProps {
 			if pp.re.match(b) {
 				matched = true
-				if !w.sub(n, pp.n, val, depth, pel{key: key}, step{kw: "patternProperties", key: pp.src, kind: 2}) {
+				if !(w.collect && w.sub(n, pp.n, val, depth, pel{key: key}, step{kw: "patternProperties", key: pp.src, kind: 2}) || !w.collect && w.valid(pp.n, val, depth+1)) {
 					if !w.collect {
 						return false
 					}
@@ -113,7 +113,7 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 				if vk := kindOf(val); vk == kOther || !n.addProps.typeMatch(val, vk) {
 					return w.valid(n.addProps, val, depth+1)
 				}
-			} else if !w.sub(n, n.addProps, val, depth, pel{key: key}, step{kw: "additionalProperties", kind: 1}) {
+			} else if !(w.collect && w.sub(n, n.addProps, val, depth, pel{key: key}, step{kw: "additionalProperties", kind: 1}) || !w.collect && w.valid(n.addProps, val, depth+1)) {
 				if !w.collect {
 					return false
 				}
@@ -195,7 +195,7 @@ func (w *walker) array(n *node, o python.Object, items []python.Object, depth in
 			if i >= len(items) {
 				break
 			}
-			if !w.sub(n, s, items[i], depth, pel{idx: i}, step{kw: n.prefixKw, idx: i, kind: 3}) {
+			if !(w.collect && w.sub(n, s, items[i], depth, pel{idx: i}, step{kw: n.prefixKw, idx: i, kind: 3}) || !w.collect && w.valid(s, items[i], depth+1)) {
 				if !w.collect {
 					return false
 				}
@@ -212,7 +212,7 @@ func (w *walker) array(n *node, o python.Object, items []python.Object, depth in
 				ok = false
 			} else {
 				for i := start; i < len(items); i++ {
-					if !w.sub(n, a, items[i], depth, pel{idx: i}, step{kw: n.additionalItemsKw, kind: 1}) {
+					if !(w.collect && w.sub(n, a, items[i], depth, pel{idx: i}, step{kw: n.additionalItemsKw, kind: 1}) || !w.collect && w.valid(a, items[i], depth+1)) {
 						if !w.collect {
 							return false
 						}
@@ -237,7 +237,7 @@ func (w *walker) array(n *node, o python.Object, items []python.Object, depth in
 			}
 		} else if s.boolean != 1 {
 			for i := range items {
-				if !w.sub(n, s, items[i], depth, pel{idx: i}, step{kw: "items", kind: 1}) {
+				if !(w.collect && w.sub(n, s, items[i], depth, pel{idx: i}, step{kw: "items", kind: 1}) || !w.collect && w.valid(s, items[i], depth+1)) {
 					if !w.collect {
 						return false
 					}
