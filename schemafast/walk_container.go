@@ -43,7 +43,8 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 		return ok
 	}
 	var extras []python.Object
-	it := python.Items(o)
+	var it python.DictIter
+	it.Reset(o)
 	for {
 		key, val, more := it.Next()
 		if !more {
