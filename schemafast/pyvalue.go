@@ -23,14 +23,12 @@ const (
 	kDict
 )
 
-// kindOf is small enough to inline for the two hottest exact types.
+// kindOf is small enough to inline (Go's budget) for the hottest exact
+// type; kindOfType does the rest.
 func kindOf(o python.Object) int {
 	t := o.Type()
 	if t == python.FloatType {
 		return kFloat
-	}
-	if t == python.StrType {
-		return kStr
 	}
 	return kindOfType(t)
 }

@@ -268,7 +268,16 @@ func (w *walker) check(n *node, o python.Object, depth int) bool {
 			ok = false
 		}
 	case kList, kTuple:
-		if n.arrKw && !w.array(n, o, seqItems(o, k), depth) {
+		if !n.arrKw {
+			break
+		}
+		var items []python.Object
+		if k == kList {
+			items = python.ListItems(o)
+		} else {
+			items = python.TupleItems(o)
+		}
+		if !w.array(n, o, items, depth) {
 			if !w.collect {
 				return false
 			}
