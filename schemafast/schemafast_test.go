@@ -1,0 +1,151 @@
+package schemafast
+
+import (
+	"encoding/json"
+	"math/big"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"goaccel/python"
+)
+
+func TestMain(m *testing.M) {
+	if err := python.Embed(); err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
+}
+
+// eval evaluates a Python expression into an owned object.
+func eval(t *testing.T, expr string) python.Ref {
+	t.Helper()
+	b, err := python.Import("builtins")
+	require.NoError(t, err)
+	defer b.Release()
+	src, err := python.NewString(expr)
+	require.NoError(t, err)
+	defer src.Release()
+	g, err := python.NewDict()
+	require.NoError(t, err)
+	defer g.Release()
+	r, err := python.CallMethod(b.Object, "eval", src.Object, g.Object)
+	require.NoError(t, err, "eval %q", expr)
+	return r
+}
+
+func compile(t *testing.T, schema string) *Validator {
+	t.Helper()
+	s := eval(t, schema)
+	defer s.Release()
+	v, err := Compile(s.Object, Options{Draft: "https://json-schema.org/draft/2020-12/schema"})
+	require.NoError(t, err)
+	return v
+}
+
+func valid(t *testing.T, v *Validator, instance string) bool {
+	t.Helper()
+	o := eval(t, instance)
+	defer o.Release()
+	ok, err := v.IsValid(o.Object, python.Object{})
+	require.NoError(t, err)
+	return ok
+}
+
+func TestToJSONBigIntsBecomeNumbers(t *testing.T) {
+	python.WithGIL(func() {
+		o := eval(t, "{'a': [1, 2.5, 2**70, None, True]}")
+		defer o.Release()
+		v, err := toJSON(o.Object)
+		require.NoError(t, err)
+		a := v.(map[string]any)["a"].([]any)
+		assert.Equal(t, int64(1), a[0])
+		assert.Equal(t, 2.5, a[1])
+		assert.Equal(t, json.Number("1180591620717411303424"), a[2])
+		assert.Nil(t, a[3])
+		assert.Equal(t, true, a[4])
+	})
+}
+
+func TestBoundsFollowPythonFloats(t *testing.T) {
+	b := newBound(big.NewRat(11, 10)) // schema 1.1 was a Python float
+	assert.Equal(t, 0, num{isFloat: true, f: 1.1}.cmp(b))
+	assert.True(t, num{isFloat: true, f: 0.0075}.multipleOf(newBound(big.NewRat(1, 10000))))
+	assert.False(t, num{i: 7}.multipleOf(newBound(big.NewRat(2, 1))))
+	assert.True(t, num{i: 8}.multipleOf(newBound(big.NewRat(2, 1))))
+	assert.Equal(t, -1, num{i: 1<<62 - 1}.cmp(newBound(new(big.Rat).SetInt64(1<<62))))
+}
+
+func TestWalkVerdicts(t *testing.T) {
+	python.WithGIL(func() {
+		v := compile(t, `{"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}, "b": {"enum": [1, "x"]}}, "additionalProperties": False}`)
+		assert.True(t, valid(t, v, `{"a": 1}`))
+		assert.True(t, valid(t, v, `{"a": 1.0, "b": 1.0}`))
+		assert.False(t, valid(t, v, `{"a": True}`))
+		assert.False(t, valid(t, v, `{"b": "x"}`))
+		assert.False(t, valid(t, v, `{"a": 1, "c": 2}`))
+		assert.False(t, valid(t, v, `{"a": 1, "b": True}`))
+		assert.False(t, v.UsesFallback())
+	})
+}
+
+func TestErrorsCarryPathsInSchemaOrder(t *testing.T) {
+	python.WithGIL(func() {
+		v := compile(t, `{"required": ["z"], "properties": {"b": {"minimum": 3}, "a": {"type": "string"}}}`)
+		o := eval(t, `{"a": 1, "b": 1}`)
+		defer o.Release()
+		errs, err := v.Errors(o.Object, python.Object{})
+		require.NoError(t, err)
+		require.Len(t, errs, 3)
+		assert.Equal(t, "required", errs[0].kw)
+		assert.Equal(t, []any{"properties", "b", "minimum"}, errs[1].spath) // "properties" order: b, a
+		assert.Equal(t, []any{"properties", "a", "type"}, errs[2].spath)
+		assert.Len(t, errs[2].ipath, 1)
+	})
+}
+
+func TestUnevaluatedUsesFallback(t *testing.T) {
+	python.WithGIL(func() {
+		v := compile(t, `{"properties": {"a": {}}, "unevaluatedProperties": False}`)
+		assert.True(t, v.UsesFallback())
+		assert.True(t, valid(t, v, `{"a": 1}`))
+		assert.False(t, valid(t, v, `{"a": 1, "b": 2}`))
+	})
+}
+
+func TestBadInputIsAnError(t *testing.T) {
+	python.WithGIL(func() {
+		v := compile(t, `{"type": "array"}`)
+		o := eval(t, `{1, 2}`)
+		defer o.Release()
+		_, err := v.IsValid(o.Object, python.Object{})
+		assert.Error(t, err)
+	})
+}
+
+func TestCompileCache(t *testing.T) {
+	python.WithGIL(func() {
+		a := compile(t, `{"type": "string", "minLength": 2}`)
+		b := compile(t, `{"minLength": 2, "type": "string"}`)
+		assert.Same(t, a, b)
+	})
+}
+
+func TestSchemaErrors(t *testing.T) {
+	python.WithGIL(func() {
+		s := eval(t, `{"type": 12}`)
+		defer s.Release()
+		_, err := Compile(s.Object, Options{Draft: "http://json-schema.org/draft-07/schema#"})
+		var ce *CompileError
+		require.ErrorAs(t, err, &ce)
+		assert.False(t, ce.Unresolved)
+		r := eval(t, `{"$ref": "http://x.example/y"}`)
+		defer r.Release()
+		_, err = Compile(r.Object, Options{Draft: "http://json-schema.org/draft-07/schema#"})
+		require.ErrorAs(t, err, &ce)
+		assert.True(t, ce.Unresolved)
+		assert.Contains(t, ce.Msg, "http://x.example/y")
+	})
+}
