@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sys
 import threading
 from typing import Any, Callable, Dict, Optional
@@ -64,6 +63,7 @@ class _Stop(BaseException):
 def bind(host: str = "127.0.0.1", port: int = 8000, uds: Optional[str] = None,
          backlog: int = 1024) -> socket.socket:
     """Creates the listening socket (TCP, or a Unix socket when uds is set)."""
+    import socket  # here, not at import time: `import appserver` stays cheap
     if uds:
         if os.path.exists(uds):
             os.unlink(uds)

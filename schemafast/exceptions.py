@@ -8,7 +8,6 @@ from __future__ import annotations
 import heapq
 import re
 from collections import defaultdict, deque
-from pprint import pformat
 from textwrap import dedent, indent
 from typing import Any, ClassVar, Iterable
 
@@ -27,6 +26,8 @@ _unset: Any = _Unset()
 
 
 def _pretty(thing: Any, prefix: str) -> str:
+    from pprint import pformat  # pprint imports dataclasses/inspect: only when an error is shown
+
     return indent(pformat(thing, width=72, sort_dicts=False), prefix).lstrip()
 
 

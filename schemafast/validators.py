@@ -11,7 +11,6 @@ import json
 import threading
 import warnings
 from functools import partial
-from urllib.parse import unquote
 from typing import Any, Iterator
 
 from _goaccel import schema as _native
@@ -40,6 +39,8 @@ def _resolve_pointer(doc: Any, pointer: str) -> Any:
     for raw in pointer[1:].split("/"):
         tok = raw.replace("~1", "/").replace("~0", "~")
         if "%" in tok:
+            from urllib.parse import unquote  # only for %-escaped pointers
+
             tok = unquote(tok)
         if isinstance(doc, list):
             doc = doc[int(tok)]
