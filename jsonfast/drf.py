@@ -31,7 +31,7 @@ from rest_framework.utils import json as _drf_json
 
 from _goaccel import json as _native
 
-from .decoder import loads as _loads
+from .decoder import _loads_std, loads as _loads
 from .encoder import ALLOW_NAN, CHECK_CIRCULAR, ENSURE_ASCII, indent_text as _indent_text
 
 __all__ = ["JSONRenderer", "JSONParser"]
@@ -94,6 +94,30 @@ class JSONRenderer(_renderers.JSONRenderer):
         return ret
 
 
+class _Replay:
+    """A stream that returns bytes already read from the request, once."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+
+    def read(self, *size: int) -> Any:
+        data, self.data = self.data, self.data[:0]
+        return data
+
+
+_UTF8_NAMES: dict = {}
+
+
+def _is_utf8(encoding: str) -> bool:
+    """Whether a charset name is plain UTF-8 (not utf-8-sig), cached."""
+    r = _UTF8_NAMES.get(encoding)
+    if r is None:
+        r = codecs.lookup(encoding).name == "utf-8"
+        if len(_UTF8_NAMES) < 64:
+            _UTF8_NAMES[encoding] = r
+    return r
+
+
 class JSONParser(_parsers.JSONParser):
     """rest_framework.parsers.JSONParser, parsing in Go."""
 
@@ -105,6 +129,21 @@ class JSONParser(_parsers.JSONParser):
         parser_context = parser_context or {}
         encoding = _parsers.get_encoding(parser_context)
         try:
+            if _is_utf8(encoding):
+                # The Go decoder reads the UTF-8 body itself when that cannot
+                # differ from DRF's decode-then-parse: no BOM (DRF keeps it as
+                # a character), no NUL (json.loads would sniff UTF-16/32), no
+                # NaN/Infinity under STRICT_JSON (DRF's parse_constant
+                # raises). Anything it does not take — invalid UTF-8 among
+                # it — goes DRF's way below.
+                data = stream.read()
+                if (data.__class__ is bytes and not data.startswith(codecs.BOM_UTF8)
+                        and b"\0" not in data
+                        and not (self.strict and (b"NaN" in data or b"Infinity" in data))):
+                    r = _loads_std(data)
+                    if r is not NotImplemented:
+                        return r
+                stream = _Replay(data)
             text = codecs.getreader(encoding)(stream).read()
             if self.strict and ("NaN" in text or "Infinity" in text):
                 # Possibly a constant: the stdlib calls DRF's strict_constant.

@@ -11,9 +11,12 @@ func init() {
 		Name: "json",
 		Functions: []python.Function{
 			{Name: "drf_render", Doc: "drf_render(obj, flags, indent, item_sep, key_sep, default) -> bytes (a str when the text holds lone surrogates): DRF JSONRenderer's json.dumps, U+2028/U+2029 escapes and UTF-8.", Fast: drfRender},
-			{Name: "drf_default", Doc: "drf_default(obj): DRF's JSONEncoder.default, datetimes, Decimals and UUIDs in Go.", Fast: drfDefault},
+			{Name: "drf_default_go", Doc: "drf_default_go(obj): DRF's JSONEncoder.default, datetimes, Decimals and UUIDs in Go (drf_default does the same in C).", Fast: drfDefault},
 			{Name: "drf_setup", Doc: "drf_setup(fallback): DRF's own JSONEncoder().default, for the types drf_default leaves to it.", Fast: drfSetup},
 		},
+		// drf_default, the encoder's default() for DRF: a C function, because
+		// a Go one would be a nested C->Go callback per object.
+		Init: func(m python.Object) error { return python.AddDRFDefault(m, "drf_default") },
 	})
 }
 
@@ -62,5 +65,6 @@ func drfSetup(args []python.Object) (python.Ref, error) {
 		return python.Ref{}, python.Errorf(python.TypeError, "drf_setup(fallback) expects a callable")
 	}
 	jsonfast.SetDRFFallback(args[0])
+	python.SetDRFFallback(args[0])
 	return python.NoneRef(), nil
 }

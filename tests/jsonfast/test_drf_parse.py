@@ -75,6 +75,10 @@ def test_random_bytes_match_drf(body):
     b"", b" ", b"{", b"[1,]", b'{"a" 1}', b"\xef\xbb\xbf{}", b'"\xff"', b'"\xe2\x82"', b"\xe2\x82",
     b"NaN", b"[Infinity]", b"-Infinity", b'{"a": NaN}', b'"NaN"', b"[1e400]", b"nul", b"1 2",
     b'{"a": 1, "a": 2}', b"[" * 100000, b'"\\ud800"', b'"\\u2028"', b"0123", b"-", b"1.",
+    # what the UTF-8 fast path must hand back to DRF's decode-then-parse:
+    b"\xef\xbb\xbf[1]", b"1\x00", "1".encode("utf-16-le"), "[1]".encode("utf-16"), "[1]".encode("utf-32"),
+    b'"\xed\xa0\x80"', b'"abc"\xe2\x82', b"[1]\xe2", b"\x00", b'{"a": "\x00"}', b'["\xc3\xa9", 1]',
+    b'{"NaNa": "Infinity"}', b"[1, 2]  \n", b'"\xf4\x90\x80\x80"', b'"\xc0\x80"',
 ])
 @pytest.mark.parametrize("strict", [True, False])
 def test_edge_bodies_match_drf(body, strict):
