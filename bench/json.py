@@ -3,7 +3,9 @@
 Prints Markdown tables of ratios: peer time / jsonfast time, measured in the
 same run (above 1.0: jsonfast is faster). Each cell is the best of several
 rounds; the rounds of all contenders are interleaved, so load from other
-processes hits them alike.
+processes hits them alike. Times are process CPU time (all threads, so Go's
+background GC work counts), which other jobs on a shared machine disturb
+far less than wall-clock time.
 
     .venv/bin/python bench/json.py [--quick]
 
@@ -49,10 +51,10 @@ def best(fn, number, rounds):
     """Best per-call time over `rounds` rounds of `number` calls."""
     t = float("inf")
     for _ in range(rounds):
-        start = time.perf_counter()
+        start = time.process_time_ns()
         for _ in range(number):
             fn()
-        t = min(t, (time.perf_counter() - start) / number)
+        t = min(t, (time.process_time_ns() - start) / 1e9 / number)
     return t
 
 
@@ -60,8 +62,9 @@ def race(contenders, budget):
     """Times each contender (name -> fn), interleaving rounds."""
     base = next(iter(contenders.values()))
     start = time.perf_counter()
-    base()
-    once = max(time.perf_counter() - start, 1e-7)
+    for _ in range(10):
+        base()
+    once = max((time.perf_counter() - start) / 10, 1e-7)
     number = max(1, int(budget / 10 / once))
     times = {name: float("inf") for name in contenders}
     for _ in range(5):
@@ -99,7 +102,8 @@ def main(argv=None):
 
     print("## jsonfast\n")
     print(f"Command: `.venv/bin/python bench/json.py{' --quick' if args.quick else ''}`. "
-          "Ratios are peer time / jsonfast time (above 1.0: jsonfast is faster).\n")
+          "Ratios are peer time / jsonfast time (above 1.0: jsonfast is faster); "
+          "times are process CPU time per call, best of interleaved rounds.\n")
 
     rows = []
     for name, obj in objs + list(SMALL.items()):

@@ -8,20 +8,25 @@ from one run mean anything on a shared machine.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
-import time
-from typing import Callable
 
-import msgspec
-import orjson
-import ujson
-
-import jsonfast.decoder as jd
-
+# bench/json.py (the full JSON benchmark) sits beside this script: keep it
+# from shadowing the standard library's json.
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+from typing import Callable  # noqa: E402
+
+import msgspec  # noqa: E402
+import orjson  # noqa: E402
+import ujson  # noqa: E402
+
+import jsonfast.decoder as jd  # noqa: E402
+
 DEFAULT_CORPUS = os.environ.get(
     "GOACCEL_CORPUS", os.path.join(HERE, "..", "..", "shared", "corpus"))
 FILES = ["twitter", "github", "citm_catalog", "canada"]

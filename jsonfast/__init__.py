@@ -1,29 +1,83 @@
 """jsonfast: a drop-in for the standard library's json (``import jsonfast as
 json``) and for orjson (``import jsonfast.orjson as orjson``), in Go.
 
-dumps/dump/JSONEncoder live in jsonfast.encoder; loads/load/JSONDecoder/
-JSONDecodeError in jsonfast.decoder. Output is the standard library's, byte
-for byte.
+dumps/dump live here; JSONEncoder in jsonfast.encoder; loads/load/
+JSONDecoder/JSONDecodeError in jsonfast.decoder. Output is the standard
+library's, byte for byte.
+
+The encoder and decoder sub-modules are imported on first use (PEP 562
+module __getattr__): they import the standard library's json package, whose
+regular expressions cost more than the whole import budget of goaccel
+(20 ms, tests/foundation/test_process.py), while `dumps` with the usual
+arguments never needs them.
 """
 from __future__ import annotations
 
-from typing import IO, Any, Callable, Optional, Type
-
-from _goaccel import json as _native  # noqa: F401  (the Go engine)
-
-from .encoder import JSONEncoder, flags as _flags, indent_text as _indent_text
-
-try:
-    from .decoder import JSONDecodeError, JSONDecoder, load, loads
-except ImportError:  # the decoder half is developed on its own branch
-    from json import JSONDecodeError, JSONDecoder, load, loads  # type: ignore[assignment]
+from _goaccel import json as _native  # the Go engine
 
 __all__ = ["dump", "dumps", "load", "loads", "JSONDecoder", "JSONDecodeError", "JSONEncoder"]
 
 __version__ = "2.0.9"  # the json module version whose behaviour this follows
 
 _encode = _native.encode
-_DEFAULT_FLAGS = _flags(False, True, True, True, False)
+
+# Bits of the flags argument of _native.encode (native/json.go).
+SKIPKEYS = 1
+ENSURE_ASCII = 2
+CHECK_CIRCULAR = 4
+ALLOW_NAN = 8
+SORT_KEYS = 16
+_DEFAULT_FLAGS = ENSURE_ASCII | CHECK_CIRCULAR | ALLOW_NAN
+
+
+def _flags(skipkeys, ensure_ascii, check_circular, allow_nan, sort_keys):
+    """The flags word for _native.encode from json's boolean keywords."""
+    f = 0
+    if skipkeys:
+        f |= SKIPKEYS
+    if ensure_ascii:
+        f |= ENSURE_ASCII
+    if check_circular:
+        f |= CHECK_CIRCULAR
+    if allow_nan:
+        f |= ALLOW_NAN
+    if sort_keys:
+        f |= SORT_KEYS
+    return f
+
+
+def _indent_text(indent):
+    """json's indent as the string repeated per level, or NotImplemented
+    for values only the standard library's machinery knows how to treat."""
+    if indent is None or indent.__class__ is str:
+        return indent
+    if indent.__class__ is int:
+        return " " * indent
+    return NotImplemented
+
+
+_LAZY = {
+    "JSONEncoder": "encoder",
+    "JSONDecoder": "decoder",
+    "JSONDecodeError": "decoder",
+    "loads": "decoder",
+    "load": "decoder",
+}
+
+
+def __getattr__(name):
+    sub = _LAZY.get(name)
+    if sub is None:
+        raise AttributeError(f"module 'jsonfast' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module("." + sub, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
 
 def dumps(
@@ -62,7 +116,7 @@ def dumps(
                     default,
                 )
     if cls is None:
-        cls = JSONEncoder
+        from .encoder import JSONEncoder as cls
     return cls(
         skipkeys=skipkeys,
         ensure_ascii=ensure_ascii,

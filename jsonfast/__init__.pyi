@@ -1,10 +1,19 @@
 from typing import IO, Any, Callable, Optional, Type
 
+from .decoder import JSONDecodeError as JSONDecodeError
+from .decoder import JSONDecoder as JSONDecoder
+from .decoder import load as load
+from .decoder import loads as loads
 from .encoder import JSONEncoder as JSONEncoder
-from json import JSONDecodeError as JSONDecodeError, JSONDecoder as JSONDecoder
 
 __all__: list[str]
 __version__: str
+
+SKIPKEYS: int
+ENSURE_ASCII: int
+CHECK_CIRCULAR: int
+ALLOW_NAN: int
+SORT_KEYS: int
 
 def dumps(
     obj: Any,
@@ -21,15 +30,3 @@ def dumps(
     **kw: Any,
 ) -> str: ...
 def dump(obj: Any, fp: IO[str], **kw: Any) -> None: ...
-def loads(
-    s: str | bytes | bytearray,
-    *,
-    cls: Optional[Type[JSONDecoder]] = ...,
-    object_hook: Optional[Callable[[dict[Any, Any]], Any]] = ...,
-    parse_float: Optional[Callable[[str], Any]] = ...,
-    parse_int: Optional[Callable[[str], Any]] = ...,
-    parse_constant: Optional[Callable[[str], Any]] = ...,
-    object_pairs_hook: Optional[Callable[[list[tuple[Any, Any]]], Any]] = ...,
-    **kw: Any,
-) -> Any: ...
-def load(fp: IO[Any], **kw: Any) -> Any: ...

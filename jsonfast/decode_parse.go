@@ -3,6 +3,7 @@ package jsonfast
 import (
 	"encoding/binary"
 	"math"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -121,24 +122,38 @@ func skipWS(data []byte, i int) int {
 	return skipWSSlow(data, i)
 }
 
-// skipWSSlow skips whitespace; runs of spaces (pretty-printed indentation
-// is most of some documents) go eight bytes at a time.
+// skipWSSlow skips whitespace eight bytes at a time: pretty-printed
+// documents are up to two thirds newlines and indentation.
 func skipWSSlow(data []byte, i int) int {
 	n := len(data)
+	for i+8 <= n {
+		x := binary.LittleEndian.Uint64(data[i:])
+		if x == ' '*lsb { // deep indentation
+			i += 8
+			continue
+		}
+		m := byteNot(x, ' ') & byteNot(x, '\n') & byteNot(x, '\r') & byteNot(x, '\t')
+		if m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		i += 8
+	}
 	for i < n {
 		switch data[i] {
-		case ' ':
-			i++
-			for i+8 <= n && binary.LittleEndian.Uint64(data[i:]) == 0x2020202020202020 {
-				i += 8
-			}
-		case '\n', '\r', '\t':
+		case ' ', '\n', '\r', '\t':
 			i++
 		default:
 			return i
 		}
 	}
 	return i
+}
+
+// byteNot sets the high bit of each byte of x that differs from c (exact
+// per byte: no carry crosses bytes).
+func byteNot(x uint64, c byte) uint64 {
+	y := x ^ (uint64(c) * lsb)
+	return (((y & ^uint64(msb)) + ^uint64(msb)) | y) & msb
 }
 
 // document parses values iteratively (an explicit stack, so nesting depth
@@ -327,8 +342,10 @@ func plainRun(data []byte, i int) int {
 		q := x ^ ('"' * lsb)
 		b := x ^ ('\\' * lsb)
 		m := ((q - lsb) &^ q) | ((b - lsb) &^ b) | (x - 0x20*lsb) | x
-		if m&msb != 0 {
-			break
+		if m &= msb; m != 0 {
+			// The lowest flagged byte is exact (borrows only propagate
+			// upwards from a flagged byte), so it is the first special one.
+			return j + bits.TrailingZeros64(m)>>3
 		}
 		j += 8
 	}

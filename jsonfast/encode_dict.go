@@ -178,7 +178,7 @@ func (e *Encoder) dictItems(o python.Object) error {
 func (e *Encoder) member(k, v python.Object, first bool) (wrote bool, err error) {
 	mark := len(e.buf)
 	if !first {
-		e.buf = append(e.buf, e.ItemSep...)
+		e.buf = appendSep(e.buf, e.ItemSep)
 	}
 	if e.Indent != nil {
 		e.newline()
@@ -221,7 +221,7 @@ func (e *Encoder) member(k, v python.Object, first bool) (wrote bool, err error)
 	default:
 		return false, python.Errorf(python.TypeError, "keys must be str, int, float, bool or None, not %s", typeShortName(k))
 	}
-	e.buf = append(e.buf, e.KeySep...)
+	e.buf = appendSep(e.buf, e.KeySep)
 	return true, e.value(v)
 }
 

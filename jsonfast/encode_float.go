@@ -2,6 +2,7 @@ package jsonfast
 
 import (
 	"math"
+	"slices"
 	"strconv"
 )
 
@@ -21,20 +22,23 @@ func appendUint64(b []byte, v uint64) []byte {
 		return append(b, twoDigits[2*v], twoDigits[2*v+1])
 	}
 	n := decimalLen(v)
+	b = slices.Grow(b, n)
 	l := len(b)
-	if cap(b)-l < n {
-		b = append(b, make([]byte, n)...)[:l]
-	}
 	b = b[:l+n]
-	out := b[l:]
-	i := n
+	putDigits(b[l:], v)
+	return b
+}
+
+// putDigits writes v's decimal digits filling out exactly (len(out) must
+// be v's digit count).
+func putDigits(out []byte, v uint64) {
+	i := len(out)
 	for i >= 8 && v >= 10000 {
 		q := v / 10000
 		put4(out[i-4:i], uint32(v-q*10000))
 		v = q
 		i -= 4
 	}
-	// 1..7 digits left (a short tail of a 20-digit number is rare).
 	for v >= 100 {
 		q := v / 100
 		r := v - q*100
@@ -47,7 +51,6 @@ func appendUint64(b []byte, v uint64) []byte {
 	} else {
 		out[i-1] = byte('0' + v)
 	}
-	return b
 }
 
 // put4 writes exactly four digits of x (< 10000).
@@ -97,6 +100,25 @@ func appendFloat(b []byte, f float64, orjson bool) []byte {
 	for digits%10 == 0 {
 		digits /= 10
 		dexp++
+	}
+	nd := 1
+	if digits >= 10 {
+		nd = 2
+		if digits >= 100 {
+			nd = decimalLen(digits)
+		}
+	}
+	if decpt := nd + dexp; decpt > 0 && decpt < nd {
+		// The common case, digits on both sides of the point: write the
+		// digits once, straight into place, then slide the integer part
+		// left over the point's slot.
+		b = slices.Grow(b, nd+1)
+		p := len(b)
+		out := b[:p+nd+1]
+		putDigits(out[p+1:], digits)
+		copy(out[p:p+decpt], out[p+1:p+1+decpt])
+		out[p+decpt] = '.'
+		return out
 	}
 	var tmp [24]byte
 	d := appendUint64(tmp[:0], digits)

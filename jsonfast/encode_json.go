@@ -153,7 +153,7 @@ func (e *Encoder) leaveAllRecursion() {
 func (e *Encoder) newline() {
 	e.buf = append(e.buf, '\n')
 	for i := 0; i < e.level; i++ {
-		e.buf = append(e.buf, e.Indent...)
+		e.buf = appendSep(e.buf, e.Indent)
 	}
 }
 
@@ -180,7 +180,7 @@ func (e *Encoder) list(o python.Object) error {
 			break
 		}
 		if i > 0 {
-			e.buf = append(e.buf, e.ItemSep...)
+			e.buf = appendSep(e.buf, e.ItemSep)
 		}
 		if e.Indent != nil {
 			e.newline()
@@ -230,4 +230,16 @@ func typeShortName(o python.Object) string {
 		}
 	}
 	return n
+}
+
+// appendSep appends a separator or indent. They are almost always one or
+// two bytes (", ", ": ", ","), where a slice append would call memmove.
+func appendSep(b, sep []byte) []byte {
+	switch len(sep) {
+	case 1:
+		return append(b, sep[0])
+	case 2:
+		return append(b, sep[0], sep[1])
+	}
+	return append(b, sep...)
 }

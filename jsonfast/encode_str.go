@@ -80,18 +80,25 @@ func appendRune(b []byte, c rune, ascii bool) []byte {
 // and, finding nothing, the string is copied in one append.
 func appendASCIIData(b []byte, s []byte, tbl *[128]bool) []byte {
 	del := tbl == &escASCII
+	b = slices.Grow(b, len(s))
+	p := len(b)
+	out := b[:p+len(s)]
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		if needsEscape(binary.LittleEndian.Uint64(s[i:]), del) {
+		w := binary.LittleEndian.Uint64(s[i:])
+		if needsEscape(w, del) {
 			return appendASCIIEscaped(b, s, tbl)
 		}
+		binary.LittleEndian.PutUint64(out[p+i:], w)
 	}
 	for ; i < len(s); i++ {
-		if tbl[s[i]&127] {
+		c := s[i]
+		if tbl[c&127] {
 			return appendASCIIEscaped(b, s, tbl)
 		}
+		out[p+i] = c
 	}
-	return append(b, s...)
+	return out
 }
 
 // appendASCIIEscaped is appendASCIIData for strings that need escapes.

@@ -10,7 +10,6 @@ differ). A subclass overriding default() gets it called from Go.
 from __future__ import annotations
 
 import json.encoder as _std
-from typing import Any, Callable, Optional
 
 from _goaccel import json as _native
 
@@ -24,42 +23,12 @@ py_encode_basestring = _std.py_encode_basestring
 py_encode_basestring_ascii = _std.py_encode_basestring_ascii
 INFINITY = _std.INFINITY
 
-# Bits of the flags argument of _native.encode (native/json.go).
-SKIPKEYS = 1
-ENSURE_ASCII = 2
-CHECK_CIRCULAR = 4
-ALLOW_NAN = 8
-SORT_KEYS = 16
+from . import ALLOW_NAN, CHECK_CIRCULAR, ENSURE_ASCII, SKIPKEYS, SORT_KEYS  # noqa: F401,E402
+from . import _flags as flags, _indent_text as indent_text  # noqa: E402
 
 _encode = _native.encode
 _std_default = _std.JSONEncoder.default
 _std_iterencode = _std.JSONEncoder.iterencode
-
-
-def flags(skipkeys: Any, ensure_ascii: Any, check_circular: Any, allow_nan: Any, sort_keys: Any) -> int:
-    """The flags word for _native.encode from json's boolean keywords."""
-    f = 0
-    if skipkeys:
-        f |= SKIPKEYS
-    if ensure_ascii:
-        f |= ENSURE_ASCII
-    if check_circular:
-        f |= CHECK_CIRCULAR
-    if allow_nan:
-        f |= ALLOW_NAN
-    if sort_keys:
-        f |= SORT_KEYS
-    return f
-
-
-def indent_text(indent: Any) -> Any:
-    """json's indent as the string repeated per level, or NotImplemented
-    for values only the standard library's machinery knows how to treat."""
-    if indent is None or indent.__class__ is str:
-        return indent
-    if indent.__class__ is int:
-        return " " * indent
-    return NotImplemented
 
 
 class JSONEncoder(_std.JSONEncoder):

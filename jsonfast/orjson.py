@@ -5,14 +5,8 @@ options, types and errors; loads accepts bytes, bytearray, memoryview and str.
 """
 from __future__ import annotations
 
-from typing import IO, Any, Callable, Optional, Union
 
 from _goaccel import json as _native
-
-try:
-    from . import decoder as _decoder
-except ImportError:  # the decoder half is developed on its own branch
-    _decoder = None  # type: ignore[assignment]
 
 __all__ = [
     "dumps", "loads", "dump", "load", "Fragment", "JSONDecodeError", "JSONEncodeError",
@@ -57,18 +51,18 @@ _native.orjson_set_fragment(Fragment)
 #: no Python frame between the caller and the engine).
 dumps: Callable[..., bytes] = _native.orjson_dumps
 
-if _decoder is not None:
-    loads = _decoder.orjson_loads
-    JSONDecodeError = _decoder.OrjsonDecodeError
-else:  # pragma: no cover - until the decoder half is merged
-    import json as _json
 
-    JSONDecodeError = _json.JSONDecodeError  # type: ignore[misc]
+def __getattr__(name):
+    # loads and JSONDecodeError come from jsonfast.decoder, imported on first
+    # use: it imports the standard library's json (JSONDecodeError derives
+    # from json.JSONDecodeError), which would triple this module's import time.
+    if name not in ("loads", "JSONDecodeError"):
+        raise AttributeError(f"module 'jsonfast.orjson' has no attribute {name!r}")
+    from . import decoder
 
-    def loads(obj: Union[bytes, bytearray, memoryview, str]) -> Any:  # type: ignore[misc]
-        if isinstance(obj, memoryview):
-            obj = bytes(obj)
-        return _json.loads(obj)
+    globals()["loads"] = decoder.orjson_loads
+    globals()["JSONDecodeError"] = decoder.OrjsonDecodeError
+    return globals()[name]
 
 
 def dump(obj: Any, fp: IO[bytes], default: Optional[Callable[[Any], Any]] = None, option: Optional[int] = None) -> None:
@@ -78,4 +72,6 @@ def dump(obj: Any, fp: IO[bytes], default: Optional[Callable[[Any], Any]] = None
 
 def load(fp: IO[Any]) -> Any:
     """loads(fp.read())."""
-    return loads(fp.read())
+    from .decoder import orjson_loads
+
+    return orjson_loads(fp.read())

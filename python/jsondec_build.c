@@ -23,8 +23,8 @@ typedef struct {
 
 // ---- key cache: object keys repeat across a document and across calls;
 // reusing the str (with its hash already computed) saves an allocation, a
-// copy and a hash per key. Direct-mapped, ASCII keys up to 64 bytes. The GIL
-// protects it.
+// copy and a hash per key. Direct-mapped, keys up to 64 UTF-8 bytes. The
+// GIL protects it.
 #define JD_CACHE_SIZE 2048
 #define JD_CACHE_MAXLEN 64
 typedef struct {
@@ -99,19 +99,37 @@ static inline PyObject *jd_ascii(const unsigned char *s, Py_ssize_t n) {
     return u;
 }
 
-static PyObject *jd_cached_key(const unsigned char *s, Py_ssize_t n) {
+// A cached key matches when its UTF-8 is the key's bytes: ASCII strs are
+// their own UTF-8; other keys had their UTF-8 cached by CPython when they
+// entered the cache.
+static inline int jd_key_matches(PyObject *u, const unsigned char *s, Py_ssize_t n) {
+    if (PyUnicode_IS_ASCII(u))
+        return PyUnicode_GET_LENGTH(u) == n && jd_equal(PyUnicode_1BYTE_DATA(u), s, n);
+    PyCompactUnicodeObject *c = (PyCompactUnicodeObject *)u;
+    return c->utf8 != NULL && c->utf8_length == n && jd_equal((const unsigned char *)c->utf8, s, n);
+}
+
+static PyObject *jd_decode(const unsigned char *s, Py_ssize_t n, Py_ssize_t chars, int flags);
+
+// Returns the key's str from the cache, or makes it (ASCII when chars < 0)
+// and caches it. The standard library also reuses key objects within a
+// document (its memo dict); CPython's test_json checks that.
+static PyObject *jd_cached_key(const unsigned char *s, Py_ssize_t n, Py_ssize_t chars, int flags) {
     uint64_t h = jd_hash(s, n);
     jd_cache_entry *e = &jd_cache[h & (JD_CACHE_SIZE - 1)];
-    if (e->str != NULL && e->hash == h && PyUnicode_GET_LENGTH(e->str) == n &&
-        jd_equal(PyUnicode_1BYTE_DATA(e->str), s, n)) {
+    if (e->str != NULL && e->hash == h && jd_key_matches(e->str, s, n)) {
         Py_INCREF(e->str);
         return e->str;
     }
-    PyObject *u = jd_ascii(s, n);
+    PyObject *u = chars < 0 ? jd_ascii(s, n) : jd_decode(s, n, chars, flags);
     if (u == NULL) return NULL;
     if (PyObject_Hash(u) == -1) {
         Py_DECREF(u);
         return NULL;
+    }
+    if (chars >= 0 && PyUnicode_AsUTF8AndSize(u, NULL) == NULL) {
+        PyErr_Clear(); // lone surrogates (stdlib face): not cached
+        return u;
     }
     Py_XSETREF(e->str, Py_NewRef(u));
     e->hash = h;
@@ -121,6 +139,7 @@ static PyObject *jd_cached_key(const unsigned char *s, Py_ssize_t n) {
 // Decodes (WTF-8, already validated by the parser) into a new str of
 // `chars` code points whose widest character class is given by flags. One
 // loop per str kind, so the inner loop writes without a kind switch.
+// (Declared above for the key cache.)
 #define JD_DECODE_LOOP(T)                                                     \
     do {                                                                      \
         T *out = (T *)PyUnicode_DATA(u);                                      \
@@ -176,10 +195,11 @@ static PyObject *jd_string(jd_ctx *c, uint64_t w, int key) {
     Py_ssize_t n = JD_LEN(w);
     const unsigned char *s = ((flags & JD_SCRATCH) ? c->scratch : c->input) + *c->w++;
     if (flags & JD_ASCII) {
-        if (key && c->cache_keys && n <= JD_CACHE_MAXLEN) return jd_cached_key(s, n);
+        if (key && c->cache_keys && n <= JD_CACHE_MAXLEN) return jd_cached_key(s, n, -1, flags);
         return jd_ascii(s, n);
     }
     Py_ssize_t chars = (Py_ssize_t)*c->w++;
+    if (key && c->cache_keys && n <= JD_CACHE_MAXLEN) return jd_cached_key(s, n, chars, flags);
     return jd_decode(s, n, chars, flags);
 }
 

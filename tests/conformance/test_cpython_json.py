@@ -19,12 +19,8 @@ import inspect
 import unittest
 
 import jsonfast
+import jsonfast.decoder as _decoder
 import jsonfast.encoder
-
-try:
-    import jsonfast.decoder as _decoder  # the decoder half (branch jsondec)
-except ImportError:  # until it is merged, decoding tests exercise json.decoder
-    import json.decoder as _decoder  # type: ignore[no-redef]
 
 import test.test_json as cpython_json
 

@@ -138,9 +138,18 @@ def test_lone_surrogates_in_str_input():
     assert_same_as_stdlib('["\udfff", 1]')
 
 
-def test_non_text_input_type_error():
-    for bad in [1, None, [b"[]"], memoryview(b"[]")]:
-        assert_same_as_stdlib(bad)
+class _Str(str):
+    pass
+
+
+class _Bytes(bytes):
+    pass
+
+
+def test_non_text_input_type_error_and_subclasses():
+    for arg in [1, None, [b"[]"], memoryview(b"[]"), _Str('{"a": [1]}'), _Bytes(b"[1, 2]"),
+                _Str("[1,"), bytearray(b'{"a": "\xc3\xa9"}')]:
+        assert_same_as_stdlib(arg)
 
 
 def test_strict_false_allows_control_characters():
@@ -273,3 +282,14 @@ def test_random_text_same_outcome_as_stdlib(s):
 @given(st.binary(max_size=24))
 def test_random_bytes_same_outcome_as_stdlib(b):
     assert_same_as_stdlib(b)
+
+
+def test_repeated_keys_share_one_str_like_stdlib():
+    for doc in ['[{"a_key": 1, "b_\xe9": 2}, {"a_key": 3, "b_\xe9": 4}]',
+                b'[{"k\\u4e2d": 1, "x": 0}, {"k\xe4\xb8\xad": 2, "x": 1}]']:
+        first, second = jd.loads(doc)
+        assert [k for k in first] == [k for k in second]
+        for k1, k2 in zip(first, second):
+            assert k1 is k2
+    o1, o2 = jd.orjson_loads('[{"clé": 1}, {"clé": 2}]')
+    assert next(iter(o1)) is next(iter(o2))

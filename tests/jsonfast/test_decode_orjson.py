@@ -98,8 +98,17 @@ def test_invalid_utf8_and_surrogates():
         assert_same_as_orjson(arg)
 
 
+class _Str(str):
+    pass
+
+
+class _Bytes(bytes):
+    pass
+
+
 def test_input_types():
-    for arg in [1, None, 1.5, [b"[]"], memoryview(b"[1,2]")[::2]]:
+    for arg in [1, None, 1.5, [b"[]"], memoryview(b"[1,2]")[::2], _Str("[1]"), _Bytes(b"[1]"),
+                bytearray(b"[1"), memoryview(b'{"a":')]:
         assert_same_as_orjson(arg)
     assert jd.orjson_loads(bytearray(b"[1]")) == [1]
     assert jd.orjson_loads(memoryview(b"[1]")) == [1]

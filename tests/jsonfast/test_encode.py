@@ -375,3 +375,17 @@ def test_refcounts_unchanged():
         jsonfast.dumps(obj)
         jsonfast.dumps(obj, sort_keys=True, indent=1, default=str)
     assert [sys.getrefcount(x) for x in items] == before
+
+
+def test_reentrant_default():
+    def default(o):
+        return jsonfast.dumps({"inner": sorted(o)}, indent=1)
+
+    obj = {"s": {1, 2}, "t": [{3}]}
+    assert jsonfast.dumps(obj, default=default) == json.dumps(obj, default=lambda o: json.dumps({"inner": sorted(o)}, indent=1))
+
+
+def test_large_output():
+    big = ["x" * 1000 + str(i) for i in range(6000)]  # ~6 MB: beyond the kept buffer size
+    assert jsonfast.dumps(big) == json.dumps(big)
+    assert jsonfast.dumps(big[:10]) == json.dumps(big[:10])

@@ -344,3 +344,65 @@ def test_numpy_float32(values):
 
     arr = np.array(values, dtype=np.float32)
     same(arr, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def test_reentrant_and_gil_releasing_default():
+    """default() that calls dumps itself, or releases the GIL so other
+    threads encode meanwhile, must not share the running encoder's buffer."""
+    import time
+
+    class Box:
+        def __init__(self, v):
+            self.v = v
+
+    def nested(o):
+        return jo.dumps({"inner": o.v}).decode() + json.dumps(o.v)
+
+    def sleepy(o):
+        time.sleep(0.0005)
+        return [o.v, "x" * 50]
+
+    doc = {"a": [Box(i) for i in range(20)], "b": "y" * 100}
+    want_nested = orjson.dumps(doc, default=nested)
+    want_sleepy = orjson.dumps(doc, default=sleepy)
+    assert jo.dumps(doc, default=nested) == want_nested
+    errors = []
+
+    def worker():
+        try:
+            for _ in range(20):
+                if jo.dumps(doc, default=sleepy) != want_sleepy:
+                    errors.append("sleepy")
+                if jo.dumps(doc, default=nested) != want_nested:
+                    errors.append("nested")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_rss_flat_corpus(corpus):
+    """Repeated dumps of corpus documents (both faces) keep RSS flat."""
+    import jsonfast
+
+    docs = [json.loads((corpus / "json" / name).read_bytes()) for name in ("github.json", "twitter.json")]
+    proc = psutil.Process()
+    for _ in range(200):
+        for d in docs:
+            jo.dumps(d)
+            jsonfast.dumps(d)
+    gc.collect()
+    before = proc.memory_info().rss
+    for i in range(6000):
+        jo.dumps(docs[0])
+        jsonfast.dumps(docs[0])
+        if i % 20 == 0:
+            jo.dumps(docs[1], option=jo.OPT_INDENT_2)
+            jsonfast.dumps(docs[1], ensure_ascii=False)
+    gc.collect()
+    assert proc.memory_info().rss - before < 5 * 1024 * 1024
