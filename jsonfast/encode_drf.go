@@ -8,8 +8,9 @@ import (
 
 // Django REST framework's JSONRenderer: json.dumps with DRF's JSONEncoder,
 // then U+2028/U+2029 escaped and the text encoded to UTF-8. DumpsDRF does
-// all of it in one run over the encoder's own buffer; DRFDefault (encode_drf_default.go)
-// stands in for DRF's JSONEncoder.default.
+// all of it in one run over the encoder's own buffer. DRF's
+// JSONEncoder.default is the C function python/jsondrf_default.c, passed
+// in as the encoder's Default.
 
 var (
 	lineSep = []byte("\u2028")

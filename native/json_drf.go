@@ -11,11 +11,11 @@ func init() {
 		Name: "json",
 		Functions: []python.Function{
 			{Name: "drf_render", Doc: "drf_render(obj, flags, indent, item_sep, key_sep, default) -> bytes (a str when the text holds lone surrogates): DRF JSONRenderer's json.dumps, U+2028/U+2029 escapes and UTF-8.", Fast: drfRender},
-			{Name: "drf_default_go", Doc: "drf_default_go(obj): DRF's JSONEncoder.default, datetimes, Decimals and UUIDs in Go (drf_default does the same in C).", Fast: drfDefault},
 			{Name: "drf_setup", Doc: "drf_setup(fallback): DRF's own JSONEncoder().default, for the types drf_default leaves to it.", Fast: drfSetup},
 		},
-		// drf_default, the encoder's default() for DRF: a C function, because
-		// a Go one would be a nested C->Go callback per object.
+		// drf_default, the encoder's default() for DRF: a C function
+		// (python/jsondrf_default.c), because a Go one would be a nested
+		// C->Go callback per object (docs/notes/jsonfast-drf.md).
 		Init: func(m python.Object) error { return python.AddDRFDefault(m, "drf_default") },
 	})
 }
@@ -53,18 +53,10 @@ func drfRender(args []python.Object) (python.Ref, error) {
 	return jsonfast.DumpsDRF(args[0], opts)
 }
 
-func drfDefault(args []python.Object) (python.Ref, error) {
-	if len(args) != 1 {
-		return python.Ref{}, python.Errorf(python.TypeError, "drf_default() takes exactly 1 argument (%d given)", len(args))
-	}
-	return jsonfast.DRFDefault(args[0])
-}
-
 func drfSetup(args []python.Object) (python.Ref, error) {
 	if len(args) != 1 || !python.Callable(args[0]) {
 		return python.Ref{}, python.Errorf(python.TypeError, "drf_setup(fallback) expects a callable")
 	}
-	jsonfast.SetDRFFallback(args[0])
 	python.SetDRFFallback(args[0])
 	return python.NoneRef(), nil
 }
