@@ -11,9 +11,12 @@ Both subclass DRF's own classes, so isinstance checks, attributes
 renderer_class) and the settings they read (UNICODE_JSON, COMPACT_JSON,
 STRICT_JSON) are DRF's. The output is DRF's byte for byte: the same
 separators, indent clamping, U+2028/U+2029 escapes, and every type DRF's
-JSONEncoder handles. Datetimes, dates, times, timedeltas, Decimals and UUIDs
-are converted in Go; the rarer types (lazy strings, QuerySets, ipaddress,
-bytes, numpy, iterables) go through DRF's JSONEncoder.default itself.
+JSONEncoder handles. The Go encoder writes the document; DRF's default() is
+a C function for datetimes, dates, times, timedeltas, Decimals and UUIDs
+(python/jsondrf_default.c), and the rarer types (lazy strings, QuerySets,
+ipaddress, bytes, numpy, iterables, subclasses) go through DRF's
+JSONEncoder.default itself. Request bodies in UTF-8 are parsed by the Go
+decoder straight from their bytes.
 
 A subclass that sets its own encoder_class gets DRF's render() unchanged.
 """
@@ -41,7 +44,7 @@ _drf_get_indent = _renderers.JSONRenderer.get_indent
 _drf_default = _DRFEncoder().default  # stateless: DRF's type ladder, then TypeError
 _native.drf_setup(_drf_default)
 _render = _native.drf_render
-#: The encoder's default(): DRF's JSONEncoder.default with its common types in Go.
+#: The encoder's default(): DRF's JSONEncoder.default, its common types in C.
 _default = _native.drf_default
 _strict_constant = _drf_json.strict_constant
 _std_json_loads = _drf_json.json.loads  # the stdlib's, as DRF calls it

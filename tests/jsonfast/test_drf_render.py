@@ -32,7 +32,8 @@ MEDIA_TYPES = [
     "application/json; charset=utf-8", "application/json; q=0.9; indent=2", "*/*",
 ]
 CONTEXTS = [None, {}, {"indent": None}, {"indent": 2}, {"indent": 0}, {"indent": "\t"},
-            {"indent": -1}, {"indent": 12}, {"view": object(), "request": None}]
+            {"indent": -1}, {"indent": 12}, {"indent": ""}, {"indent": 0.5}, {"indent": True},
+            {"view": object(), "request": None}]
 
 
 def renderer_pair(ensure_ascii: bool, compact: bool, strict: bool):
@@ -384,3 +385,67 @@ def test_native_default_equals_drfs_default(value):
         return r
 
     assert norm(outcome(native.drf_default, value)) == norm(outcome(drf_encoders.JSONEncoder().default, value))
+
+
+SETTINGS_SCRIPT = r"""
+import datetime, decimal, sys
+import django
+from django.conf import settings
+settings.configure(INSTALLED_APPS=["rest_framework"], DATABASES={},
+                   REST_FRAMEWORK={"UNICODE_JSON": %s, "COMPACT_JSON": %s, "STRICT_JSON": %s,
+                                   "COERCE_DECIMAL_TO_STRING": %s})
+django.setup()
+from rest_framework import parsers, renderers, serializers
+from jsonfast import drf
+
+class S(serializers.Serializer):
+    price = serializers.DecimalField(max_digits=8, decimal_places=2)
+    at = serializers.DateTimeField()
+    name = serializers.CharField()
+
+row = {"price": decimal.Decimal("12.50"), "at": datetime.datetime(2024, 1, 2, 3, 4, 5, 678000,
+       tzinfo=datetime.timezone.utc), "name": "Zo\u00eb\u2028"}
+data = {"rows": S([row, row], many=True).data, "nan": float("nan"), "raw": decimal.Decimal("1.5")}
+out = []
+for r in (renderers.JSONRenderer(), drf.JSONRenderer()):
+    try:
+        out.append(r.render(data, "application/json"))
+    except ValueError as exc:
+        out.append(repr(exc))
+assert out[0] == out[1], out
+p0, p1 = parsers.JSONParser(), drf.JSONParser()
+import io
+res = []
+for p in (p0, p1):
+    try:
+        res.append(repr(p.parse(io.BytesIO(b'[NaN, 1]'))))
+    except Exception as exc:
+        res.append(repr(exc))
+assert res[0] == res[1], res
+sys.stdout.write(repr(out[1]) + "\n" + res[1])
+"""
+
+
+@pytest.mark.parametrize("unicode_json, compact, strict, coerce", [
+    (True, True, True, True), (False, False, False, False), (True, False, False, True),
+    (False, True, True, False)])
+def test_drf_settings_honoured(unicode_json, compact, strict, coerce):
+    """DRF reads its settings when its modules are imported: a fresh
+    interpreter per combination, both renderers and parsers side by side."""
+    import subprocess
+    import sys
+
+    script = SETTINGS_SCRIPT % (unicode_json, compact, strict, coerce)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    body, parsed = proc.stdout.split("\n")
+    if strict:
+        assert "Out of range float values" in body
+        assert "ParseError" in parsed
+    else:
+        assert "NaN" in body
+        assert parsed == "[nan, 1]"
+        assert ('"12.50"' in body) == coerce
+        assert ("Zo\\\\u00eb" in body) == (not unicode_json)
+        assert ('"rows": ' in body) == (not compact)
+        assert "\\\\u2028" in body
