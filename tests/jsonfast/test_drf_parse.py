@@ -176,3 +176,41 @@ def test_view_unsupported_charset():
 def test_nan_in_result_kept_when_not_strict():
     value = parser_pair(False)[1].parse(io.BytesIO(b"[NaN]"))
     assert math.isnan(value[0])
+
+
+ADOPTION_SCRIPT = r"""
+import django
+from django.conf import settings
+settings.configure(INSTALLED_APPS=["rest_framework"], DATABASES={}, REST_FRAMEWORK={
+    "DEFAULT_RENDERER_CLASSES": ["jsonfast.drf.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["jsonfast.drf.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [], "DEFAULT_PERMISSION_CLASSES": [], "UNAUTHENTICATED_USER": None})
+django.setup()
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
+
+class V(APIView):
+    def post(self, request):
+        return Response({"got": request.data})
+
+rf = APIRequestFactory()
+for body in (b'{"a": [1, 2]}', b'{"a": '):
+    r = V.as_view()(rf.post("/", body, content_type="application/json", HTTP_ACCEPT="application/json; indent=1"))
+    r.render()
+    print(r.status_code, type(r.accepted_renderer).__module__, r.content)
+"""
+
+
+def test_adoption_through_rest_framework_settings():
+    """The README's two settings lines, in a fresh interpreter: DRF imports
+    our classes itself (no import cycle) and uses them for every view."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", ADOPTION_SCRIPT], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "200 jsonfast.drf b'{\\n \"got\": {\\n  \"a\": [\\n   1,\\n   2\\n  ]\\n }\\n}'",
+        "400 jsonfast.drf b'{\\n \"detail\": \"JSON parse error - Expecting value: line 1 column 7 (char 6)\"\\n}'",
+    ]
