@@ -61,6 +61,11 @@ def race(fns: dict[str, Callable[[], object]], budget: float) -> dict[str, float
     return best
 
 
+def fmt(t: float) -> str:
+    """A time per call, 10 characters wide: ns below 10 µs, else µs."""
+    return f"{t * 1e9:8.0f}ns" if t < 1e-5 else f"{t * 1e6:8.1f}us"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -94,8 +99,8 @@ def main() -> None:
             "ujson": lambda: ujson.loads(b),
         }, budget)
         j = t["jsonfast"]
-        print(f"{name:22} {j*1e6:9.1f}u {t['orjson']*1e6:9.1f}u {t['msgspec']*1e6:9.1f}u"
-              f" {t['ujson']*1e6:9.1f}u {t['orjson']/j:9.2f} {t['msgspec']/j:9.2f} {t['ujson']/j:9.2f}")
+        print(f"{name:22} {fmt(j)} {fmt(t['orjson'])} {fmt(t['msgspec'])}"
+              f" {fmt(t['ujson'])} {t['orjson']/j:9.2f} {t['msgspec']/j:9.2f} {t['ujson']/j:9.2f}")
     print()
     print("stdlib face json.loads(str): ratio = stdlib / jsonfast")
     print(f"{'file':22} {'jsonfast':>10} {'stdlib':>10} {'x stdlib':>9}")
@@ -104,7 +109,7 @@ def main() -> None:
         assert jd.loads(s) == json.loads(s)
         t = race({"jsonfast": lambda: jd.loads(s), "stdlib": lambda: json.loads(s)}, budget)
         j, st = t["jsonfast"], t["stdlib"]
-        print(f"{name:22} {j*1e6:9.1f}u {st*1e6:9.1f}u {st/j:9.2f}")
+        print(f"{name:22} {fmt(j)} {fmt(st)} {st/j:9.2f}")
     sys.stdout.flush()
 
 

@@ -66,18 +66,20 @@ _LAZY = {
 
 
 def __getattr__(name):
+    import importlib
+
+    if name in ("encoder", "decoder"):  # `json.decoder.JSONDecodeError` style
+        return importlib.import_module("." + name, __name__)
     sub = _LAZY.get(name)
     if sub is None:
         raise AttributeError(f"module 'jsonfast' has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module("." + sub, __name__), name)
     globals()[name] = value
     return value
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | {"encoder", "decoder"})
 
 
 def dumps(

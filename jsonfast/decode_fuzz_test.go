@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"testing"
+	"unicode/utf8"
 )
 
 // toFloats maps every number to float64 so that the tape's int/uint/float
@@ -40,6 +41,8 @@ func FuzzParse(f *testing.F) {
 		`[1,]`, `"\ud800"`, "\"\xff\"", `1e400`, `[[[[[[]]]]]]`, `{"a" 1}`,
 		`-0.0`, `18446744073709551616`, `NaN`, `[Infinity,-Infinity]`,
 		"\"\x01\"", `0.1e-400`, `"\\u0000"`, "\xef\xbb\xbf[]",
+		"\"\xe0\x80\x80\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xc3\"", "\"\xe4\xb8\"",
+		"\"\xc1\xbf\"", "[\"\xf0\x9f\x98\x80\xe4\xb8\xad\xc3\xa9\"]",
 	} {
 		f.Add([]byte(s))
 	}
@@ -62,6 +65,9 @@ func FuzzParse(f *testing.F) {
 		}
 		if !json.Valid(data) {
 			t.Fatalf("accepted invalid JSON %q", data)
+		}
+		if !utf8.Valid(data) {
+			t.Fatalf("accepted invalid UTF-8 %q", data)
 		}
 		i := 0
 		got := toFloats(tapeValue(&tp, data, &i))

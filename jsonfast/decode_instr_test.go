@@ -73,3 +73,49 @@ func TestParseCPU(t *testing.T) {
 			float64(best)/1e3, float64(len(data))/float64(best)*1e3, float64(build[0])/1e3, float64(build[1])/1e3)
 	}
 }
+
+// TestSmallCPU splits a 10-field record's loads into parse, build and the
+// whole native call (JSONDEC_CPU=1; a development aid, not a check).
+func TestSmallCPU(t *testing.T) {
+	if os.Getenv("JSONDEC_CPU") == "" {
+		return
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	data := []byte(`{"id": 12345, "name": "Ada Lovelace", "email": "ada@example.com", "active": true, "score": 98.5, "tags": ["x", "y"], "created": "2024-01-02T03:04:05Z", "parent": null, "count": 7, "ratio": 0.25}`)
+	var tp Tape
+	n := 200000
+	best := time.Duration(1 << 62)
+	for r := 0; r < 10; r++ {
+		t0 := threadCPU()
+		for i := 0; i < n; i++ {
+			Parse(data, Options{Dialect: Orjson}, &tp)
+		}
+		best = min(best, (threadCPU()-t0)/time.Duration(n))
+	}
+	needPython(t)
+	var build, full time.Duration = 1 << 62, 1 << 62
+	python.WithGIL(func() {
+		for r := 0; r < 10; r++ {
+			t0 := threadCPU()
+			for i := 0; i < n; i++ {
+				ref, _ := python.JSONBuildTape(tp.Words, data, tp.Scratch, true)
+				ref.Release()
+			}
+			build = min(build, (threadCPU()-t0)/time.Duration(n))
+		}
+		cls, _ := python.Import("json")
+		exc, _ := python.GetAttr(cls.Object, "JSONDecodeError")
+		SetOrjsonError(exc.Object)
+		in, _ := python.NewBytes(data)
+		for r := 0; r < 10; r++ {
+			t0 := threadCPU()
+			for i := 0; i < n; i++ {
+				ref, _ := LoadsOrjson(in.Object)
+				ref.Release()
+			}
+			full = min(full, (threadCPU()-t0)/time.Duration(n))
+		}
+	})
+	t.Logf("parse %v build %v full %v words %d", best, build, full, len(tp.Words))
+}

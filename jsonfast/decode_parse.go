@@ -126,6 +126,10 @@ func skipWS(data []byte, i int) int {
 // documents are up to two thirds newlines and indentation.
 func skipWSSlow(data []byte, i int) int {
 	n := len(data)
+	// One space (", " and ": " in compact-but-spaced output).
+	if i+1 < n && data[i] == ' ' && data[i+1] > ' ' {
+		return i + 1
+	}
 	for i+8 <= n {
 		x := binary.LittleEndian.Uint64(data[i:])
 		if x == ' '*lsb { // deep indentation
@@ -369,7 +373,11 @@ func (p *parser) str(i int, tag int) (int, error) {
 	start := i + 1
 	j := plainRun(data, start)
 	if j < len(data) && data[j] == '"' {
-		p.words = append(p.words, word(tag, StrASCII<<48|uint64(j-start)), uint64(start))
+		if n := j - start; n < 1<<16 && start < 1<<32 {
+			p.words = append(p.words, word(tag+shortDelta, uint64(n)<<32|uint64(start)))
+		} else {
+			p.words = append(p.words, word(tag, StrASCII<<48|uint64(n)), uint64(start))
+		}
 		return j + 1, nil
 	}
 	return p.strSlow(start, j, tag)
@@ -415,27 +423,16 @@ func (p *parser) strSlow(start, j int, tag int) (int, error) {
 			j++
 		case c >= 0x80:
 			// A run of multi-byte sequences (e.g. CJK text) in one loop.
-			for j < n && data[j] >= 0x80 {
-				c := data[j]
-				w, size := widthUCS2, 3
-				switch {
-				case c < 0xE0:
-					w, size = widthLatin1, 2
-					if c >= 0xC4 {
-						w = widthUCS2
-					}
-				case c >= 0xF0:
-					w, size = widthUCS4, 4
-				}
-				if !p.opt.ValidUTF8 && !validSeq(data[j:], c, size) {
-					return j, fail(msgUTF8, 0)
-				}
-				if w > width {
-					width = w
-				}
-				chars++
-				j += size
+			// The widest lead byte gives the str's width class.
+			k, lead, runChars, ok := p.multiByteRun(j)
+			if !ok {
+				return j, fail(msgUTF8, 0)
 			}
+			if w := leadWidth(lead); w > width {
+				width = w
+			}
+			chars += runChars
+			j = k
 			continue
 		}
 		k := plainRun(data, j)
@@ -460,6 +457,56 @@ done:
 		p.words = append(p.words, uint64(chars))
 	}
 	return j + 1, nil
+}
+
+// multiByteRun consumes consecutive multi-byte UTF-8 sequences from j,
+// validating them unless the input came from a str. It returns the index
+// after the run, the largest lead byte, and the number of code points.
+func (p *parser) multiByteRun(j int) (int, byte, int, bool) {
+	data := p.data
+	n := len(data)
+	valid := p.opt.ValidUTF8
+	var lead byte
+	chars := 0
+	for j < n {
+		c := data[j]
+		if c < 0x80 {
+			break
+		}
+		lead = max(lead, c)
+		chars++
+		switch {
+		case c < 0xE0:
+			if !valid && (c < 0xC2 || j+1 >= n || data[j+1]&0xC0 != 0x80) {
+				return j, 0, 0, false
+			}
+			j += 2
+		case c < 0xF0:
+			if !valid && (j+2 >= n || data[j+1]&0xC0 != 0x80 || data[j+2]&0xC0 != 0x80 ||
+				c == 0xE0 && data[j+1] < 0xA0 || c == 0xED && data[j+1] >= 0xA0) {
+				return j, 0, 0, false
+			}
+			j += 3
+		default:
+			if !valid && !validSeq(data[j:], c, 4) {
+				return j, 0, 0, false
+			}
+			j += 4
+		}
+	}
+	return j, lead, chars, true
+}
+
+// leadWidth is the width class of text whose largest UTF-8 lead byte is c:
+// C2-C3 encode U+0080-U+00FF, C4-EF up to U+FFFF, F0-F4 beyond.
+func leadWidth(c byte) int {
+	switch {
+	case c >= 0xF0:
+		return widthUCS4
+	case c >= 0xC4:
+		return widthUCS2
+	}
+	return widthLatin1
 }
 
 // validSeq checks one UTF-8 sequence of size bytes starting with lead byte

@@ -43,6 +43,9 @@ func tapeValue(t *Tape, data []byte, i *int) any {
 		off := t.Words[*i]
 		*i++
 		return "bigint:" + string(data[off:off+Payload(w)])
+	case TagShortStr, TagShortKey:
+		off, n := int(w&0xffffffff), int(Payload(w)>>32)
+		return string(data[off : off+n])
 	case TagStr, TagKey:
 		off := int(t.Words[*i])
 		*i++
@@ -249,6 +252,7 @@ func TestTapeTagsMatchBuilder(t *testing.T) {
 		"null": TagNull, "true": TagTrue, "false": TagFalse, "smallint": TagSmallInt,
 		"int": TagInt, "uint": TagUint, "float": TagFloat, "bigint": TagBigInt,
 		"str": TagStr, "key": TagKey, "array": TagArray, "object": TagObject,
+		"shortstr": TagShortStr, "shortkey": TagShortKey,
 		"f_ascii": StrASCII, "f_scratch": StrScratch, "f_surrogate": StrSurrogate,
 		"f_latin1": StrLatin1, "f_ucs2": StrUCS2,
 	}

@@ -18,6 +18,8 @@ package jsonfast
 //	TagBigInt     payload = length; next word = offset of the digits in the input  2 words
 //	TagStr/TagKey payload = flags<<48 | byte length; next word = offset;
 //	              a third word = code point count unless StrASCII    2 or 3 words
+//	TagShortStr/TagShortKey  an ASCII string straight from the input, when
+//	              length < 64 KiB and offset < 4 GiB: payload = length<<32 | offset   1 word
 //	TagArray      payload = item count, then the items
 //	TagObject     payload = pair count, then key, value, key, value...
 //
@@ -36,6 +38,10 @@ const (
 	TagKey      = 10
 	TagArray    = 11
 	TagObject   = 12
+	// TagShortStr and TagShortKey are TagStr and TagKey + shortDelta.
+	TagShortStr = 13
+	TagShortKey = 14
+	shortDelta  = TagShortStr - TagStr
 )
 
 // String flags (payload bits 48..55).

@@ -171,3 +171,34 @@ func (e *Encoder) encode(o python.Object) error {
 	}
 	return e.value(o)
 }
+
+// heldValue and heldOrjson encode a list item or dict value borrowed from
+// its container. Encoding a container or a non-builtin object can run
+// Python code (default, properties, items() of a subclass,
+// tzinfo.utcoffset ...) that may remove the object from its parent and
+// free it mid-walk, so a reference is held meanwhile. Exact scalars run no
+// Python code and skip that.
+func (e *Encoder) heldValue(o python.Object) error {
+	if scalar(o.Type()) {
+		return e.value(o)
+	}
+	r := python.NewRef(o)
+	err := e.value(o)
+	r.Release()
+	return err
+}
+
+func (e *Encoder) heldOrjson(o python.Object) error {
+	if scalar(o.Type()) {
+		return e.valueOrjson(o)
+	}
+	r := python.NewRef(o)
+	err := e.valueOrjson(o)
+	r.Release()
+	return err
+}
+
+func scalar(t python.Object) bool {
+	return t == python.StrType || t == python.IntType || t == python.FloatType ||
+		t == python.BoolType || t == python.NoneType
+}

@@ -145,6 +145,7 @@ func (e *Encoder) dictSorted(o python.Object) error {
 // list.sort when sort_keys. The list owns its items, so callbacks may
 // mutate the dict freely.
 func (e *Encoder) dictItems(o python.Object) error {
+	e.calls++ // items() of a dict subclass is Python code
 	items, err := python.MappingItems(o)
 	if err != nil {
 		return err
@@ -222,7 +223,7 @@ func (e *Encoder) member(k, v python.Object, first bool) (wrote bool, err error)
 		return false, python.Errorf(python.TypeError, "keys must be str, int, float, bool or None, not %s", typeShortName(k))
 	}
 	e.buf = appendSep(e.buf, e.KeySep)
-	return true, e.value(v)
+	return true, e.heldValue(v)
 }
 
 // strLess orders two strs by code point, as Python's < does.

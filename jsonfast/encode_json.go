@@ -185,7 +185,7 @@ func (e *Encoder) list(o python.Object) error {
 		if e.Indent != nil {
 			e.newline()
 		}
-		if err := e.value(items[i]); err != nil {
+		if err := e.heldValue(items[i]); err != nil {
 			return err
 		}
 	}

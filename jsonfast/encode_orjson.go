@@ -129,7 +129,7 @@ func (e *Encoder) listOrjson(o python.Object, items []python.Object) error {
 		if indent {
 			e.newlineOrjson()
 		}
-		if err := e.valueOrjson(items[i]); err != nil {
+		if err := e.heldOrjson(items[i]); err != nil {
 			return err
 		}
 		if e.calls != 0 { // a callback may have changed the sequence
@@ -249,7 +249,7 @@ func (e *Encoder) memberOrjson(k, v python.Object, first, indent bool) error {
 	if indent {
 		e.buf = append(e.buf, ' ')
 	}
-	return e.valueOrjson(v)
+	return e.heldOrjson(v)
 }
 
 // orjsonKey is a key rendered to its JSON text (quoted) for sorting and

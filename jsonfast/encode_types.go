@@ -82,6 +82,7 @@ func (e *Encoder) valueOrjsonChain(o python.Object, chain int) error {
 // otherOrjson serialises what is not an exact builtin: orjson's native
 // types, subclasses, then default (which may chain up to 254 times).
 func (e *Encoder) otherOrjson(o python.Object, chain int) error {
+	e.calls++ // what follows may run Python code (properties, __str__, default ...)
 	if ok, err := e.nativeOrjson(o, false); ok || err != nil {
 		return err
 	}
@@ -262,17 +263,17 @@ func append2(b []byte, v int) []byte { return append(b, byte('0'+v/10%10), byte(
 
 // datetime writes date, time and datetime in orjson's RFC 3339 form.
 func (e *Encoder) datetime(o, t python.Object) error {
-	var p python.DateTimeParts
+	var p python.JSONDateTime
 	switch t {
 	case dateType:
-		p = python.DateParts(o)
+		p = python.JSONDateFields(o)
 	case timeType:
-		p = python.TimeFields(o)
+		p = python.JSONTimeFields(o)
 		if p.TZInfo != python.None {
 			return encodeError("datetime.time must not have tzinfo set")
 		}
 	default:
-		p = python.DateTimeFields(o)
+		p = python.JSONDateTimeFields(o)
 	}
 	b := append(e.buf, '"')
 	if t != timeType {
@@ -335,7 +336,7 @@ func (e *Encoder) datetime(o, t python.Object) error {
 		e.buf = append(e.buf, '"')
 		return nil
 	}
-	days, secs, _ := python.TimedeltaFields(off.Object)
+	days, secs, _ := python.JSONTimedeltaFields(off.Object)
 	e.offset(days, secs)
 	e.buf = append(e.buf, '"')
 	return nil

@@ -42,7 +42,7 @@ const (
 	flagSortKeys
 )
 
-func strArg(o python.Object, what string) ([]byte, error) {
+func jsonStrArg(o python.Object, what string) ([]byte, error) {
 	if o.Type() != python.StrType && o.Type().TypeFlags()&python.FlagStrSubclass == 0 {
 		return nil, python.Errorf(python.TypeError, "%s must be a str, not %s", what, o.TypeName())
 	}
@@ -72,14 +72,14 @@ func encodeJSON(args []python.Object) (python.Ref, error) {
 	}
 	var err error
 	if args[2] != python.None {
-		if opts.Indent, err = strArg(args[2], "indent"); err != nil {
+		if opts.Indent, err = jsonStrArg(args[2], "indent"); err != nil {
 			return python.Ref{}, err
 		}
 	}
-	if opts.ItemSep, err = strArg(args[3], "item_separator"); err != nil {
+	if opts.ItemSep, err = jsonStrArg(args[3], "item_separator"); err != nil {
 		return python.Ref{}, err
 	}
-	if opts.KeySep, err = strArg(args[4], "key_separator"); err != nil {
+	if opts.KeySep, err = jsonStrArg(args[4], "key_separator"); err != nil {
 		return python.Ref{}, err
 	}
 	if args[5] != python.None {
@@ -88,8 +88,8 @@ func encodeJSON(args []python.Object) (python.Ref, error) {
 	return jsonfast.Dumps(args[0], opts)
 }
 
-// kwIs compares a keyword name with an ASCII literal without allocating.
-func kwIs(name python.Object, want string) bool {
+// jsonKwIs compares a keyword name with an ASCII literal without allocating.
+func jsonKwIs(name python.Object, want string) bool {
 	b, ok := python.StrASCII(name)
 	return ok && string(b) == want
 }
@@ -112,11 +112,11 @@ func orjsonDumps(args []python.Object, kw python.Kwargs) (python.Ref, error) {
 		names := python.TupleItems(kw.Names)
 		for i, v := range kw.Values {
 			switch {
-			case kwIs(names[i], "default"):
+			case jsonKwIs(names[i], "default"):
 				def = v
-			case kwIs(names[i], "option"):
+			case jsonKwIs(names[i], "option"):
 				opt = v
-			case kwIs(names[i], "obj") && obj.IsNil():
+			case jsonKwIs(names[i], "obj") && obj.IsNil():
 				obj = v
 			default:
 				return python.Ref{}, python.Errorf(python.TypeError, "dumps() got an unexpected keyword argument '%s'", kw.Name(i))

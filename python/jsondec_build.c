@@ -191,6 +191,14 @@ static PyObject *jd_decode(const unsigned char *s, Py_ssize_t n,
 }
 
 static PyObject *jd_string(jd_ctx *c, uint64_t w, int key) {
+    int tag = JD_TAG(w);
+    if (tag == JD_SHORTSTR || tag == JD_SHORTKEY) {
+        // One word: length<<32 | offset of ASCII bytes in the input.
+        Py_ssize_t n = (Py_ssize_t)((w >> 32) & 0xffff);
+        const unsigned char *s = c->input + (w & 0xffffffffULL);
+        if (key && c->cache_keys && n <= JD_CACHE_MAXLEN) return jd_cached_key(s, n, -1, JD_ASCII);
+        return jd_ascii(s, n);
+    }
     int flags = JD_FLAGS(w);
     Py_ssize_t n = JD_LEN(w);
     const unsigned char *s = ((flags & JD_SCRATCH) ? c->scratch : c->input) + *c->w++;
@@ -244,6 +252,8 @@ static PyObject *jd_value(jd_ctx *c) {
         return jd_bigint(c, w);
     case JD_STR:
     case JD_KEY:
+    case JD_SHORTSTR:
+    case JD_SHORTKEY:
         return jd_string(c, w, 0);
     case JD_ARRAY: {
         Py_ssize_t n = (Py_ssize_t)JD_PAYLOAD(w);

@@ -15,6 +15,7 @@ var JSONDecTags = map[string]int{
 	"smallint": C.JD_SMALLINT, "int": C.JD_INT, "uint": C.JD_UINT,
 	"float": C.JD_FLOAT, "bigint": C.JD_BIGINT, "str": C.JD_STR, "key": C.JD_KEY,
 	"array": C.JD_ARRAY, "object": C.JD_OBJECT,
+	"shortstr": C.JD_SHORTSTR, "shortkey": C.JD_SHORTKEY,
 	"f_ascii": C.JD_ASCII, "f_scratch": C.JD_SCRATCH, "f_surrogate": C.JD_SURROGATE,
 	"f_latin1": C.JD_LATIN1, "f_ucs2": C.JD_UCS2,
 }

@@ -38,49 +38,49 @@ import "C"
 
 import "unsafe"
 
-// DateTimeParts are the fields of a datetime.date/datetime/time.
-type DateTimeParts struct {
+// JSONDateTime are the fields of a datetime.date/datetime/time.
+type JSONDateTime struct {
 	Year, Month, Day, Hour, Minute, Second, Microsecond int
 	TZInfo                                              Object // borrowed; None when naive
 }
 
-func fields(f *[7]C.int, p *DateTimeParts) {
+func fields(f *[7]C.int, p *JSONDateTime) {
 	p.Year, p.Month, p.Day = int(f[0]), int(f[1]), int(f[2])
 	p.Hour, p.Minute, p.Second, p.Microsecond = int(f[3]), int(f[4]), int(f[5]), int(f[6])
 }
 
-// DateParts reads a datetime.date (or subclass; not a datetime).
-func DateParts(o Object) DateTimeParts {
+// JSONDateFields reads a datetime.date (or subclass; not a datetime).
+func JSONDateFields(o Object) JSONDateTime {
 	var f [7]C.int
 	C.jsonenc_date_fields(o.p, (*C.int)(unsafe.Pointer(&f[0])))
-	var p DateTimeParts
+	var p JSONDateTime
 	fields(&f, &p)
 	p.TZInfo = None
 	return p
 }
 
-// DateTimeFields reads a datetime.datetime (or subclass).
-func DateTimeFields(o Object) DateTimeParts {
+// JSONDateTimeFields reads a datetime.datetime (or subclass).
+func JSONDateTimeFields(o Object) JSONDateTime {
 	var f [7]C.int
 	tz := C.jsonenc_datetime_fields(o.p, (*C.int)(unsafe.Pointer(&f[0])))
-	var p DateTimeParts
+	var p JSONDateTime
 	fields(&f, &p)
 	p.TZInfo = Object{tz}
 	return p
 }
 
-// TimeFields reads a datetime.time (or subclass).
-func TimeFields(o Object) DateTimeParts {
+// JSONTimeFields reads a datetime.time (or subclass).
+func JSONTimeFields(o Object) JSONDateTime {
 	var f [7]C.int
 	tz := C.jsonenc_time_fields(o.p, (*C.int)(unsafe.Pointer(&f[0])))
-	var p DateTimeParts
+	var p JSONDateTime
 	fields(&f, &p)
 	p.TZInfo = Object{tz}
 	return p
 }
 
-// TimedeltaFields reads days, seconds, microseconds of a timedelta.
-func TimedeltaFields(o Object) (days, seconds, microseconds int) {
+// JSONTimedeltaFields reads days, seconds, microseconds of a timedelta.
+func JSONTimedeltaFields(o Object) (days, seconds, microseconds int) {
 	var f [3]C.int
 	C.jsonenc_delta_fields(o.p, (*C.int)(unsafe.Pointer(&f[0])))
 	return int(f[0]), int(f[1]), int(f[2])

@@ -43,9 +43,6 @@ EXCLUDED_MODULES = {
 EXCLUDED = {
     "__init__.TestPyTest.test_pyjson": "asserts json.scanner / json.decoder.scanstring / "
     "json.encoder.encode_basestring_ascii are the pure-Python module's own functions",
-    "test_decode.TestPyDecode.test_keys_reuse": "asserts that equal keys in one document are "
-    "the same str object (the scanner's memo dict, an identity detail, not decoded values); "
-    "jsonfast's decoder shares ASCII keys but not non-ASCII ones",
 }
 
 

@@ -55,8 +55,9 @@ def test_fork_guard_covers_products_and_multiprocessing_message():
 
 def test_import_is_fast():
     # The budget: importing takes under 20 ms. Best of several fresh
-    # interpreters, measuring only the import itself.
-    code = "import time; t = time.perf_counter(); import jsonfast, schemafast, xmlfast, appserver; print(time.perf_counter() - t)"
+    # interpreters, measuring only the import itself, in CPU time (all
+    # threads, the Go runtime's included) so a busy machine does not count.
+    code = "import time; t = time.process_time(); import jsonfast, schemafast, xmlfast, appserver; print(time.process_time() - t)"
     best = min(
         float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout)
         for _ in range(5)

@@ -293,3 +293,12 @@ def test_repeated_keys_share_one_str_like_stdlib():
             assert k1 is k2
     o1, o2 = jd.orjson_loads('[{"clé": 1}, {"clé": 2}]')
     assert next(iter(o1)) is next(iter(o2))
+
+
+def test_cls_with_its_own_init_signature():
+    class NoArgs(json.JSONDecoder):
+        def __init__(self):
+            super().__init__(parse_int=float)
+
+    assert jd.loads("[1, 2]", cls=NoArgs) == json.loads("[1, 2]", cls=NoArgs) == [1.0, 2.0]
+    assert_same_as_stdlib("[1, 2]", cls=NoArgs)

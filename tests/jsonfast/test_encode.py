@@ -389,3 +389,24 @@ def test_large_output():
     big = ["x" * 1000 + str(i) for i in range(6000)]  # ~6 MB: beyond the kept buffer size
     assert jsonfast.dumps(big) == json.dumps(big)
     assert jsonfast.dumps(big[:10]) == json.dumps(big[:10])
+
+
+def test_lazy_names_and_submodules():
+    """`import jsonfast as json` code reaches every name the json module has
+    for these, in a fresh interpreter (the sub-modules load on first use)."""
+    import subprocess
+
+    code = (
+        "import jsonfast as json, json as std\n"
+        "assert json.decoder.JSONDecodeError is std.JSONDecodeError\n"
+        "assert issubclass(json.encoder.JSONEncoder, std.JSONEncoder)\n"
+        "assert json.JSONEncoder is json.encoder.JSONEncoder\n"
+        "assert json.loads('[1]') == [1] and json.load is json.decoder.load\n"
+        "from jsonfast import *\n"
+        "assert dumps([JSONEncoder().encode(1)]) == '[\"1\"]'\n"
+        "import jsonfast.orjson as o\n"
+        "assert issubclass(o.JSONDecodeError, std.JSONDecodeError) and o.loads(b'[2]') == [2]\n"
+        "try:\n    json.nope\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit(3)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr

@@ -406,3 +406,24 @@ def test_rss_flat_corpus(corpus):
             jsonfast.dumps(docs[1], ensure_ascii=False)
     gc.collect()
     assert proc.memory_info().rss - before < 5 * 1024 * 1024
+
+
+def test_callback_frees_the_container_being_walked():
+    """A default() that empties the structure being encoded must not make
+    the encoder read freed memory (a reference is held on each container)."""
+    holder = {"inner": [[object(), 1], {"k": object()}]}
+
+    def clear(o):
+        holder.clear()
+        return None
+
+    assert jo.dumps(holder["inner"], default=clear) == b"[[null,1],{\"k\":null}]"
+    holder2 = {"inner": [[object(), 1]]}
+
+    def clear2(o):
+        holder2["inner"].clear()
+        return "x"
+
+    import jsonfast
+
+    assert jsonfast.dumps(holder2["inner"], default=clear2) == '[["x", 1]]'
