@@ -37,14 +37,14 @@ func drfRender(args []python.Object) (python.Ref, error) {
 	}
 	var err error
 	if args[2] != python.None {
-		if opts.Indent, err = strArg(args[2], "indent"); err != nil {
+		if opts.Indent, err = jsonStrArg(args[2], "indent"); err != nil {
 			return python.Ref{}, err
 		}
 	}
-	if opts.ItemSep, err = strArg(args[3], "item_separator"); err != nil {
+	if opts.ItemSep, err = jsonStrArg(args[3], "item_separator"); err != nil {
 		return python.Ref{}, err
 	}
-	if opts.KeySep, err = strArg(args[4], "key_separator"); err != nil {
+	if opts.KeySep, err = jsonStrArg(args[4], "key_separator"); err != nil {
 		return python.Ref{}, err
 	}
 	if args[5] != python.None {
