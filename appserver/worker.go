@@ -60,7 +60,9 @@ func (s *Server) StartWorkers(app *App) {
 // run executes c's request on this goroutine's OS thread with the GIL.
 func (w *worker) run(c *conn) {
 	runtime.LockOSThread()
+	t := w.srv.ops.beginApp(c) // queue wait, request timeout (ops.go)
 	python.ThreadEnter()
+	w.srv.ops.gilAcquired(t)
 	defer func() {
 		if r := recover(); r != nil {
 			logf("internal error serving %s: %v", c.req.target, r)
@@ -72,6 +74,7 @@ func (w *worker) run(c *conn) {
 			}
 			c.close = true
 		}
+		w.srv.ops.endApp(w, c)
 		python.ThreadLeave()
 		runtime.UnlockOSThread()
 	}()
