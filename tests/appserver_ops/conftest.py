@@ -78,8 +78,7 @@ class Running:
         return self.proc.returncode
 
 
-@pytest.fixture
-def start_server():
+def _starter():
     started: List[Running] = []
 
     def start(*args: str, ready: bool = True) -> Running:
@@ -87,6 +86,21 @@ def start_server():
         started.append(r)
         return r.wait_ready() if ready else r
 
+    return start, started
+
+
+@pytest.fixture
+def start_server():
+    start, started = _starter()
+    yield start
+    for r in started:
+        r.stop()
+
+
+@pytest.fixture(scope="module")
+def start_module_server():
+    """The same, for a server shared by a module's tests."""
+    start, started = _starter()
     yield start
     for r in started:
         r.stop()
