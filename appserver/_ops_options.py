@@ -31,6 +31,16 @@ def _seconds(name: str):
     return conv
 
 
+def _mib(v: str) -> float:
+    try:
+        n = float(v)
+    except ValueError:
+        raise argparse.ArgumentTypeError("--workers-max-rss must be a number of MiB, not %r" % v)
+    if n <= 0:
+        raise argparse.ArgumentTypeError("--workers-max-rss must be positive")
+    return n
+
+
 def _address(v: str) -> Tuple[str, int]:
     host, sep, port = v.rpartition(":")
     if not sep:
@@ -81,7 +91,7 @@ def add_options(p: argparse.ArgumentParser) -> None:
                    help="add a random 0..N to --max-requests per worker, so workers do not recycle together")
     g.add_argument("--workers-lifetime", type=_seconds("--workers-lifetime"), default=None,
                    help="replace a worker after this many seconds")
-    g.add_argument("--workers-max-rss", type=_seconds("--workers-max-rss"), default=None,
+    g.add_argument("--workers-max-rss", type=_mib, default=None,
                    help="replace a worker whose resident memory exceeds this many MiB")
     g.add_argument("--request-timeout", type=_seconds("--request-timeout"), default=None,
                    help="answer 504 to a request running longer than this and replace its worker")

@@ -30,6 +30,7 @@ def free_port() -> int:
 class Running:
     def __init__(self, args: List[str], port: int):
         self.port = port
+        self.with_metrics = "--metrics" in args
         self.metrics_port = free_port()
         self.stderr = tempfile.NamedTemporaryFile(prefix="appserver-ops-", suffix=".log")
         args = ["--port", str(port), "--metrics-address", "127.0.0.1:%d" % self.metrics_port] + args
@@ -43,6 +44,8 @@ class Running:
                 raise RuntimeError("appserver exited %s:\n%s" % (self.proc.returncode, self.log()))
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                if self.with_metrics:  # started just after the workers got the socket
+                    socket.create_connection(("127.0.0.1", self.metrics_port), timeout=0.5).close()
                 return self
             except OSError:
                 time.sleep(0.05)

@@ -6,6 +6,10 @@ import socket
 from typing import Dict, Optional, Tuple
 
 
+class NoAnswer(ConnectionError):
+    """The connection closed or reset before any byte of the answer."""
+
+
 class Client:
     def __init__(self, port: int, timeout: float = 15.0):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
@@ -25,9 +29,14 @@ class Client:
         h = {"Host": "localhost"}
         h.update(headers or {})
         head = "%s %s HTTP/1.1\r\n" % (method, target) + "".join("%s: %s\r\n" % kv for kv in h.items()) + "\r\n"
-        self.sock.sendall(head.encode("latin-1"))
-        while b"\r\n\r\n" not in self.buf:
-            self._fill()
+        try:
+            self.sock.sendall(head.encode("latin-1"))
+            while b"\r\n\r\n" not in self.buf:
+                self._fill()
+        except (ConnectionError, BrokenPipeError) as e:
+            if not self.buf:
+                raise NoAnswer(str(e))
+            raise
         raw, self.buf = self.buf.split(b"\r\n\r\n", 1)
         lines = raw.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
