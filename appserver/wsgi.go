@@ -2,6 +2,7 @@ package appserver
 
 import (
 	"runtime/cgo"
+	"time"
 
 	"goaccel/python"
 )
@@ -28,7 +29,9 @@ func (w *worker) call(c *conn) {
 		w.appFailed(c, "creating start_response")
 		return
 	}
+	t0 := time.Now()
 	result, err := python.Call(w.app.Callable, env.Object, sr.Object)
+	w.srv.stats.appNs.Add(int64(time.Since(t0)))
 	env.Release()
 	if err != nil {
 		sr.Release()
@@ -38,6 +41,9 @@ func (w *worker) call(c *conn) {
 	w.respond(c, sr.Object, result.Object)
 	// PEP 3333: close() is called whatever happened (Django returns its
 	// database connections there).
+	// close() and freeing the result (for Django, the response and the
+	// request graph it references) are the app's time, not the server's.
+	t1 := time.Now()
 	if t := result.Type(); t != python.ListType && t != python.TupleType {
 		if err := python.CloseIfAny(result.Object); err != nil {
 			logf("error in the response's close() for %s %s:", c.req.method, c.req.target)
@@ -45,6 +51,7 @@ func (w *worker) call(c *conn) {
 		}
 	}
 	result.Release()
+	w.srv.stats.appNs.Add(int64(time.Since(t1)))
 	sr.Release()
 }
 
