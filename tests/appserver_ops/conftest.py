@@ -17,7 +17,7 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
-    sys.path.insert(0, HERE)
+    sys.path.append(HERE)  # appended: tests/appserver imports its own conftest by name
 APPSERVER = [sys.executable, "-m", "appserver"]
 
 
