@@ -85,6 +85,9 @@ def add_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--access-log-fmt", default=None,
                    help="Granian-style format (%%(addr)s %%(time)s %%(dt_ms).3f %%(status)d %%(path)s "
                         "%%(query_string)s %%(method)s %%(scheme)s %%(protocol)s %%(header{name})s), or 'json'")
+    g.add_argument("--forwarded-allow-ips", default=None, metavar="LIST",
+                   help="comma-separated proxy IPs/CIDRs (or '*') whose Forwarded and X-Forwarded-For/Proto/Host "
+                        "set REMOTE_ADDR, wsgi.url_scheme and HTTP_HOST (default: none trusted)")
     g.add_argument("--max-requests", type=_nonneg_int("--max-requests"), default=0,
                    help="replace a worker after this many requests (0: never)")
     g.add_argument("--max-requests-jitter", type=_nonneg_int("--max-requests-jitter"), default=0,
@@ -109,6 +112,15 @@ def check_options(p: argparse.ArgumentParser, ns: argparse.Namespace) -> None:
             p.error("--static-path-mount %s is not a directory" % m)
         mounts.append(os.path.abspath(m))
     ns.static_path_mount = mounts
+    if ns.forwarded_allow_ips:
+        import ipaddress
+        for item in ns.forwarded_allow_ips.split(","):
+            item = item.strip()
+            if item and item != "*":
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    p.error("--forwarded-allow-ips: %r is not an IP address or network" % item)
     if ns.access_log_file:
         ns.access_log = True
 
@@ -121,7 +133,7 @@ def worker_options(ns: argparse.Namespace) -> Dict[str, Any]:
         "static": static, "static_expires": ns.static_path_expires,
         "access_log": (ns.access_log_file or "-") if ns.access_log else None, "access_log_fmt": ns.access_log_fmt,
         "max_requests": ns.max_requests, "max_requests_jitter": ns.max_requests_jitter,
-        "request_timeout": ns.request_timeout,
+        "request_timeout": ns.request_timeout, "forwarded_allow_ips": ns.forwarded_allow_ips,
     }
 
 

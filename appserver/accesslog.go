@@ -138,6 +138,9 @@ func (a *accessLog) log(c *conn, status int, dt time.Duration, sent int64) {
 	ms := float64(dt) / 1e6
 	r := &c.req
 	scheme := c.srv.cfg.URLScheme
+	if c.ops.proto != nil {
+		scheme = string(c.ops.proto)
+	}
 	proto := "HTTP/1." + strconv.Itoa(r.minor)
 	line := make([]byte, 0, 256)
 	if a.json {

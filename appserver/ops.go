@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"goaccel/python"
 )
 
 // OpsConfig holds the production features of issue 8 (metrics, health,
@@ -25,6 +27,7 @@ type OpsConfig struct {
 	MaxReqJitter   int64         // + rand[0, jitter]
 	RequestTimeout time.Duration // 504 and recycle (0 = none)
 	ControlFD      int           // supervisor control socket (-1 = not supervised)
+	ForwardedAllow string        // trusted proxies: IPs, CIDRs, "*" ("" = none)
 }
 
 var pendingOps atomic.Pointer[OpsConfig]
@@ -37,17 +40,19 @@ func defaultOpsConfig() OpsConfig { return OpsConfig{WorkerID: "0", ControlFD: -
 // opsState is a Server's production side. Every hook is one call from the
 // HTTP path (conn.go/worker.go) into this file.
 type opsState struct {
-	srv      *Server
-	cfg      OpsConfig
-	m        metrics
-	static   []staticMount
-	alog     *accessLog
-	limit    int64 // max requests with jitter (0 = none)
-	served   atomic.Int64
-	recycled atomic.Bool
-	mu       sync.Mutex
-	running  map[*conn]struct{} // requests inside the app (request timeout)
-	quit     chan struct{}
+	srv                *Server
+	cfg                OpsConfig
+	m                  metrics
+	static             []staticMount
+	alog               *accessLog
+	limit              int64 // max requests with jitter (0 = none)
+	served             atomic.Int64
+	recycled           atomic.Bool
+	mu                 sync.Mutex
+	running            map[*conn]struct{} // requests inside the app (request timeout)
+	quit               chan struct{}
+	trust              *trustList // --forwarded-allow-ips (nil: none)
+	keyScheme, keyHost python.Object
 }
 
 // opsConn is the per-connection state of the hooks (a field of conn).
@@ -58,7 +63,10 @@ type opsConn struct {
 	status   int
 	bytesOut int64
 	inApp    bool
-	handled  bool // answered by ops (health, static)
+	handled  bool   // answered by ops (health, static)
+	peer     []byte // the connection's own address (proxy headers replace remoteAddr)
+	proto    []byte // forwarded scheme
+	host     []byte // forwarded host
 }
 
 func newOps(s *Server) *opsState {
@@ -80,6 +88,11 @@ func newOps(s *Server) *opsState {
 		if cfg.MaxReqJitter > 0 {
 			o.limit += rand.Int63n(cfg.MaxReqJitter + 1)
 		}
+	}
+	if t, err := parseTrustList(cfg.ForwardedAllow); err != nil {
+		logf("--forwarded-allow-ips: %v", err)
+	} else {
+		o.trust = t
 	}
 	if cfg.AccessLog != "" {
 		o.alog = newAccessLog(cfg.AccessLog, cfg.AccessLogFmt)
@@ -119,7 +132,14 @@ func (o *opsState) stopped() {
 // intercept answers health and static requests in Go; true when it did (the
 // response is written). Called for every parsed request before the app.
 func (o *opsState) intercept(c *conn) bool {
-	c.ops = opsConn{start: time.Now()}
+	peer := c.ops.peer
+	if peer == nil {
+		peer = c.remoteAddr
+	}
+	c.ops = opsConn{start: time.Now(), peer: peer}
+	if o.trust != nil {
+		o.applyProxy(c, peer)
+	}
 	c.ops.state.Store(0)
 	o.m.bytesIn.Add(int64(len(c.req.head) + len(c.req.body)))
 	path := c.req.path

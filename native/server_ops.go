@@ -64,7 +64,7 @@ func configureOps(args []python.Object) (python.Ref, error) {
 	for _, e := range []error{
 		str("worker_id", &cfg.WorkerID), str("metrics_socket", &cfg.MetricsSocket),
 		str("live_path", &cfg.LivePath), str("ready_path", &cfg.ReadyPath),
-		str("access_log", &cfg.AccessLog), str("access_log_fmt", &cfg.AccessLogFmt),
+		str("access_log", &cfg.AccessLog), str("forwarded_allow_ips", &cfg.ForwardedAllow), str("access_log_fmt", &cfg.AccessLogFmt),
 		num("max_requests", &cfg.MaxRequests), num("max_requests_jitter", &cfg.MaxReqJitter),
 		num("control_fd", &fd),
 		secs("static_expires", &cfg.StaticExpires), secs("request_timeout", &cfg.RequestTimeout),
