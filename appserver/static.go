@@ -27,6 +27,7 @@ type StaticRoute struct {
 type staticMount struct {
 	route string
 	root  *os.Root
+	cache *staticCache
 }
 
 func newStaticMount(r StaticRoute) (staticMount, error) {
@@ -35,7 +36,7 @@ func newStaticMount(r StaticRoute) (staticMount, error) {
 	if err != nil {
 		return staticMount{}, err
 	}
-	return staticMount{route: route, root: root}, nil
+	return staticMount{route: route, root: root, cache: &staticCache{}}, nil
 }
 
 // Files up to this size are read and sent with the head in one write;
@@ -160,44 +161,38 @@ func contentType(name string) string {
 }
 
 func (o *opsState) sendFile(c *conn, m *staticMount, rel string) {
-	f, st, ok := openRegular(m.root, rel)
-	if !ok {
+	e := m.lookup(rel)
+	v := &e.variants[0]
+	if !v.ok {
 		o.staticError(c, 404, "Not Found", "")
 		return
 	}
-	defer func() { f.Close() }()
 	ctype := contentType(rel)
 	rangeHdr := reqHeader(c, "range")
-	encoding := ""
+	encoding, vi := "", 0
 	// A precompressed sibling (collectstatic --compress, whitenoise,
 	// `brotli -k`) is sent when the client accepts it; Range requests get
 	// the identity file so that offsets mean what the client thinks.
 	if rangeHdr == nil {
 		if ae := reqHeader(c, "accept-encoding"); ae != nil {
-			for _, enc := range [...][2]string{{"br", ".br"}, {"gzip", ".gz"}} {
-				if !acceptsEncoding(ae, enc[0]) {
-					continue
-				}
-				if cf, cst, ok := openRegular(m.root, rel+enc[1]); ok {
-					f.Close()
-					f, st, encoding = cf, cst, enc[0]
+			for i := 1; i < len(encodings); i++ {
+				if e.variants[i].ok && acceptsEncoding(ae, encodings[i][0]) {
+					vi, encoding = i, encodings[i][0]
 					break
 				}
 			}
 		}
 	}
-	size := st.Size()
-	mtime := st.ModTime()
-	etag := `"` + strconv.FormatInt(size, 16) + "-" + strconv.FormatInt(mtime.UnixNano(), 16)
-	if encoding != "" {
-		etag += "-" + encoding
-	}
-	etag += `"`
-	lastMod := mtime.UTC().Format(http.TimeFormat)
+	v = &e.variants[vi]
+	size, etag, lastMod := v.size, v.etag, v.lastMod
 
 	h := make([]byte, 0, 512)
 	common := func(h []byte) []byte {
-		h = append(h, "ETag: "+etag+"\r\nLast-Modified: "+lastMod+"\r\nAccept-Ranges: bytes\r\nVary: Accept-Encoding\r\n"...)
+		h = append(h, "ETag: "...)
+		h = append(h, etag...)
+		h = append(h, "\r\nLast-Modified: "...)
+		h = append(h, lastMod...)
+		h = append(h, "\r\nAccept-Ranges: bytes\r\nVary: Accept-Encoding\r\n"...)
 		if o.cfg.StaticExpires > 0 {
 			h = append(h, "Cache-Control: public, max-age="...)
 			h = appendInt(h, int64(o.cfg.StaticExpires/time.Second))
@@ -209,7 +204,7 @@ func (o *opsState) sendFile(c *conn, m *staticMount, rel string) {
 		}
 		return h
 	}
-	if notModified(c, etag, mtime) {
+	if notModified(c, etag, v.mtime) {
 		h = append(h, "HTTP/1.1 304 Not Modified\r\n"...)
 		h = common(h)
 		h = append(h, "\r\n"...)
@@ -246,7 +241,9 @@ func (o *opsState) sendFile(c *conn, m *staticMount, rel string) {
 	} else {
 		h = append(h, "HTTP/1.1 200 OK\r\n"...)
 	}
-	h = append(h, "Content-Type: "+ctype+"\r\n"...)
+	h = append(h, "Content-Type: "...)
+	h = append(h, ctype...)
+	h = append(h, "\r\n"...)
 	if encoding != "" {
 		h = append(h, "Content-Encoding: "+encoding+"\r\n"...)
 	}
@@ -258,6 +255,30 @@ func (o *opsState) sendFile(c *conn, m *staticMount, rel string) {
 	c.ops.status = status
 	if c.isHead() {
 		n = 0
+	}
+	if n > 0 && v.data != nil {
+		c.ops.bytesOut = int64(len(h)) + n
+		c.nc.SetWriteDeadline(time.Now().Add(o.srv.cfg.KeepAliveTimeout))
+		if _, err := c.nc.Write(append(h, v.data[start:start+n]...)); err != nil {
+			c.close = true
+		}
+		c.nc.SetWriteDeadline(time.Time{})
+		return
+	}
+	var f *os.File
+	if n > 0 {
+		var st fs.FileInfo
+		var ok bool
+		f, st, ok = openRegular(m.root, rel+encodings[vi][1])
+		if !ok || st.Size() != size {
+			if f != nil {
+				f.Close()
+			}
+			c.close = true // changed under us: the client retries
+			o.staticError(c, 404, "Not Found", "")
+			return
+		}
+		defer f.Close()
 	}
 	o.staticWrite(c, h, f, start, n)
 }

@@ -140,3 +140,16 @@ def test_traversal_and_non_files_are_404(static_server, target):
 def test_symlink_inside_the_mount_is_served(static_server):
     status, _, body = get(static_server.port, "/static/in-link")
     assert status == 200 and body == (static_server.root / "css" / "site.css").read_bytes()
+
+
+def test_changed_and_removed_files_are_seen_within_a_second(static_server):
+    import time
+    f = static_server.root / "changing.txt"
+    f.write_text("one")
+    assert get(static_server.port, "/static/changing.txt")[2] == b"one"
+    f.write_text("two, longer")
+    time.sleep(1.2)  # the open-file cache revalidates after 1 s
+    assert get(static_server.port, "/static/changing.txt")[2] == b"two, longer"
+    f.unlink()
+    time.sleep(1.2)
+    assert get(static_server.port, "/static/changing.txt")[0] == 404
