@@ -88,6 +88,14 @@ def add_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--forwarded-allow-ips", default=None, metavar="LIST",
                    help="comma-separated proxy IPs/CIDRs (or '*') whose Forwarded and X-Forwarded-For/Proto/Host "
                         "set REMOTE_ADDR, wsgi.url_scheme and HTTP_HOST (default: none trusted)")
+    g.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this PEM certificate (chain)")
+    g.add_argument("--ssl-keyfile", default=None, help="the PEM private key of --ssl-certfile")
+    g.add_argument("--ssl-keyfile-password", default=None, help="password of an encrypted --ssl-keyfile")
+    g.add_argument("--ssl-ca", default=None, help="PEM CA bundle for client certificates (mTLS)")
+    g.add_argument("--ssl-client-verify", choices=["optional", "required"], default=None,
+                   help="with --ssl-ca: require client certificates (default when --ssl-ca is set) or verify them if given")
+    g.add_argument("--ssl-protocol-min", choices=["tls1.2", "tls1.3"], default="tls1.2",
+                   help="lowest TLS version accepted (default: tls1.2)")
     g.add_argument("--max-requests", type=_nonneg_int("--max-requests"), default=0,
                    help="replace a worker after this many requests (0: never)")
     g.add_argument("--max-requests-jitter", type=_nonneg_int("--max-requests-jitter"), default=0,
@@ -121,6 +129,17 @@ def check_options(p: argparse.ArgumentParser, ns: argparse.Namespace) -> None:
                     ipaddress.ip_network(item, strict=False)
                 except ValueError:
                     p.error("--forwarded-allow-ips: %r is not an IP address or network" % item)
+    if ns.ssl_certfile or ns.ssl_keyfile:
+        if not (ns.ssl_certfile and ns.ssl_keyfile):
+            p.error("--ssl-certfile and --ssl-keyfile go together")
+        for opt in ("ssl_certfile", "ssl_keyfile", "ssl_ca"):
+            v = getattr(ns, opt)
+            if v:
+                if not os.path.isfile(v):
+                    p.error("--%s %s: no such file" % (opt.replace("_", "-"), v))
+                setattr(ns, opt, os.path.abspath(v))
+    elif ns.ssl_ca or ns.ssl_client_verify:
+        p.error("--ssl-ca and --ssl-client-verify need --ssl-certfile and --ssl-keyfile")
     if ns.access_log_file:
         ns.access_log = True
 
@@ -134,6 +153,9 @@ def worker_options(ns: argparse.Namespace) -> Dict[str, Any]:
         "access_log": (ns.access_log_file or "-") if ns.access_log else None, "access_log_fmt": ns.access_log_fmt,
         "max_requests": ns.max_requests, "max_requests_jitter": ns.max_requests_jitter,
         "request_timeout": ns.request_timeout, "forwarded_allow_ips": ns.forwarded_allow_ips,
+        "ssl": {"certfile": ns.ssl_certfile, "keyfile": ns.ssl_keyfile, "password": ns.ssl_keyfile_password,
+                "ca_file": ns.ssl_ca, "verify": ns.ssl_client_verify or "",
+                "min_version": ns.ssl_protocol_min[3:]} if ns.ssl_certfile else None,
     }
 
 

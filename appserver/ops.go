@@ -28,6 +28,7 @@ type OpsConfig struct {
 	RequestTimeout time.Duration // 504 and recycle (0 = none)
 	ControlFD      int           // supervisor control socket (-1 = not supervised)
 	ForwardedAllow string        // trusted proxies: IPs, CIDRs, "*" ("" = none)
+	TLS            *TLSConfig    // nil: plain HTTP
 }
 
 var pendingOps atomic.Pointer[OpsConfig]
@@ -69,6 +70,8 @@ type opsConn struct {
 	host     []byte // forwarded host
 }
 
+var https = []byte("https")
+
 func newOps(s *Server) *opsState {
 	cfg := defaultOpsConfig()
 	if p := pendingOps.Load(); p != nil {
@@ -76,6 +79,9 @@ func newOps(s *Server) *opsState {
 	}
 	o := &opsState{srv: s, cfg: cfg, running: map[*conn]struct{}{}, quit: make(chan struct{})}
 	o.m.init()
+	if cfg.TLS != nil {
+		s.ln = wrapTLS(s.ln, cfg.TLS)
+	}
 	for _, r := range cfg.Static {
 		if m, err := newStaticMount(r); err == nil {
 			o.static = append(o.static, m)
@@ -137,6 +143,9 @@ func (o *opsState) intercept(c *conn) bool {
 		peer = c.remoteAddr
 	}
 	c.ops = opsConn{start: time.Now(), peer: peer}
+	if o.cfg.TLS != nil {
+		c.ops.proto = https // wsgi.url_scheme (proxyheaders.go adds it)
+	}
 	if o.trust != nil {
 		o.applyProxy(c, peer)
 	}

@@ -92,6 +92,20 @@ func configureOps(args []python.Object) (python.Ref, error) {
 			cfg.Static = append(cfg.Static, appserver.StaticRoute{Route: r, Mount: d})
 		}
 	}
+	if x, ok := o["tls"]; ok && x != nil {
+		t, ok := x.(map[string]any)
+		if !ok {
+			return python.Ref{}, python.Errorf(python.TypeError, "option tls must be a dict")
+		}
+		tc := &appserver.TLSConfig{}
+		cert, _ := t["cert"].(string)
+		key, _ := t["key"].(string)
+		tc.CertPEM, tc.KeyPEM = []byte(cert), []byte(key)
+		tc.CAFile, _ = t["ca_file"].(string)
+		tc.VerifyMode, _ = t["verify"].(string)
+		tc.MinVersion, _ = t["min_version"].(string)
+		cfg.TLS = tc
+	}
 	appserver.ConfigureOps(cfg)
 	return python.NoneRef(), nil
 }
