@@ -43,6 +43,8 @@ class Ops:
         self.started = False
         self.replacing = False
         self.http: Optional[ThreadingHTTPServer] = None
+        self.watch: Optional[Dict[str, float]] = None
+        self.next_scan = 0.0
 
     # -- hooks called by the Supervisor ---------------------------------
     def worker_env(self) -> Dict[str, str]:
@@ -70,6 +72,8 @@ class Ops:
         """After the workers got the socket."""
         self.started = True
         signal.signal(signal.SIGHUP, self._on_hup)
+        if self.ns.reload:
+            self._changed_sources()  # the first snapshot
         if self.ns.metrics:
             self._start_metrics()
 
@@ -99,6 +103,12 @@ class Ops:
                 todo.append((w, "lifetime"))
             elif self.ns.workers_max_rss and _rss_mib(w.proc.pid) > self.ns.workers_max_rss:
                 todo.append((w, "max-rss"))
+        if self.ns.reload and now >= self.next_scan:
+            self.next_scan = now + 1.0
+            changed = self._changed_sources()
+            if changed:
+                sup.log("info", "%s changed: replacing the workers" % changed)
+                todo = [(w, "reload") for w in sup.workers]
         if self.hup:
             self.hup = False
             sup.log("info", "SIGHUP: replacing the workers one at a time")
@@ -167,6 +177,34 @@ class Ops:
                 continue
             keep.append((w, deadline))
         self.retiring = keep
+
+    def _changed_sources(self) -> Optional[str]:
+        """--reload: the first .py file under the working directory whose
+        mtime changed since the last scan (polling: no inotify dependency)."""
+        root = self.ns.working_dir or os.getcwd()
+        seen: Dict[str, float] = {}
+        skip = {"__pycache__", "node_modules", "site-packages", ".venv", "venv", ".git"}
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [d for d in dirnames if d not in skip and not d.startswith(".")]
+            for f in filenames:
+                if f.endswith(".py"):
+                    p = os.path.join(dirpath, f)
+                    try:
+                        seen[p] = os.stat(p).st_mtime
+                    except OSError:
+                        pass
+            if len(seen) > 20000:
+                break
+        old, self.watch = self.watch, seen
+        if old is None:
+            return None
+        for p, m in seen.items():
+            if old.get(p) != m:
+                return os.path.relpath(p, root)
+        for p in old:
+            if p not in seen:
+                return os.path.relpath(p, root)
+        return None
 
     def _on_hup(self, signum: int, frame: Any) -> None:
         self.hup = True

@@ -96,6 +96,11 @@ def add_options(p: argparse.ArgumentParser) -> None:
                    help="with --ssl-ca: require client certificates (default when --ssl-ca is set) or verify them if given")
     g.add_argument("--ssl-protocol-min", choices=["tls1.2", "tls1.3"], default="tls1.2",
                    help="lowest TLS version accepted (default: tls1.2)")
+    g.add_argument("--reload", action="store_true",
+                   help="development: replace the workers when a .py file under the working directory changes")
+    g.add_argument("--debug", action="store_true",
+                   help="development: one worker, one thread, no timeouts or recycling, the terminal "
+                        "on the worker's stdin, so breakpoint() in a view opens pdb")
     g.add_argument("--max-requests", type=_nonneg_int("--max-requests"), default=0,
                    help="replace a worker after this many requests (0: never)")
     g.add_argument("--max-requests-jitter", type=_nonneg_int("--max-requests-jitter"), default=0,
@@ -140,6 +145,14 @@ def check_options(p: argparse.ArgumentParser, ns: argparse.Namespace) -> None:
                 setattr(ns, opt, os.path.abspath(v))
     elif ns.ssl_ca or ns.ssl_client_verify:
         p.error("--ssl-ca and --ssl-client-verify need --ssl-certfile and --ssl-keyfile")
+    if ns.debug:
+        # pdb owns the terminal: one request at a time, and nothing may
+        # time out or recycle the worker while it is paused.
+        ns.workers, ns.threads = 1, 1
+        ns.request_timeout = None
+        ns.max_requests = 0
+        ns.workers_lifetime = None
+        ns.workers_max_rss = None
     if ns.access_log_file:
         ns.access_log = True
 
