@@ -101,6 +101,11 @@ def add_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--debug", action="store_true",
                    help="development: one worker, one thread, no timeouts or recycling, the terminal "
                         "on the worker's stdin, so breakpoint() in a view opens pdb")
+    g.add_argument("--http", choices=["1", "2", "auto"], default="auto",
+                   help="HTTP versions: 1 (HTTP/1.1 only), or 2/auto (also HTTP/2: ALPN h2 over TLS and "
+                        "cleartext h2 with prior knowledge) (default: auto)")
+    g.add_argument("--http2-max-concurrent-streams", type=_nonneg_int("--http2-max-concurrent-streams"), default=100,
+                   help="streams a client may open at once on one HTTP/2 connection (default: 100)")
     g.add_argument("--max-requests", type=_nonneg_int("--max-requests"), default=0,
                    help="replace a worker after this many requests (0: never)")
     g.add_argument("--max-requests-jitter", type=_nonneg_int("--max-requests-jitter"), default=0,
@@ -166,6 +171,7 @@ def worker_options(ns: argparse.Namespace) -> Dict[str, Any]:
         "access_log": (ns.access_log_file or "-") if ns.access_log else None, "access_log_fmt": ns.access_log_fmt,
         "max_requests": ns.max_requests, "max_requests_jitter": ns.max_requests_jitter,
         "request_timeout": ns.request_timeout, "forwarded_allow_ips": ns.forwarded_allow_ips,
+        "http": ns.http, "http2_max_concurrent_streams": ns.http2_max_concurrent_streams,
         "ssl": {"certfile": ns.ssl_certfile, "keyfile": ns.ssl_keyfile, "password": ns.ssl_keyfile_password,
                 "ca_file": ns.ssl_ca, "verify": ns.ssl_client_verify or "",
                 "min_version": ns.ssl_protocol_min[3:]} if ns.ssl_certfile else None,

@@ -46,6 +46,9 @@ func (s *Server) serveConn(nc net.Conn) {
 	s.track(c, true)
 	defer s.track(c, false)
 	defer nc.Close()
+	if s.ops.takeOver(c) { // HTTP/2 (http2.go)
+		return
+	}
 	for {
 		if !c.serveOne() {
 			return

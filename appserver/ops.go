@@ -29,6 +29,8 @@ type OpsConfig struct {
 	ControlFD      int           // supervisor control socket (-1 = not supervised)
 	ForwardedAllow string        // trusted proxies: IPs, CIDRs, "*" ("" = none)
 	TLS            *TLSConfig    // nil: plain HTTP
+	HTTP           string        // "1", "2" or "auto" (HTTP/2: ALPN h2, cleartext prior knowledge)
+	H2MaxStreams   int           // concurrent streams per HTTP/2 connection
 }
 
 var pendingOps atomic.Pointer[OpsConfig]
@@ -36,7 +38,9 @@ var pendingOps atomic.Pointer[OpsConfig]
 // ConfigureOps sets the features of the next server created in this process.
 func ConfigureOps(c OpsConfig) { pendingOps.Store(&c) }
 
-func defaultOpsConfig() OpsConfig { return OpsConfig{WorkerID: "0", ControlFD: -1} }
+func defaultOpsConfig() OpsConfig {
+	return OpsConfig{WorkerID: "0", ControlFD: -1, HTTP: "auto", H2MaxStreams: 100}
+}
 
 // opsState is a Server's production side. Every hook is one call from the
 // HTTP path (conn.go/worker.go) into this file.
@@ -52,6 +56,7 @@ type opsState struct {
 	mu                 sync.Mutex
 	running            map[*conn]struct{} // requests inside the app (request timeout)
 	quit               chan struct{}
+	h2                 *h2State   // HTTP/2 (http2.go), nil when --http 1
 	trust              *trustList // --forwarded-allow-ips (nil: none)
 	keyScheme, keyHost python.Object
 }
@@ -80,7 +85,10 @@ func newOps(s *Server) *opsState {
 	o := &opsState{srv: s, cfg: cfg, running: map[*conn]struct{}{}, quit: make(chan struct{})}
 	o.m.init()
 	if cfg.TLS != nil {
-		s.ln = wrapTLS(s.ln, cfg.TLS)
+		s.ln = wrapTLS(s.ln, cfg.TLS, cfg.HTTP != "1")
+	}
+	if cfg.HTTP != "1" {
+		o.startHTTP2()
 	}
 	for _, r := range cfg.Static {
 		if m, err := newStaticMount(r); err == nil {
@@ -122,6 +130,7 @@ func (o *opsState) beforeStop() {
 	case <-o.quit:
 	default:
 		close(o.quit)
+		o.stopHTTP2()
 	}
 }
 

@@ -52,8 +52,11 @@ func buildTLS(c *TLSConfig) (*tls.Config, error) {
 
 // wrapTLS returns the TLS listener; on a bad configuration the worker
 // logs and exits rather than serve plain HTTP where TLS was asked for.
-func wrapTLS(ln net.Listener, c *TLSConfig) net.Listener {
+func wrapTLS(ln net.Listener, c *TLSConfig, h2 bool) net.Listener {
 	cfg, err := buildTLS(c)
+	if err == nil && h2 {
+		cfg.NextProtos = []string{"h2", "http/1.1"}
+	}
 	if err != nil {
 		logf("TLS configuration: %v", err)
 		os.Exit(3)

@@ -22,3 +22,23 @@ def app(environ, start_response):
         body = b"app:" + path.encode()
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]
+
+
+def h2app(environ, start_response):
+    """Echo of what HTTP/2 requests look like to the app."""
+    path = environ["PATH_INFO"]
+    if path == "/stream":
+        start_response("200 OK", [("Content-Type", "text/plain")])
+
+        def gen():
+            for i in range(3):
+                yield b"part%d;" % i
+        return gen()
+    body = environ["wsgi.input"].read()
+    out = "%s %s %s %s %s body=%d:%s" % (
+        environ["REQUEST_METHOD"], path, environ["QUERY_STRING"], environ["SERVER_PROTOCOL"],
+        environ["wsgi.url_scheme"], len(body), environ.get("HTTP_X_TEST", "-"))
+    data = out.encode()
+    start_response("201 Created", [("Content-Type", "text/plain"), ("Content-Length", str(len(data))),
+                                   ("X-Reply", "yes"), ("Connection", "keep-alive")])
+    return [data]
