@@ -198,6 +198,7 @@ func (o *opsState) serveH2(rw http.ResponseWriter, r *http.Request) {
 	w.run(c)
 	s.slots <- w
 	if !c.streamed && len(c.out) > 0 {
+		hw.buffered = true // one response: sent when the handler returns, no flush per part
 		hw.Write(c.out)
 	}
 	o.done(c)
@@ -213,6 +214,13 @@ type h2Writer struct {
 	chunked  bool
 	chunkBuf []byte
 	closed   bool
+	buffered bool
+}
+
+func (h *h2Writer) flush() {
+	if !h.buffered {
+		h.flusher.Flush()
+	}
 }
 
 var errH2Done = errors.New("response finished")
@@ -238,7 +246,7 @@ func (h *h2Writer) Write(b []byte) (int, error) {
 	}
 	if !h.chunked {
 		h.rw.Write(b)
-		h.flusher.Flush()
+		h.flush()
 		return n, nil
 	}
 	h.chunkBuf = append(h.chunkBuf, b...)
@@ -262,7 +270,7 @@ func (h *h2Writer) Write(b []byte) (int, error) {
 		h.rw.Write(h.chunkBuf[i+2 : int64(i)+2+size])
 		h.chunkBuf = h.chunkBuf[int64(i)+2+size+2:]
 	}
-	h.flusher.Flush()
+	h.flush()
 	return n, nil
 }
 
@@ -291,7 +299,6 @@ func (h *h2Writer) writeHead(head []byte) {
 		hdr.Add(k, v)
 	}
 	h.rw.WriteHeader(code)
-	h.flusher.Flush()
 }
 
 func (h *h2Writer) Read([]byte) (int, error)         { return 0, io.EOF }

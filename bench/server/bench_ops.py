@@ -1,4 +1,5 @@
 """Production-feature benchmarks (issue 8), every figure from the same run:
+(3. hello-world over HTTP/2 with h2load vs HTTP/1.1 with wrk, same server.)
 
 1. a 10 KB static file: appserver (--static-path-route, Go) vs NGINX
    (one worker each, sendfile on, access logs off), wrk keep-alive;
@@ -104,13 +105,33 @@ def scrape_round(a) -> dict:
     return out
 
 
+def h2_round(a) -> dict:
+    """hello-world over HTTP/2 (h2load, cleartext prior knowledge) and
+    HTTP/1.1 (wrk) against the same server, same connection count."""
+    import re
+    import subprocess
+    from common import pin
+    out = {}
+    port = free_port()
+    cmd = [python(), "-m", "appserver", "--port", str(port), "--workers", "1", "--threads", "2", "hello:app"]
+    with Server("appserver", cmd, port):
+        out["http1"] = wrk(port, "/", connections=a.connections, duration=a.duration).rps
+        r = subprocess.run(pin(1) + ["h2load", "-D", str(int(a.duration)), "-c", str(a.connections), "-m", "1",
+                                     "http://127.0.0.1:%d/" % port], capture_output=True, text=True,
+                           timeout=a.duration + 60)
+        m = re.search(r"finished in [\d.]+m?s, ([\d.]+) req/s", r.stdout)
+        out["http2"] = float(m.group(1)) if m else 0.0
+        out["h2_ok"] = re.search(r"(\d+) succeeded, (\d+) failed", r.stdout).groups() if m else ("?", "?")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--duration", type=float, default=5)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--scrape-interval", type=float, default=0.1)
-    ap.add_argument("--skip", default="", help="static,scrape")
+    ap.add_argument("--skip", default="", help="static,scrape,h2")
     a = ap.parse_args()
     skip = set(a.skip.split(","))
     root = tempfile.mkdtemp(prefix="goaccel-static-")
@@ -139,6 +160,17 @@ def main() -> None:
                 print("  round %d: no scrape %8.0f req/s | scraped %8.0f req/s (%d scrapes) | ratio %.3f"
                       % (i + 1, r["plain"].rps, r["scraped"].rps, r["scrapes"], ratio))
             print("  median ratio scraped/plain: %.3f" % statistics.median(ratios))
+        if "h2" not in skip:
+            print("hello world, HTTP/2 (h2load -c%d -m1) vs HTTP/1.1 (wrk -c%d), 1 worker x 2 threads"
+                  % (a.connections, a.connections))
+            ratios = []
+            for i in range(a.rounds):
+                r = h2_round(a)
+                ratio = r["http2"] / r["http1"] if r["http1"] else 0.0
+                ratios.append(ratio)
+                print("  round %d: HTTP/1.1 %8.0f req/s | HTTP/2 %8.0f req/s (%s ok, %s failed) | ratio %.2f"
+                      % (i + 1, r["http1"], r["http2"], r["h2_ok"][0], r["h2_ok"][1], ratio))
+            print("  median ratio h2/h1: %.2f" % statistics.median(ratios))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
