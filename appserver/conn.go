@@ -125,7 +125,10 @@ func (c *conn) serveOne() bool {
 			return false
 		}
 	}
+	tRun := time.Now()
+	s.stats.preNs.Add(int64(tRun.Sub(t0)))
 	w.run(c)
+	s.stats.runNs.Add(int64(time.Since(tRun)))
 	s.slots <- w
 	s.ops.done(c) // metrics, access log, max-requests (ops.go)
 	if !c.streamed && len(c.out) > 0 {

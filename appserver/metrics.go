@@ -16,7 +16,6 @@ type metrics struct {
 	duration       histogram
 	queueWait      histogram
 	inFlight       atomic.Int64
-	gilWaitNs      atomic.Int64
 	bytesIn        atomic.Int64
 	bytesOut       atomic.Int64
 	timeouts       atomic.Int64
@@ -145,7 +144,7 @@ func (o *opsState) render(b []byte) []byte {
 	gauge("appserver_threads_busy", "Threads running the application.", busy)
 	gauge("appserver_threads", "Threads allowed to run the application.", int64(s.cfg.Threads))
 	family("appserver_gil_wait_seconds_total", "counter", "Time threads waited for the GIL before running a request.")
-	fsample("appserver_gil_wait_seconds_total", "", float64(m.gilWaitNs.Load())/1e9)
+	fsample("appserver_gil_wait_seconds_total", "", float64(s.stats.gilWaitNs.Load())/1e9)
 	s.mu.Lock()
 	open := int64(len(s.live))
 	s.mu.Unlock()

@@ -188,11 +188,6 @@ func (o *opsState) beginApp(c *conn) time.Time {
 	return now
 }
 
-// gilAcquired runs once the thread holds the GIL.
-func (o *opsState) gilAcquired(t time.Time) {
-	o.m.gilWaitNs.Add(int64(time.Since(t)))
-}
-
 // endApp runs when the app returned (GIL held). False: the watchdog
 // answered 504 already, and the app's response is dropped.
 func (o *opsState) endApp(w *worker, c *conn) {

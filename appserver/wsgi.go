@@ -10,7 +10,9 @@ import (
 // call runs the WSGI app for c's request and leaves the response in c.out
 // (or writes it itself when streaming). GIL held on entry and exit.
 func (w *worker) call(c *conn) {
+	tEnv := time.Now()
 	env, err := w.environ(c)
+	w.srv.stats.envNs.Add(int64(time.Since(tEnv)))
 	if err != nil {
 		if err == errBadEscape {
 			w.srv.stats.rejectedBad.Add(1)
@@ -38,7 +40,9 @@ func (w *worker) call(c *conn) {
 		w.appFailed(c, "calling the application")
 		return
 	}
+	tResp := time.Now()
 	w.respond(c, sr.Object, result.Object)
+	w.srv.stats.respondNs.Add(int64(time.Since(tResp)))
 	// PEP 3333: close() is called whatever happened (Django returns its
 	// database connections there).
 	// close() and freeing the result (for Django, the response and the
