@@ -53,3 +53,33 @@ func TestMetricsTextFormat(t *testing.T) {
 		}
 	}
 }
+
+// The scrape's cost in a worker (its share of CPU is this divided by the
+// scrape interval); request counting is a few atomic adds.
+func BenchmarkMetricsRender(b *testing.B) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	s := NewServer(ln, DefaultConfig())
+	for _, st := range []int{200, 201, 204, 301, 304, 400, 403, 404, 500} {
+		s.ops.m.count([]byte("GET"), st)
+		s.ops.m.count([]byte("POST"), st)
+	}
+	buf := make([]byte, 0, 16384)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		buf = s.ops.render(buf[:0])
+	}
+}
+
+func BenchmarkRequestAccounting(b *testing.B) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	s := NewServer(ln, DefaultConfig())
+	m := []byte("GET")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		s.ops.m.count(m, 200)
+		s.ops.m.duration.observe(time.Duration(i%5000) * time.Microsecond)
+		s.ops.m.queueWait.observe(0)
+	}
+}
