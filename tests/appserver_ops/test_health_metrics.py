@@ -51,13 +51,22 @@ def test_readiness_turns_false_while_draining(start_server):
     t.start()
     time.sleep(0.5)
     # Connections accepted before the stop get their first request answered.
-    b, c = Client(srv.port), Client(srv.port)
+    spare = [Client(srv.port) for _ in range(12)]
+    c = Client(srv.port)
     time.sleep(0.3)
     srv.signal(signal.SIGTERM)
-    time.sleep(0.5)
-    status, _, body = b.request("/readyz")
-    assert (status, body) == (503, b"draining\n")
+    seen = []
+    deadline = time.time() + 10
+    while spare and time.time() < deadline:  # until the worker has begun to drain
+        status, _, body = spare.pop().request("/readyz")
+        seen.append((status, body))
+        if status == 503:
+            break
+        time.sleep(0.2)
+    assert seen[-1] == (503, b"draining\n"), seen
     assert c.request("/healthz")[0] == 200
+    for x in spare:  # silent connections would hold the drain until the grace timeout
+        x.close()
     t.join(10)
     assert slow[0][0] == 200
     assert srv.proc.wait(20) == 0
