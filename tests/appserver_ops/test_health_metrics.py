@@ -84,10 +84,15 @@ def test_metrics_add_up_under_load(start_server, tmp_path):
     lock = threading.Lock()
     scrapes = []
     stop_scraping = threading.Event()
+    clients_started = threading.Event()
+    scraped_under_load = threading.Event()
 
     def client(k):
         try:
             for i in range(per_client):
+                if i == per_client // 2:
+                    # Halfway: wait for a scrape taken while the clients run.
+                    assert scraped_under_load.wait(30)
                 # A new connection now and then, so both workers serve.
                 cl = Client(srv.port) if i % 10 == 0 else cl
                 path = plan[(i + k) % len(plan)]
@@ -100,12 +105,16 @@ def test_metrics_add_up_under_load(start_server, tmp_path):
 
     def scraper():
         while not stop_scraping.is_set():
+            during = clients_started.is_set()
             scrapes.append(srv.metrics())
+            if during:
+                scraped_under_load.set()
             time.sleep(0.02)
 
     s = threading.Thread(target=scraper)
     s.start()
     ts = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    clients_started.set()
     for t in ts:
         t.start()
     for t in ts:
@@ -114,7 +123,7 @@ def test_metrics_add_up_under_load(start_server, tmp_path):
     s.join(30)
     assert not errors
     assert sum(sent.values()) == per_client * clients
-    assert len(scrapes) > 1
+    assert scraped_under_load.is_set() and len(scrapes) >= 1
     for text in scrapes:  # every scrape taken during the load parses
         families(text)
     time.sleep(0.3)
