@@ -91,7 +91,9 @@ func (o *opsState) startHTTP2() {
 // takeOver runs first on every connection: an HTTP/2 one is served here
 // until it closes (true); false lets the HTTP/1.1 loop have it.
 func (o *opsState) takeOver(c *conn) bool {
-	if o.h2 == nil {
+	// No thread slots: not a WSGI server (ASGI has its own loop), whose
+	// streams this bridge cannot run; HTTP/2 stays off there.
+	if o.h2 == nil || o.srv.slots == nil {
 		return false
 	}
 	nc := c.nc
