@@ -5,6 +5,7 @@ import argparse
 from typing import List, Optional
 
 from . import DEFAULTS
+from ._ops_options import add_options, check_options
 
 
 def positive(name: str):
@@ -79,6 +80,7 @@ def parser() -> argparse.ArgumentParser:
                    help="seconds in-flight requests get to finish at shutdown (default: 30)")
     p.add_argument("--respawn-failure-limit", type=positive("--respawn-failure-limit"), default=5,
                    help="consecutive workers dying within 2 s of start before the supervisor gives up (default: 5)")
+    add_options(p)  # production options (_ops_options.py)
     return p
 
 
@@ -94,4 +96,5 @@ def parse(argv: Optional[List[str]]) -> argparse.Namespace:
         p.error("APP must be module:attribute, not %r" % ns.target)
     if ns.backpressure is None:
         ns.backpressure = max(1, ns.backlog // ns.workers)
+    check_options(p, ns)
     return ns

@@ -18,6 +18,7 @@ import time
 from typing import Dict, List, Optional
 
 from . import bind
+from ._ops import Ops
 
 LEVELS = {"critical": 50, "error": 40, "warning": 30, "warn": 30, "info": 20, "debug": 10}
 
@@ -38,6 +39,7 @@ class Supervisor:
         self.sock: Optional[socket.socket] = None
         self.workers: List[Worker] = []
         self.quick_deaths = 0
+        self.ops = Ops(self)  # metrics, recycling, reload (_ops.py)
 
     def log(self, level: str, msg: str) -> None:
         if LEVELS[level] >= self.level:
@@ -51,11 +53,13 @@ class Supervisor:
             "url_path_prefix", "max_header_size", "max_body_size", "header_timeout",
             "keepalive_timeout", "grace_timeout")}
         env = dict(self.env, APPSERVER_OPTIONS=json.dumps(opts),
-                   APPSERVER_CONTROL_FD=str(child.fileno()))
+                   APPSERVER_CONTROL_FD=str(child.fileno()), **self.ops.worker_env())
         proc = subprocess.Popen([sys.executable, "-m", "appserver._worker"], env=env,
                                 pass_fds=[child.fileno()])
         child.close()
-        return Worker(proc, parent)
+        w = Worker(proc, parent)
+        self.ops.spawned(w)
+        return w
 
     def wait_ready(self, w: Worker, timeout: float = 120.0) -> bool:
         deadline = time.monotonic() + timeout
@@ -127,12 +131,14 @@ class Supervisor:
                 f.write("%d\n" % os.getpid())
         for w in self.workers:
             self.handout(w)
+        self.ops.start()
         where = "unix:" + ns.uds if ns.uds else "http://%s:%d" % self.sock.getsockname()[:2]
         self.log("info", "serving %s on %s: %d worker(s) x %d thread(s), backpressure %d"
                  % (ns.target, where, ns.workers, ns.threads, ns.backpressure))
         code = self.monitor()
         self.kill_all(signal.SIGTERM)
         self.reap(ns.grace_timeout + 5)
+        self.ops.stop()
         self.sock.close()
         if ns.uds:
             try:
@@ -150,6 +156,7 @@ class Supervisor:
     def monitor(self) -> int:
         while not self.stopping:
             time.sleep(0.1)
+            self.ops.tick()
             for i, w in enumerate(self.workers):
                 if self.stopping or w.proc.poll() is None:
                     continue

@@ -17,6 +17,7 @@ import traceback
 
 from . import serve
 from ._load import load_app
+from ._ops_worker import configure as configure_ops
 
 
 def _watch_supervisor(ctrl: socket.socket) -> None:
@@ -45,6 +46,7 @@ def main() -> int:
         return 0  # the supervisor gave up before handing out the socket
     sock = socket.socket(fileno=fds[0])
     threading.Thread(target=_watch_supervisor, args=(ctrl,), daemon=True).start()
+    configure_ops(ctrl)  # metrics, health, static, access log (_ops_worker.py)
     serve(app, sock=sock, threads=opts["threads"], backpressure=opts["backpressure"],
           multiprocess=opts["workers"] > 1, script_name=opts["url_path_prefix"],
           max_header_size=opts["max_header_size"], max_body_size=opts["max_body_size"],

@@ -27,6 +27,7 @@ type conn struct {
 	remotePort []byte
 	idle       atomic.Bool // waiting for the next request (a stop closes it)
 	requests   int
+	ops        opsConn // metrics, access log, timeouts (ops.go)
 }
 
 var crlfcrlf, lflf = []byte("\r\n\r\n"), []byte("\n\n")
@@ -45,6 +46,9 @@ func (s *Server) serveConn(nc net.Conn) {
 	s.track(c, true)
 	defer s.track(c, false)
 	defer nc.Close()
+	if s.ops.takeOver(c) { // HTTP/2 (http2.go)
+		return
+	}
 	for {
 		if !c.serveOne() {
 			return
@@ -92,6 +96,9 @@ func (c *conn) serveOne() bool {
 	c.out = c.out[:0]
 	c.close = !c.req.keepAlive || s.draining.Load()
 	c.streamed = false
+	if s.ops.intercept(c) { // health, static files (ops.go)
+		return !c.close
+	}
 	var w *worker
 	select {
 	case w = <-s.slots:
@@ -123,6 +130,7 @@ func (c *conn) serveOne() bool {
 	w.run(c)
 	s.stats.runNs.Add(int64(time.Since(tRun)))
 	s.slots <- w
+	s.ops.done(c) // metrics, access log, max-requests (ops.go)
 	if !c.streamed && len(c.out) > 0 {
 		if _, err := c.nc.Write(c.out); err != nil {
 			return false

@@ -153,6 +153,7 @@ func (w *worker) environ(c *conn) (python.Ref, error) {
 		}
 		w.addKeyValue(ek, val)
 	}
+	w.srv.ops.proxyEnviron(w, c) // forwarded scheme and host (proxyheaders.go)
 	input, err := python.WSGIInput(r.body)
 	if err != nil {
 		return python.Ref{}, err

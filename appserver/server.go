@@ -96,6 +96,7 @@ type Server struct {
 	busyKA   []byte
 	stopOnce sync.Once
 	stopped  chan struct{} // closed when Stop begins
+	ops      *opsState     // production features (ops.go)
 }
 
 // NewServer prepares a server on a listener; Run starts it.
@@ -119,6 +120,7 @@ func NewServer(ln net.Listener, cfg Config) *Server {
 			strconv.Itoa(len(body)) + "\r\nConnection: " + conn + "\r\n\r\n" + body)
 	}
 	s.busy, s.busyKA = mk(false), mk(true)
+	s.ops = newOps(s)
 	return s
 }
 
@@ -179,6 +181,8 @@ func (s *Server) Stop() bool {
 	s.stopOnce.Do(func() {
 		close(s.stopped)
 		s.draining.Store(true)
+		s.ops.beforeStop()
+		defer s.ops.stopped()
 		s.ln.Close()
 		deadline := time.Now().Add(s.cfg.GraceTimeout)
 		finished := make(chan struct{})
@@ -218,5 +222,6 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func Run(s *Server, app *App) {
 	currentDate()
 	s.StartWorkers(app)
+	s.ops.start()
 	go s.Accept()
 }

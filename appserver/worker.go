@@ -61,7 +61,7 @@ func (s *Server) StartWorkers(app *App) {
 // run executes c's request on this goroutine's OS thread with the GIL.
 func (w *worker) run(c *conn) {
 	runtime.LockOSThread()
-	t0 := time.Now()
+	t0 := w.srv.ops.beginApp(c) // queue wait, request timeout (ops.go)
 	python.ThreadEnter()
 	w.srv.stats.gilWaitNs.Add(int64(time.Since(t0)))
 	defer func() {
@@ -75,6 +75,7 @@ func (w *worker) run(c *conn) {
 			}
 			c.close = true
 		}
+		w.srv.ops.endApp(w, c)
 		python.ThreadLeave()
 		runtime.UnlockOSThread()
 	}()

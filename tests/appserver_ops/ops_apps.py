@@ -1,0 +1,44 @@
+"""WSGI apps for the production-feature tests (imported by the workers)."""
+import os
+import time
+
+
+def app(environ, start_response):
+    path = environ["PATH_INFO"]
+    if path == "/sleep":
+        time.sleep(float(environ.get("QUERY_STRING") or "0.05"))
+    if path == "/hang":
+        time.sleep(60)
+    if path == "/pid":
+        body = str(os.getpid()).encode()
+    elif path == "/env":
+        keys = ("REMOTE_ADDR", "wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT")
+        body = "\n".join("%s=%s" % (k, environ.get(k)) for k in keys).encode()
+    elif path == "/status":
+        code = environ.get("QUERY_STRING") or "200"
+        start_response("%s X" % code, [("Content-Type", "text/plain"), ("Content-Length", "2")])
+        return [b"ok"]
+    else:
+        body = b"app:" + path.encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def h2app(environ, start_response):
+    """Echo of what HTTP/2 requests look like to the app."""
+    path = environ["PATH_INFO"]
+    if path == "/stream":
+        start_response("200 OK", [("Content-Type", "text/plain")])
+
+        def gen():
+            for i in range(3):
+                yield b"part%d;" % i
+        return gen()
+    body = environ["wsgi.input"].read()
+    out = "%s %s %s %s %s body=%d:%s" % (
+        environ["REQUEST_METHOD"], path, environ["QUERY_STRING"], environ["SERVER_PROTOCOL"],
+        environ["wsgi.url_scheme"], len(body), environ.get("HTTP_X_TEST", "-"))
+    data = out.encode()
+    start_response("201 Created", [("Content-Type", "text/plain"), ("Content-Length", str(len(data))),
+                                   ("X-Reply", "yes"), ("Connection", "keep-alive")])
+    return [data]
