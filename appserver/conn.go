@@ -45,8 +45,12 @@ func (s *Server) serveConn(nc net.Conn) {
 	s.track(c, true)
 	defer s.track(c, false)
 	defer nc.Close()
+	serveOne := c.serveOne
+	if s.asgi != nil {
+		serveOne = c.serveOneASGI // ASGI bridge: asgi_conn.go
+	}
 	for {
-		if !c.serveOne() {
+		if !serveOne() {
 			return
 		}
 	}

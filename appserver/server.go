@@ -87,6 +87,7 @@ type Server struct {
 	busyKA   []byte
 	stopOnce sync.Once
 	stopped  chan struct{} // closed when Stop begins
+	asgi     *AsgiBridge   // set by EnableASGI: connections serve ASGI (asgi_conn.go)
 }
 
 // NewServer prepares a server on a listener; Run starts it.
