@@ -1,3 +1,5 @@
 module goaccel
 
 go 1.26
+
+require github.com/coder/websocket v1.8.13

@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 from . import DEFAULTS, bind
 from ._asgi_lifespan import Lifespan, LifespanFailure
+from ._asgi_ws import WebSocketState
 
 __all__ = ["serve_asgi", "ClientDisconnected", "LifespanFailure"]
 
@@ -28,6 +29,7 @@ ASGIApp = Callable[[Dict[str, Any], Callable[[], Awaitable[Dict[str, Any]]],
                     Callable[[Dict[str, Any]], Awaitable[None]]], Awaitable[None]]
 
 _EV_REQUEST, _EV_DISCONNECT, _EV_DRAIN, _EV_STOPPED, _EV_BODY = 0, 1, 2, 3, 4
+_EV_WS_CONNECT, _EV_WS_MESSAGE, _EV_WS_DISCONNECT, _EV_WS_DRAIN = 5, 6, 7, 8
 
 
 class ClientDisconnected(OSError):
@@ -220,7 +222,9 @@ class _Server:
                 self._request(ev)
                 continue
             req = self.reqs.get(ev[1])
-            if kind == _EV_DISCONNECT:
+            if kind >= _EV_WS_CONNECT:
+                self._websocket(kind, req, ev)
+            elif kind == _EV_DISCONNECT:
                 if req is not None:
                     req.disconnected = True
                     req._wake()
@@ -238,6 +242,53 @@ class _Server:
             elif kind == _EV_STOPPED:
                 if not self.stopped.done():
                     self.stopped.set_result(None)
+
+    def _websocket(self, kind: int, ws: Any, ev: tuple) -> None:
+        if kind == _EV_WS_CONNECT:
+            _, wid, raw_path, query, headers, host, port, subprotocols = ev
+            path = raw_path.decode("ascii")
+            if "%" in path:
+                path = unquote(path)
+            if self.root_path:
+                path = self.root_path + path
+                raw_path = self.raw_root + raw_path
+            scope = {
+                "type": "websocket", "asgi": self.asgi, "http_version": "1.1",
+                "server": self.server, "client": (host, port),
+                "scheme": "wss" if self.scheme == "https" else "ws",
+                "root_path": self.root_path, "path": path, "raw_path": raw_path,
+                "query_string": query, "headers": headers, "subprotocols": subprotocols,
+                "extensions": {"websocket.http.response": {}},
+            }
+            if self.state is not None:
+                scope["state"] = self.state.copy()
+            ws = WebSocketState(self, wid, _native)
+            self.reqs[wid] = ws
+            ws.task = self.loop.create_task(self._run_ws(ws, scope))
+        elif ws is None:
+            return
+        elif kind == _EV_WS_MESSAGE:
+            ws.messages(ev[2])
+        elif kind == _EV_WS_DISCONNECT:
+            ws.disconnected(ev[2], ev[3])
+        elif kind == _EV_WS_DRAIN:
+            ws.drained()
+
+    async def _run_ws(self, ws: WebSocketState, scope: Dict[str, Any]) -> None:
+        try:
+            await self.app(scope, ws.receive, ws.send)
+        except (asyncio.CancelledError, ClientDisconnected):
+            pass
+        except BaseException:
+            sys.stderr.write("appserver: exception in ASGI application (websocket %s)\n" % scope["path"])
+            traceback.print_exc()
+            sys.stderr.flush()
+            if ws.accepted and not ws.closed and not ws.gone:
+                ws.closed = True
+                _native.ws_close(ws.wid, 1011, "")
+        finally:
+            del self.reqs[ws.wid]
+            ws.finish()
 
     def _request(self, ev: tuple) -> None:
         _, rid, method, version, raw_path, query, headers, body, more_body, host, port = ev

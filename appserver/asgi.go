@@ -33,6 +33,7 @@ const (
 type AsgiEvent struct {
 	Kind int
 	Req  *AsgiReq
+	WS   *AsgiWS // WebSocket events (websocket.go)
 }
 
 // AsgiBridge is the per-server event queue shared with the loop.
@@ -71,9 +72,13 @@ func EnableASGI(s *Server, wakeFd int) *AsgiBridge {
 // Server returns the bridge's server.
 func (b *AsgiBridge) Server() *Server { return b.srv }
 
-func (b *AsgiBridge) push(kind int, r *AsgiReq) {
+func (b *AsgiBridge) push(kind int, r *AsgiReq) { b.pushEvent(AsgiEvent{Kind: kind, Req: r}) }
+
+func (b *AsgiBridge) pushWS(kind int, w *AsgiWS) { b.pushEvent(AsgiEvent{Kind: kind, WS: w}) }
+
+func (b *AsgiBridge) pushEvent(ev AsgiEvent) {
 	b.mu.Lock()
-	b.events = append(b.events, AsgiEvent{kind, r})
+	b.events = append(b.events, ev)
 	wake := !b.woken
 	b.woken = true
 	b.mu.Unlock()

@@ -42,6 +42,9 @@ func (c *conn) serveOneASGI() bool {
 		c.writeError(he.status, he.msg)
 		return false
 	}
+	if isWebSocket(&c.req) {
+		return c.serveWebSocket() // websocket.go
+	}
 	r := &AsgiReq{
 		ID: asgiSeq.Add(1), c: c, Method: c.req.method, Path: c.req.path, Query: c.req.query,
 		Minor: c.req.minor, RemoteAddr: c.remoteAddr, cl: -1,

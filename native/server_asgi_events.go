@@ -92,6 +92,11 @@ func (rs *refs) tuple() (python.Ref, error) {
 func eventTuple(ev appserver.AsgiEvent) (python.Ref, error) {
 	var rs refs
 	rs.add(python.NewInt64(int64(ev.Kind)))
+	if ev.WS != nil {
+		rs.add(python.NewUint64(ev.WS.ID))
+		wsEventItems(&rs, ev)
+		return rs.tuple()
+	}
 	r := ev.Req
 	if r == nil {
 		rs.add(python.NewInt64(0))
@@ -136,7 +141,12 @@ func eventTuple(ev appserver.AsgiEvent) (python.Ref, error) {
 }
 
 // headerList is [(lowercased name, value), ...] as bytes.
-func headerList(r *appserver.AsgiReq) (python.Ref, error) {
+type headerSource interface {
+	NumHeaders() int
+	EachHeader(func(name, value []byte))
+}
+
+func headerList(r headerSource) (python.Ref, error) {
 	l, err := python.NewList(r.NumHeaders())
 	if err != nil {
 		return l, err

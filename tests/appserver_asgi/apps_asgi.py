@@ -132,3 +132,51 @@ async def no_lifespan(scope, receive, send):
     if scope["type"] != "http":
         raise RuntimeError("only http")
     await _json(send, {"state": "state" in scope})
+
+
+WS = {"disconnect_codes": [], "send_after_close": 0, "messages": 0}
+
+
+async def ws_app(scope, receive, send):
+    """WebSocket routes: /echo, /close (server closes 4001 'bye'), /deny
+    (close before accept: 403), /denyresp (denial response 401), /stats."""
+    if scope["type"] == "lifespan":
+        return await _lifespan(scope, receive, send)
+    if scope["type"] == "http":
+        return await _json(send, WS)
+    assert scope["type"] == "websocket"
+    m = await receive()
+    assert m["type"] == "websocket.connect"
+    path = scope["path"]
+    if path == "/deny":
+        await send({"type": "websocket.close"})
+        return
+    if path == "/denyresp":
+        await send({"type": "websocket.http.response.start", "status": 401,
+                    "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "websocket.http.response.body", "body": b"no entry"})
+        return
+    sub = scope["subprotocols"][0] if scope["subprotocols"] else None
+    await send({"type": "websocket.accept", "subprotocol": sub,
+                "headers": [(b"x-accepted", b"yes")]})
+    if path == "/close":
+        await send({"type": "websocket.close", "code": 4001, "reason": "bye"})
+        try:
+            await send({"type": "websocket.send", "text": "too late"})
+        except OSError:
+            WS["send_after_close"] += 1
+        return
+    if path == "/info":
+        await send({"type": "websocket.send", "text": json.dumps({
+            "path": path, "query": scope["query_string"].decode(), "scheme": scope["scheme"],
+            "subprotocols": scope["subprotocols"], "state": dict(scope.get("state", {}))})})
+    while True:
+        m = await receive()
+        if m["type"] == "websocket.disconnect":
+            WS["disconnect_codes"].append(m["code"])
+            return
+        WS["messages"] += 1
+        if m.get("text") is not None:
+            await send({"type": "websocket.send", "text": m["text"]})
+        else:
+            await send({"type": "websocket.send", "bytes": m["bytes"]})
