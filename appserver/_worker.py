@@ -57,4 +57,10 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Skip interpreter finalization: a request still stuck in the app after
+    # the grace timeout runs on a Go thread that must not be torn down by
+    # Py_Finalize.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

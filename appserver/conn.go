@@ -78,6 +78,7 @@ func (c *conn) serveOne() bool {
 		}
 		return false
 	}
+	t0 := time.Now() // handling starts once the head is in (idle time excluded)
 	if err := parseHead(head, &c.req); err != nil {
 		he := err.(*httpError)
 		s.stats.rejectedBad.Add(1)
@@ -128,6 +129,7 @@ func (c *conn) serveOne() bool {
 			return false
 		}
 	}
+	s.stats.handleNs.Add(int64(time.Since(t0)))
 	if cap(c.out) > 1<<20 {
 		c.out = nil // do not keep a huge buffer for an idle connection
 	}

@@ -58,6 +58,8 @@ type Stats struct {
 	canceled    atomic.Int64
 	queueWaitNs atomic.Int64 // total time requests waited for a thread
 	queueMaxNs  atomic.Int64
+	handleNs    atomic.Int64 // request handling (thread slot taken .. response written)
+	appNs       atomic.Int64 // inside the app callable and its close() (part of handleNs)
 }
 
 // Snapshot returns the counters by name.
@@ -67,6 +69,7 @@ func (s *Stats) Snapshot() map[string]int64 {
 		"rejected": s.rejectedBad.Load(), "app_errors": s.appErrors.Load(),
 		"canceled": s.canceled.Load(), "queue_wait_ns": s.queueWaitNs.Load(),
 		"queue_wait_max_ns": s.queueMaxNs.Load(),
+		"handle_ns":         s.handleNs.Load(), "app_ns": s.appNs.Load(),
 	}
 }
 

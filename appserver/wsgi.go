@@ -2,6 +2,7 @@ package appserver
 
 import (
 	"runtime/cgo"
+	"time"
 
 	"goaccel/python"
 )
@@ -28,7 +29,9 @@ func (w *worker) call(c *conn) {
 		w.appFailed(c, "creating start_response")
 		return
 	}
+	t0 := time.Now()
 	result, err := python.Call(w.app.Callable, env.Object, sr.Object)
+	w.srv.stats.appNs.Add(int64(time.Since(t0)))
 	env.Release()
 	if err != nil {
 		sr.Release()
@@ -39,7 +42,10 @@ func (w *worker) call(c *conn) {
 	// PEP 3333: close() is called whatever happened (Django returns its
 	// database connections there).
 	if t := result.Type(); t != python.ListType && t != python.TupleType {
-		if err := python.CloseIfAny(result.Object); err != nil {
+		t1 := time.Now()
+		err := python.CloseIfAny(result.Object)
+		w.srv.stats.appNs.Add(int64(time.Since(t1))) // close() is the app's code too
+		if err != nil {
 			logf("error in the response's close() for %s %s:", c.req.method, c.req.target)
 			python.PrintException()
 		}

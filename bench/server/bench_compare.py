@@ -4,6 +4,11 @@
     .venv/bin/python bench/server/bench_compare.py --app mysite.wsgi:application \\
         --working-dir examples/django --path /api/items/ --workers 2 --threads 4
     .venv/bin/python bench/server/bench_compare.py --ramp 1,16,64,200 [--backpressure 32]
+    # the seed's before/after on the Django demo: goaccel renderers on appserver
+    # vs stock DRF renderers behind NGINX -> HAProxy -> uWSGI
+    .venv/bin/python bench/server/bench_compare.py --working-dir examples/django \
+        --app demo_project.wsgi:application --path /api/products/ \
+        --env GOACCEL_DEMO_LOG_LEVEL=WARNING --classic-env GOACCEL_DEMO_STACK=stock
 
 Servers: appserver, granian (--blocking-threads), uWSGI (--http11-socket),
 gunicorn gthread and the classic NGINX -> HAProxy -> uWSGI stack. Prints
@@ -25,7 +30,9 @@ def makers(a):
     module, _, attr = a.app.partition(":")
     cwd = os.path.abspath(a.working_dir) if a.working_dir else HERE
     w, t = str(a.workers), str(a.threads)
-    env = {"PYTHONPATH": cwd}
+    env = dict(kv.split("=", 1) for kv in a.env)
+    env["PYTHONPATH"] = cwd
+    classic_env = dict(env, **dict(kv.split("=", 1) for kv in a.classic_env))
 
     def appserver(port):
         cmd = [venv("appserver"), "--port", str(port), "--workers", w, "--threads", t,
@@ -52,7 +59,7 @@ def makers(a):
                       port, cwd=cwd, env=env)
 
     def stack(port):
-        return Stack(port, uwsgi_args, maxconn=a.workers * a.threads, cwd=cwd, env=env)
+        return Stack(port, uwsgi_args, maxconn=a.workers * a.threads, cwd=cwd, env=classic_env)
 
     allm = [appserver, granian, uwsgi, gunicorn, stack]
     names = ["appserver", "granian", "uwsgi", "gunicorn-gthread", "nginx-haproxy-uwsgi"]
@@ -75,6 +82,9 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=5)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--only", default="", help="peers to include (comma-separated)")
+    ap.add_argument("--env", action="append", default=[], help="KEY=VALUE for every server")
+    ap.add_argument("--classic-env", action="append", default=[],
+                    help="KEY=VALUE for the NGINX -> HAProxy -> uWSGI stack only (e.g. the stock renderers)")
     a = ap.parse_args()
     conns = [int(x) for x in a.ramp.split(",")] if a.ramp else [a.connections]
     best = {}

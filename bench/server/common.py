@@ -75,8 +75,8 @@ def _ms(v: str, unit: str) -> float:
 def wrk(port: int, path: str = "/", connections: int = 64, duration: float = 5,
         threads: int = 1, core: Optional[int] = 1) -> Result:
     cmd = pin(core) + ["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % duration,
-                       "--latency", "http://127.0.0.1:%d%s" % (port, path)]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30).stdout
+                       "--timeout", "30s", "--latency", "http://127.0.0.1:%d%s" % (port, path)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = dict((m.group(1), _ms(m.group(2), m.group(3)))
                for m in re.finditer(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M))

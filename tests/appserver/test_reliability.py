@@ -279,3 +279,19 @@ def test_request_abandoned_while_queued_is_not_run(start_server):
 def get_after(srv, busy):
     assert busy.response().body == b"slept"
     return get(srv.port, "/calls").body
+
+
+def test_workers_dying_at_start_make_the_supervisor_give_up():
+    r = run_cli("--port", str(free_port()), "--respawn-failure-limit", "3", "dying_app:app", timeout=60)
+    assert r.returncode == 1
+    assert "died at start; giving up" in r.stderr
+    assert r.stderr.count("exited (status 7)") >= 3
+
+
+def test_workers_exit_when_the_supervisor_is_killed(start_server):
+    srv = start_server("--workers", "2", "apps:app")
+    workers = [psutil.Process(p) for p in _worker_pids(srv)]
+    assert len(workers) == 2
+    os.kill(srv.proc.pid, signal.SIGKILL)
+    gone, alive = psutil.wait_procs(workers, timeout=15)
+    assert alive == []

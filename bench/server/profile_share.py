@@ -1,0 +1,63 @@
+"""Where a request's time goes: the server's own share vs the app's.
+
+Serves a WSGI app in this process (appserver.serve in a thread), drives it
+with wrk from another process at ONE connection (no queueing, no GIL
+contention), then reads appserver.stats(): handle_ns (from the head being
+in to the response written, GIL taken, environ built, socket written) and
+app_ns (inside the app callable). The difference is the server's share.
+
+    .venv/bin/python bench/server/profile_share.py --app hello:app
+    .venv/bin/python bench/server/profile_share.py --working-dir examples/django \\
+        --app demo_project.wsgi:application --path /api/products/
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--app", default="hello:app")
+    ap.add_argument("--working-dir", default=None)
+    ap.add_argument("--path", default="/")
+    ap.add_argument("--duration", type=int, default=5)
+    a = ap.parse_args()
+    import appserver
+    from appserver._load import load_app
+    app = load_app(a.app, working_dir=os.path.abspath(a.working_dir) if a.working_dir else
+                   os.path.dirname(os.path.abspath(__file__)))
+    sock = appserver.bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    t = threading.Thread(target=appserver.serve, args=(app,), kwargs={"sock": sock, "threads": 1})
+    t.start()
+    try:
+        url = "http://127.0.0.1:%d%s" % (port, a.path)
+        subprocess.run(["wrk", "-t1", "-c1", "-d2s", url], capture_output=True)  # warm-up
+        before = appserver.stats()
+        out = subprocess.run(["wrk", "-t1", "-c1", "-d%ds" % a.duration, url], capture_output=True,
+                             text=True).stdout
+        after = appserver.stats()
+    finally:
+        appserver.stop()
+        t.join(30)
+        sock.close()
+    n = after["served"] - before["served"]
+    handle = (after["handle_ns"] - before["handle_ns"]) / n / 1000
+    app_us = (after["app_ns"] - before["app_ns"]) / n / 1000
+    rps = [l for l in out.splitlines() if "Requests/sec" in l]
+    print("%s%s, 1 connection, %d requests (%s)" % (a.app, a.path, n, rps[0].strip() if rps else "?"))
+    print("| per request | µs |")
+    print("|---|---|")
+    print("| handled by appserver (head in → response written) | %.1f |" % handle)
+    print("| inside the app callable | %.1f |" % app_us)
+    print("| server's own share | %.1f (%.2f %%) |" % (handle - app_us, 100 * (handle - app_us) / handle))
+
+
+if __name__ == "__main__":
+    main()
