@@ -216,7 +216,21 @@ class _Server:
             os.read(self.rfd, 4096)
         except BlockingIOError:
             pass
-        for ev in _native.asgi_poll(self.handle):
+        self._poll()
+
+    def _poll(self) -> None:
+        events = _native.asgi_poll(self.handle)
+        if not events:
+            return  # Go writes a wake-up byte for the next event
+        try:
+            self._dispatch(events)
+        finally:
+            # A non-empty poll promises Go another poll on the next loop
+            # iteration (no wake-up byte needed meanwhile).
+            self.loop.call_soon(self._poll)
+
+    def _dispatch(self, events: list) -> None:
+        for ev in events:
             kind = ev[0]
             if kind == _EV_REQUEST:
                 self._request(ev)

@@ -89,14 +89,17 @@ func (b *AsgiBridge) pushEvent(ev AsgiEvent) {
 	}
 }
 
-// Take returns the queued events (valid until the next Take) and re-arms
-// the wake-up.
+// Take returns the queued events (valid until the next Take). After a
+// non-empty batch the loop promises to call Take again on its next
+// iteration (call_soon), so events queued meanwhile need no wake-up byte:
+// under load the pipe goes quiet and the loop just polls once per
+// iteration. An empty Take re-arms the wake-up.
 func (b *AsgiBridge) Take() []AsgiEvent {
 	b.mu.Lock()
 	ev := b.events
 	b.events = b.spare[:0]
 	b.spare = ev
-	b.woken = false
+	b.woken = len(ev) > 0
 	b.mu.Unlock()
 	return ev
 }
@@ -120,8 +123,11 @@ type AsgiReq struct {
 	head                bool
 
 	mu        sync.Mutex
-	out       []byte // response bytes not yet taken by the connection goroutine
+	out       []byte // response bytes not yet written
 	spare     []byte
+	flushing  bool // a flush goroutine owns the writing (asgi_write.go)
+	discSent  bool // EvDisconnect was queued
+	raw       syscall.RawConn
 	pending   int  // bytes queued and not yet written
 	final     bool // the response is complete (or abandoned)
 	gone      bool // the client went away or a write failed

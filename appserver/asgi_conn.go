@@ -92,112 +92,61 @@ func (c *conn) serveOneASGI() bool {
 	asgiReqs[r.ID] = r
 	asgiMu.Unlock()
 	s.stats.served.Add(1)
+	// From here the loop thread may set the read deadline (when the
+	// response completes): set ours before it can run.
+	c.nc.SetReadDeadline(time.Time{})
 	b.push(EvRequest, r)
 
-	// The reader: the rest of the body, then a one-byte peek that ends
-	// when the client sends again (fine: that waits for us) or goes away.
-	c.nc.SetReadDeadline(time.Time{})
-	readDone := make(chan error, 1)
-	go func() {
-		if rest > 0 {
-			if err := r.streamBody(rest); err != nil {
-				readDone <- err
-				return
-			}
-		}
-		_, err := c.br.Peek(1)
-		readDone <- err
-	}()
-	reading := true
-	ok := true
-	for {
-		select {
-		case <-r.wake:
-		case err := <-readDone:
-			reading = false
-			if err != nil {
-				r.mu.Lock()
-				wasFinal := r.final
-				r.gone = true
-				r.mu.Unlock()
-				if !wasFinal {
-					b.push(EvDisconnect, r)
-				}
-				ok = false
-			}
-			continue
-		}
+	// This goroutine now only reads: the rest of the body, then a
+	// one-byte peek that returns when the client sends its next request
+	// or goes away (http.disconnect). Responses are written by the loop
+	// thread itself (asgi_write.go), so a request costs no goroutine
+	// hand-off on the way out.
+	err = nil
+	if rest > 0 {
+		err = r.streamBody(rest)
+	}
+	if err == nil {
+		_, err = c.br.Peek(1)
+	}
+	if err != nil {
 		r.mu.Lock()
-		buf := r.out
-		r.out = r.spare[:0]
-		final := r.final
-		gone := r.gone
+		r.goneLocked()
+		if r.flushing {
+			// A flush blocked on a client that is gone: unblock it.
+			c.nc.SetWriteDeadline(time.Now())
+		}
 		r.mu.Unlock()
-		if len(buf) > 0 && !gone {
-			c.nc.SetWriteDeadline(time.Now().Add(s.cfg.KeepAliveTimeout))
-			if _, err := c.nc.Write(buf); err != nil {
-				r.mu.Lock()
-				was := r.gone || r.final
-				r.gone = true
-				r.mu.Unlock()
-				if !was {
-					b.push(EvDisconnect, r)
-				}
-				ok = false
-			}
-		}
+	}
+	// Wait until the response is complete and on the wire before the
+	// next request (responses go out in order).
+	for {
 		r.mu.Lock()
-		r.pending -= len(buf)
-		if cap(buf) <= 1<<20 {
-			r.spare = buf[:0]
-		}
-		drain := r.wantDrain && (r.pending < asgiLowWater || r.gone)
-		if drain {
-			r.wantDrain = false
-		}
-		final = r.final
-		more := len(r.out) > 0
-		if more {
-			// More arrived meanwhile: go round again.
-			r.signal()
-		}
+		done := r.final && !r.flushing && (len(r.out) == 0 || r.gone)
 		closeAfter := r.close
 		r.mu.Unlock()
-		if drain {
-			b.push(EvDrain, r)
-		}
-		if final && !more {
+		if done {
 			if closeAfter {
-				ok = false
+				err = errClose
 			}
 			break
 		}
+		<-r.wake
 	}
 	asgiMu.Lock()
 	delete(asgiReqs, r.ID)
 	asgiMu.Unlock()
 	close(r.done)
-	if !ok || r.MoreBody && !r.bodyFullyRead() {
-		// An unread body (the app answered first) would be taken
-		// for the next request: close instead.
+	c.idle.Store(false)
+	if err != nil || r.MoreBody && !r.bodyFullyRead() {
+		// An unread body (the app answered first) would be taken for
+		// the next request: close instead.
 		return false
-	}
-	if reading {
-		// Wait for the next request (or the client closing) as an
-		// idle keep-alive connection.
-		c.idle.Store(true)
-		c.nc.SetReadDeadline(time.Now().Add(s.cfg.KeepAliveTimeout))
-		if s.draining.Load() {
-			c.nc.SetReadDeadline(time.Now())
-		}
-		err := <-readDone
-		c.idle.Store(false)
-		if err != nil {
-			return false
-		}
 	}
 	return true
 }
+
+var errClose = errors.New("close after the response")
 
 func (r *AsgiReq) bodyFullyRead() bool {
 	r.mu.Lock()
@@ -213,22 +162,24 @@ func (r *AsgiReq) streamBody(rest int64) error {
 	c := r.c
 	b := c.srv.asgi
 	for rest > 0 {
-		select {
-		case <-r.bodyWant:
-		case <-r.done:
-			return errors.New("stopping")
-		}
-		if r.Finished() {
-			return errors.New("response finished before the body was read")
+		// Wait until the app asks for more (or the response is done).
+		for want := false; !want; {
+			select {
+			case <-r.bodyWant:
+				want = true
+			case <-r.wake:
+				if r.Finished() {
+					return errors.New("response finished before the body was read")
+				}
+			}
 		}
 		n := int64(asgiBodyChunk)
 		if rest < n {
 			n = rest
 		}
 		chunk := make([]byte, n)
-		c.nc.SetReadDeadline(time.Now().Add(c.srv.cfg.BodyTimeout))
+		r.readDeadline(time.Now().Add(c.srv.cfg.BodyTimeout))
 		if _, err := io.ReadFull(c.br, chunk); err != nil {
-			c.nc.SetReadDeadline(time.Time{})
 			return err
 		}
 		rest -= n
@@ -240,8 +191,18 @@ func (r *AsgiReq) streamBody(rest int64) error {
 		r.mu.Unlock()
 		b.push(EvBody, r)
 	}
-	c.nc.SetReadDeadline(time.Time{})
+	r.readDeadline(time.Time{})
 	return nil
+}
+
+// readDeadline sets the reader's deadline unless the response is complete
+// (then afterFinalLocked owns it).
+func (r *AsgiReq) readDeadline(t time.Time) {
+	r.mu.Lock()
+	if !r.final {
+		r.c.nc.SetReadDeadline(t)
+	}
+	r.mu.Unlock()
 }
 
 // WantBody lets the reader fetch the next body chunk.

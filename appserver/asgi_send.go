@@ -72,8 +72,8 @@ func (r *AsgiReq) Send(status int, headers python.Object, body []byte, more bool
 	}
 	r.pending += len(out) - len(r.out)
 	r.out = out
-	r.signal()
-	if r.pending > asgiHighWater && more {
+	r.flushLocked()
+	if r.pending > asgiHighWater && more && !r.gone {
 		r.wantDrain = true
 		return SendWait, nil
 	}
@@ -225,7 +225,7 @@ func (r *AsgiReq) Finish(failed bool) {
 	} else if failed {
 		r.c.srv.stats.appErrors.Add(1)
 	}
-	r.signal()
+	r.flushLocked()
 }
 
 func reasonPhrase(code int) string {
