@@ -122,7 +122,10 @@ func (c *conn) serveOne() bool {
 			return false
 		}
 	}
+	tRun := time.Now()
+	s.stats.preNs.Add(int64(tRun.Sub(t0)))
 	w.run(c)
+	s.stats.runNs.Add(int64(time.Since(tRun)))
 	s.slots <- w
 	if !c.streamed && len(c.out) > 0 {
 		if _, err := c.nc.Write(c.out); err != nil {

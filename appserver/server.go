@@ -60,6 +60,11 @@ type Stats struct {
 	queueMaxNs  atomic.Int64
 	handleNs    atomic.Int64 // request handling (thread slot taken .. response written)
 	appNs       atomic.Int64 // inside the app callable and its close() (part of handleNs)
+	gilWaitNs   atomic.Int64 // taking the GIL at the start of each request (part of handleNs)
+	envNs       atomic.Int64 // building the environ (part of handleNs)
+	preNs       atomic.Int64 // head in .. thread slot taken (parse, body, queue)
+	runNs       atomic.Int64 // holding a thread slot (GIL taken .. released; part of handleNs)
+	respondNs   atomic.Int64 // collecting the body and building the response (part of handleNs)
 }
 
 // Snapshot returns the counters by name.
@@ -69,7 +74,8 @@ func (s *Stats) Snapshot() map[string]int64 {
 		"rejected": s.rejectedBad.Load(), "app_errors": s.appErrors.Load(),
 		"canceled": s.canceled.Load(), "queue_wait_ns": s.queueWaitNs.Load(),
 		"queue_wait_max_ns": s.queueMaxNs.Load(),
-		"handle_ns":         s.handleNs.Load(), "app_ns": s.appNs.Load(),
+		"handle_ns":         s.handleNs.Load(), "app_ns": s.appNs.Load(), "gil_wait_ns": s.gilWaitNs.Load(),
+		"environ_ns": s.envNs.Load(), "run_ns": s.runNs.Load(), "pre_ns": s.preNs.Load(), "respond_ns": s.respondNs.Load(),
 	}
 }
 

@@ -3,6 +3,7 @@ package appserver
 import (
 	"runtime"
 	"runtime/cgo"
+	"time"
 
 	"goaccel/python"
 )
@@ -60,7 +61,9 @@ func (s *Server) StartWorkers(app *App) {
 // run executes c's request on this goroutine's OS thread with the GIL.
 func (w *worker) run(c *conn) {
 	runtime.LockOSThread()
+	t0 := time.Now()
 	python.ThreadEnter()
+	w.srv.stats.gilWaitNs.Add(int64(time.Since(t0)))
 	defer func() {
 		if r := recover(); r != nil {
 			logf("internal error serving %s: %v", c.req.target, r)

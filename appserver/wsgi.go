@@ -10,7 +10,9 @@ import (
 // call runs the WSGI app for c's request and leaves the response in c.out
 // (or writes it itself when streaming). GIL held on entry and exit.
 func (w *worker) call(c *conn) {
+	tEnv := time.Now()
 	env, err := w.environ(c)
+	w.srv.stats.envNs.Add(int64(time.Since(tEnv)))
 	if err != nil {
 		if err == errBadEscape {
 			w.srv.stats.rejectedBad.Add(1)
@@ -38,19 +40,22 @@ func (w *worker) call(c *conn) {
 		w.appFailed(c, "calling the application")
 		return
 	}
+	tResp := time.Now()
 	w.respond(c, sr.Object, result.Object)
+	w.srv.stats.respondNs.Add(int64(time.Since(tResp)))
 	// PEP 3333: close() is called whatever happened (Django returns its
 	// database connections there).
+	// close() and freeing the result (for Django, the response and the
+	// request graph it references) are the app's time, not the server's.
+	t1 := time.Now()
 	if t := result.Type(); t != python.ListType && t != python.TupleType {
-		t1 := time.Now()
-		err := python.CloseIfAny(result.Object)
-		w.srv.stats.appNs.Add(int64(time.Since(t1))) // close() is the app's code too
-		if err != nil {
+		if err := python.CloseIfAny(result.Object); err != nil {
 			logf("error in the response's close() for %s %s:", c.req.method, c.req.target)
 			python.PrintException()
 		}
 	}
 	result.Release()
+	w.srv.stats.appNs.Add(int64(time.Since(t1)))
 	sr.Release()
 }
 

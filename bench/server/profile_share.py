@@ -50,12 +50,22 @@ def main() -> None:
     n = after["served"] - before["served"]
     handle = (after["handle_ns"] - before["handle_ns"]) / n / 1000
     app_us = (after["app_ns"] - before["app_ns"]) / n / 1000
+    gil_us = (after["gil_wait_ns"] - before["gil_wait_ns"]) / n / 1000
+    env_us = (after["environ_ns"] - before["environ_ns"]) / n / 1000
+    resp_us = (after["respond_ns"] - before["respond_ns"]) / n / 1000
+    run_us = (after["run_ns"] - before["run_ns"]) / n / 1000
+    pre_us = (after["pre_ns"] - before["pre_ns"]) / n / 1000
     rps = [l for l in out.splitlines() if "Requests/sec" in l]
     print("%s%s, 1 connection, %d requests (%s)" % (a.app, a.path, n, rps[0].strip() if rps else "?"))
     print("| per request | µs |")
     print("|---|---|")
     print("| handled by appserver (head in → response written) | %.1f |" % handle)
-    print("| inside the app callable | %.1f |" % app_us)
+    print("| in the app (the call, the result's close() and freeing it) | %.1f |" % app_us)
+    print("| server: head in .. thread slot taken (parse, body, queue) | %.1f |" % pre_us)
+    print("| server: thread slot released .. response written | %.1f |" % (handle - run_us - pre_us))
+    print("| server: waiting for the GIL at the start | %.1f |" % gil_us)
+    print("| server: building the environ | %.1f |" % env_us)
+    print("| server: collecting the body, building the response | %.1f |" % resp_us)
     print("| server's own share | %.1f (%.2f %%) |" % (handle - app_us, 100 * (handle - app_us) / handle))
 
 

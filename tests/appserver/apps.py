@@ -99,7 +99,7 @@ def app(environ, start_response):
     if path == "/write-stream":
         write = start_response("200 OK", [("Content-Type", "text/plain")])
         write(b"early;")
-        time.sleep(1.5)
+        time.sleep(3.0)
         return [b"late"]
     if path == "/write-cl":
         write = start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "6")])
