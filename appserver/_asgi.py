@@ -153,6 +153,17 @@ class _HTTP:
                 headers = list(headers)
             self.status, self.headers, self.started = status, headers, True
             return
+        if t == "http.response.pathsend":
+            if not self.started or self.status is None:
+                raise RuntimeError("ASGI: 'http.response.pathsend' needs 'http.response.start' and no body before it")
+            rc = _native.asgi_pathsend(self.rid, self.status, self.headers, os.fspath(message["path"]))
+            self.status = self.headers = None
+            self.complete = True
+            self._wake()
+            if rc == -1:
+                self.disconnected = True
+                raise ClientDisconnected("the client closed the connection")
+            return
         if t == "http.response.trailers":
             return  # accepted and dropped: trailers need the trailers extension (not advertised)
         raise RuntimeError("ASGI: unexpected message type %r on an HTTP connection" % (t,))
@@ -190,6 +201,7 @@ class _Server:
         self.options = options
         self.reqs: Dict[int, Any] = {}
         self.asgi = {"version": "3.0", "spec_version": "2.4"}
+        self.extensions: Dict[str, Any] = {"http.response.pathsend": {}}
         addr = sock.getsockname()
         self.server = (str(addr[0]), int(addr[1])) if isinstance(addr, tuple) else (str(addr), None)
         self.stopped = loop.create_future()
@@ -316,7 +328,7 @@ class _Server:
             "type": "http", "asgi": self.asgi, "http_version": version, "server": self.server,
             "client": (host, port), "scheme": self.scheme, "method": method,
             "root_path": self.root_path, "path": path, "raw_path": raw_path,
-            "query_string": query, "headers": headers,
+            "query_string": query, "headers": headers, "extensions": self.extensions,
         }
         if self.state is not None:
             scope["state"] = self.state.copy()

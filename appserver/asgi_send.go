@@ -32,7 +32,7 @@ func (r *AsgiReq) Send(status int, headers python.Object, body []byte, more bool
 	out := r.out
 	if !r.started {
 		var err error
-		out, err = r.appendHead(out, status, headers, body, more)
+		out, err = r.appendHead(out, status, headers, int64(len(body)), more)
 		if err != nil {
 			return 0, err
 		}
@@ -81,7 +81,7 @@ func (r *AsgiReq) Send(status int, headers python.Object, body []byte, more bool
 }
 
 // appendHead validates and serializes the status line and headers.
-func (r *AsgiReq) appendHead(out []byte, status int, headers python.Object, body []byte, more bool) ([]byte, error) {
+func (r *AsgiReq) appendHead(out []byte, status int, headers python.Object, bodyLen int64, more bool) ([]byte, error) {
 	if status < 100 || status > 999 {
 		return out, python.Errorf(python.ValueError, "invalid HTTP status %d", status)
 	}
@@ -174,9 +174,16 @@ func (r *AsgiReq) appendHead(out []byte, status int, headers python.Object, body
 		r.head = true // no body on the wire
 	}
 	switch {
-	case r.cl >= 0 || r.head:
+	case r.cl >= 0:
+	case r.head:
+		if !more && bodyLen > 0 && status != 204 && status != 304 {
+			// HEAD: the length the GET body would have.
+			out = append(out, "Content-Length: "...)
+			out = strconv.AppendInt(out, bodyLen, 10)
+			out = append(out, "\r\n"...)
+		}
 	case !more:
-		r.cl = int64(len(body))
+		r.cl = bodyLen
 		out = append(out, "Content-Length: "...)
 		out = strconv.AppendInt(out, r.cl, 10)
 		out = append(out, "\r\n"...)

@@ -19,6 +19,7 @@ func init() {
 			{Name: "asgi_start", Doc: "asgi_start(fd, wake_fd, options) -> handle: starts serving ASGI on fd; events are announced by a byte on wake_fd.", Fast: asgiStart},
 			{Name: "asgi_poll", Doc: "asgi_poll(handle) -> list: every queued event as a tuple (kind, request id, ...).", Fast: asgiPoll},
 			{Name: "asgi_send", Doc: "asgi_send(rid, status, headers, body, more_body) -> int: 0 sent, 1 wait for drain, -1 client gone, -2 already complete.", Fast: asgiSend},
+			{Name: "asgi_pathsend", Doc: "asgi_pathsend(rid, status, headers, path) -> int: the file is the whole body (sent by Go).", Fast: asgiPathsend},
 			{Name: "asgi_finish", Doc: "asgi_finish(rid, failed) -> None: the app is done with the request without completing the response.", Fast: asgiFinish},
 			{Name: "asgi_want_body", Doc: "asgi_want_body(rid) -> None: read the next chunk of a streamed request body.", Fast: asgiWantBody},
 			{Name: "asgi_stop", Doc: "asgi_stop(handle) -> None: begin a graceful stop; a stopped event follows.", Fast: asgiStop},
@@ -206,4 +207,33 @@ func asgiStop(args []python.Object) (python.Ref, error) {
 	srv := b.Server()
 	go srv.Stop()
 	return python.NoneRef(), nil
+}
+
+func asgiPathsend(args []python.Object) (python.Ref, error) {
+	if len(args) != 4 {
+		return python.Ref{}, python.Errorf(python.TypeError, "asgi_pathsend() takes 4 arguments (%d given)", len(args))
+	}
+	r, found, err := reqArg(args[0])
+	if err != nil {
+		return python.Ref{}, err
+	}
+	n, ok := python.LongInt64(args[1])
+	if !args[1].Type().IsSubtype(python.IntType) || !ok {
+		return python.Ref{}, python.Errorf(python.TypeError, "http.response.start status must be an int")
+	}
+	if args[3].Type() != python.StrType {
+		return python.Ref{}, python.Errorf(python.TypeError, "http.response.pathsend path must be a str")
+	}
+	path, err := python.StrUTF8(args[3])
+	if err != nil {
+		return python.Ref{}, err
+	}
+	if !found {
+		return python.NewInt64(appserver.SendGone)
+	}
+	rc, err := r.SendFile(int(n), args[2], string(path))
+	if err != nil {
+		return python.Ref{}, err
+	}
+	return python.NewInt64(int64(rc))
 }

@@ -98,6 +98,13 @@ async def app(scope, receive, send):
         except OSError:
             STATS["send_raised"] += 1
         return
+    if path == "/pathsend":
+        from urllib.parse import unquote_to_bytes
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/octet-stream")]})
+        await send({"type": "http.response.pathsend",
+                    "path": os.fsdecode(unquote_to_bytes(scope["query_string"]))})
+        return
     if path == "/raise":
         raise ValueError("boom")
     if path == "/raise-late":

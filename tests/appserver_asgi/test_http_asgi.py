@@ -241,3 +241,26 @@ def test_many_requests_do_not_grow_rss(asgi_server):
     base = _rss_mb(pid)
     burst(4000)
     assert _rss_mb(pid) - base < 8
+
+
+def test_pathsend(asgi_server, tmp_path):
+    port = asgi_server.port
+    s = json.loads(get(port, "/scope")[1])
+    assert "http.response.pathsend" in s["extensions"]
+    data = os.urandom(3 * 1024 * 1024 + 5)
+    f = tmp_path / "blob.bin"
+    f.write_bytes(data)
+    from urllib.parse import quote
+    r, body = get(port, "/pathsend?" + quote(str(f)))
+    assert r.status == 200 and body == data and r.getheader("content-length") == str(len(data))
+    r, body = get(port, "/pathsend?" + quote(str(f)), "HEAD")
+    assert r.status == 200 and body == b"" and r.getheader("content-length") == str(len(data))
+    r, body = get(port, "/pathsend?" + quote(str(tmp_path / "missing")))
+    assert r.status == 500
+    # Keep-alive after a file response.
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    for _ in range(3):
+        c.request("GET", "/pathsend?" + quote(str(f)))
+        resp = c.getresponse()
+        assert resp.read() == data
+    c.close()
