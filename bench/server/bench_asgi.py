@@ -1,5 +1,5 @@
 """Hello-world ASGI: appserver --interface asgi vs uvicorn (uvloop +
-httptools) and Granian --interface asgi.
+httptools), Granian --interface asgi, hypercorn (uvloop) and daphne.
 
 Same app (bench/server/hello_asgi.py), one worker each, wrk on loopback;
 server pinned to core 0 and wrk to core 1 when there are two. Prints
@@ -47,7 +47,17 @@ def servers(workers: int, app: str, env: dict):
         return Server("granian", [venv("granian"), "--interface", "asgi", "--port", str(port),
                                   "--workers", str(workers), "--no-ws", "--http", "1",
                                   "--loop", "uvloop", app], port)
-    return [appserver, uvicorn, granian]
+    def hypercorn(port):
+        return Server("hypercorn", [venv("hypercorn"), "--worker-class", "uvloop", "--workers", str(workers),
+                                    "-b", "127.0.0.1:%d" % port, "--log-level", "warning", app], port)
+
+    def daphne(port):
+        # daphne has no worker count: one process (compare with --workers 1).
+        return Server("daphne", [venv("daphne"), "-b", "127.0.0.1", "-p", str(port), "-v", "0", app], port)
+    makers = [appserver, uvicorn, granian, hypercorn]
+    if workers == 1:
+        makers.append(daphne)
+    return makers
 
 
 def main() -> None:
