@@ -219,9 +219,13 @@ class _Server:
             _native.asgi_stop(self.handle)
 
     def close(self) -> None:
-        self.loop.remove_reader(self.rfd)
-        os.close(self.rfd)
-        os.close(self.wfd)
+        if self.handle is not None:
+            _native.asgi_detach(self.handle)
+            self.loop.remove_reader(self.rfd)
+        for fd in (self.rfd, self.wfd):
+            if fd >= 0:
+                os.close(fd)
+        self.rfd = self.wfd = -1
 
     def _on_wake(self) -> None:
         try:

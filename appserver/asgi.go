@@ -79,13 +79,14 @@ func (b *AsgiBridge) pushWS(kind int, w *AsgiWS) { b.pushEvent(AsgiEvent{Kind: k
 func (b *AsgiBridge) pushEvent(ev AsgiEvent) {
 	b.mu.Lock()
 	b.events = append(b.events, ev)
-	wake := !b.woken
+	wake := !b.woken && b.wakeFd >= 0
 	b.woken = true
+	fd := b.wakeFd
 	b.mu.Unlock()
 	if wake {
 		// Non-blocking pipe: EAGAIN means the loop has bytes to read
 		// already, which is all a wake-up needs.
-		syscall.Write(b.wakeFd, []byte{1})
+		syscall.Write(fd, []byte{1})
 	}
 }
 
@@ -102,6 +103,15 @@ func (b *AsgiBridge) Take() []AsgiEvent {
 	b.woken = len(ev) > 0
 	b.mu.Unlock()
 	return ev
+}
+
+// Detach forgets the wake-up fd (the loop is about to close it): a late
+// event from a connection that outlived the grace timeout must not write
+// to a file descriptor number the process may have reused.
+func (b *AsgiBridge) Detach() {
+	b.mu.Lock()
+	b.wakeFd = -1
+	b.mu.Unlock()
 }
 
 // Stopped queues the final event once the server has stopped.

@@ -22,6 +22,7 @@ func init() {
 			{Name: "asgi_pathsend", Doc: "asgi_pathsend(rid, status, headers, path) -> int: the file is the whole body (sent by Go).", Fast: asgiPathsend},
 			{Name: "asgi_finish", Doc: "asgi_finish(rid, failed) -> None: the app is done with the request without completing the response.", Fast: asgiFinish},
 			{Name: "asgi_want_body", Doc: "asgi_want_body(rid) -> None: read the next chunk of a streamed request body.", Fast: asgiWantBody},
+			{Name: "asgi_detach", Doc: "asgi_detach(handle) -> None: stop writing to wake_fd (it is about to be closed).", Fast: asgiDetach},
 			{Name: "asgi_stop", Doc: "asgi_stop(handle) -> None: begin a graceful stop; a stopped event follows.", Fast: asgiStop},
 		},
 	})
@@ -236,4 +237,16 @@ func asgiPathsend(args []python.Object) (python.Ref, error) {
 		return python.Ref{}, err
 	}
 	return python.NewInt64(int64(rc))
+}
+
+func asgiDetach(args []python.Object) (python.Ref, error) {
+	if len(args) != 1 {
+		return python.Ref{}, python.Errorf(python.TypeError, "asgi_detach() takes 1 argument")
+	}
+	b, err := bridgeArg(args[0])
+	if err != nil {
+		return python.Ref{}, err
+	}
+	b.Detach()
+	return python.NoneRef(), nil
 }
