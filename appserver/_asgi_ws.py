@@ -14,7 +14,7 @@ from typing import Any, Deque, Dict, Optional
 
 class WebSocketState:
     __slots__ = ("srv", "wid", "native", "connected", "accepted", "closed", "gone", "inbox",
-                 "waiter", "drain", "code", "reason", "task", "deny_start", "deny_body")
+                 "waiter", "drain", "code", "reason", "task", "deny_start", "deny_body", "consumed")
 
     def __init__(self, srv: Any, wid: int, native: Any) -> None:
         self.srv = srv
@@ -32,6 +32,7 @@ class WebSocketState:
         self.task: Optional[asyncio.Task] = None
         self.deny_start: Optional[Dict[str, Any]] = None
         self.deny_body = bytearray()
+        self.consumed = 0  # received by the app, not yet reported to Go
 
     # Events from Go.
     def messages(self, items: list) -> None:
@@ -68,6 +69,13 @@ class WebSocketState:
                 self.waiter = None
         if self.inbox:
             m = self.inbox.popleft()
+            # Report what the app took in 256 KiB steps (Go pauses reading
+            # above 1 MiB unreceived and resumes below 512 KiB); Go counts a
+            # text message in code points, as len(str) does.
+            self.consumed += len(m)
+            if self.consumed >= 262144:
+                self.native.ws_consumed(self.wid, self.consumed)
+                self.consumed = 0
             if type(m) is str:
                 return {"type": "websocket.receive", "text": m}
             return {"type": "websocket.receive", "bytes": m}

@@ -52,6 +52,30 @@ type AsgiWS struct {
 	wake      chan struct{}
 	CloseCode int
 	Reason    string
+	unread    int           // message bytes handed to the loop and not yet received by the app
+	resume    chan struct{} // the app caught up (Consumed)
+}
+
+// Inbound flow control: the reader pauses above wsHighWater bytes the app
+// has not received yet and resumes below wsLowWater (the loop reports what
+// the app received in steps, see _asgi_ws.py).
+const (
+	wsHighWater = 1 << 20
+	wsLowWater  = 512 << 10
+)
+
+// Consumed records n message bytes received by the app.
+func (w *AsgiWS) Consumed(n int) {
+	w.mu.Lock()
+	w.unread -= n
+	resume := w.unread < wsLowWater
+	w.mu.Unlock()
+	if resume {
+		select {
+		case w.resume <- struct{}{}:
+		default:
+		}
+	}
 }
 
 type wsDecision struct {
@@ -124,7 +148,8 @@ func (c *conn) serveWebSocket() bool {
 		return false
 	}
 	w := &AsgiWS{ID: asgiSeq.Add(1), c: c, Path: c.req.path, Query: c.req.query,
-		RemoteAddr: c.remoteAddr, decided: make(chan wsDecision, 1), wake: make(chan struct{}, 1)}
+		RemoteAddr: c.remoteAddr, decided: make(chan wsDecision, 1), wake: make(chan struct{}, 1),
+		resume: make(chan struct{}, 1)}
 	w.RemotePort, _ = atoiBytes(c.remotePort)
 	for _, h := range c.req.headers {
 		if len(h.name) == 22 && equalFold(h.name, "sec-websocket-protocol") {
@@ -263,8 +288,24 @@ func (w *AsgiWS) readLoop(ctx context.Context, ws *websocket.Conn, done chan str
 		}
 		w.mu.Lock()
 		w.inbox = append(w.inbox, m)
+		if typ == websocket.MessageText {
+			w.unread += utf8.RuneCount(data) // Python counts a str's length
+		} else {
+			w.unread += len(data)
+		}
+		pause := w.unread > wsHighWater
 		w.mu.Unlock()
 		b.pushWS(EvWSMessage, w)
+		if pause {
+			// The app is not receiving: stop reading (the client's
+			// sends then back up in TCP) until it catches up.
+			select {
+			case <-w.resume:
+			case <-ctx.Done():
+				return
+			case <-w.c.srv.stopped:
+			}
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ func init() {
 			{Name: "ws_accept", Doc: "ws_accept(id, subprotocol, headers) -> None", Fast: wsAccept},
 			{Name: "ws_send", Doc: "ws_send(id, data) -> int: str is a text message, bytes binary; 0 sent, 1 wait for drain, -1 closed.", Fast: wsSend},
 			{Name: "ws_close", Doc: "ws_close(id, code, reason) -> int", Fast: wsClose},
+			{Name: "ws_consumed", Doc: "ws_consumed(id, nbytes) -> None: the app received nbytes of messages (inbound flow control).", Fast: wsConsumed},
 			{Name: "ws_deny", Doc: "ws_deny(id, status, headers, body) -> None: refuse the handshake (status 0: 403).", Fast: wsDeny},
 		},
 	})
@@ -227,6 +228,24 @@ func wsDeny(args []python.Object) (python.Ref, error) {
 	}
 	if w != nil {
 		w.Deny(resp)
+	}
+	return python.NoneRef(), nil
+}
+
+func wsConsumed(args []python.Object) (python.Ref, error) {
+	if len(args) != 2 {
+		return python.Ref{}, python.Errorf(python.TypeError, "ws_consumed() takes 2 arguments")
+	}
+	w, err := wsArg(args[0])
+	if err != nil {
+		return python.Ref{}, err
+	}
+	n, ok := python.LongInt64(args[1])
+	if args[1].Type() != python.IntType || !ok {
+		return python.Ref{}, python.Errorf(python.TypeError, "nbytes must be an int")
+	}
+	if w != nil {
+		w.Consumed(int(n))
 	}
 	return python.NoneRef(), nil
 }

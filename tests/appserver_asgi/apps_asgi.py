@@ -173,6 +173,15 @@ async def ws_app(scope, receive, send):
         except OSError:
             WS["send_after_close"] += 1
         return
+    if path == "/slowreader":
+        # Does not receive for 2 s, then counts what arrived.
+        await asyncio.sleep(2)
+        want, got = int(scope["query_string"]), 0
+        while got < want:
+            m = await receive()
+            got += len(m.get("bytes") or b"")
+        await send({"type": "websocket.send", "text": str(got)})
+        return
     if path == "/info":
         await send({"type": "websocket.send", "text": json.dumps({
             "path": path, "query": scope["query_string"].decode(), "scheme": scope["scheme"],

@@ -169,3 +169,25 @@ def test_many_connections_do_not_leak(ws_server):
             ws.send("x%d" % i)
             assert ws.recv(5) == "x%d" % i
     assert wait_for(lambda: len(ws_stats(ws_server)["disconnect_codes"]) == 150)
+
+
+def test_app_not_receiving_pauses_the_reader(ws_server):
+    """Inbound flow control: while the app does not receive, the server
+    stops reading, so the client's sends back up instead of the server
+    buffering them."""
+    import threading
+    total = 256 * 65536  # 16 MiB
+    with connect(url(ws_server, "/slowreader?%d" % total), max_size=None) as ws:
+        done = threading.Event()
+
+        def sender():
+            chunk = b"z" * 65536
+            for _ in range(256):
+                ws.send(chunk)
+            done.set()
+        t = threading.Thread(target=sender, daemon=True)
+        t.start()
+        assert not done.wait(1.2)  # blocked: the server is not reading
+        assert ws.recv(30) == str(total)
+        t.join(10)
+        assert done.is_set()
