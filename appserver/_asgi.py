@@ -378,8 +378,7 @@ def serve_asgi(app: ASGIApp, *, host: str = DEFAULTS["host"], port: int = DEFAUL
                keepalive_timeout: float = DEFAULTS["keepalive_timeout"],
                body_timeout: float = DEFAULTS["body_timeout"],
                grace_timeout: float = DEFAULTS["grace_timeout"],
-               ready: Optional[Callable[[socket.socket], None]] = None,
-               _started: Optional[Callable[[], None]] = None) -> None:
+               ready: Optional[Callable[[socket.socket], None]] = None) -> None:
     """Serves an ASGI 3 app until stop(), Ctrl-C or SIGTERM.
 
     lifespan=False skips the lifespan protocol (the `asginl` interface).
@@ -447,7 +446,6 @@ class Runner:
             if main:
                 for sig in (signal.SIGTERM, signal.SIGINT):
                     loop.add_signal_handler(sig, srv.stop)
-            _running.append(srv)
             if ready is not None:
                 ready(sock)
             try:
@@ -459,23 +457,12 @@ class Runner:
             if self.lifespan is not None:
                 loop.run_until_complete(self.lifespan.shutdown())
         finally:
-            if srv in _running:
-                _running.remove(srv)
             if main:
                 for sig in (signal.SIGTERM, signal.SIGINT):
                     loop.remove_signal_handler(sig)
             srv.close()
             if own:
                 sock.close()
-
-
-_running: List[_Server] = []
-
-
-def stop_all() -> None:
-    """Begins the graceful stop of every ASGI server of this process (any thread)."""
-    for srv in list(_running):
-        srv.loop.call_soon_threadsafe(srv.stop)
 
 
 def worker_main(opts: Dict[str, Any], app: ASGIApp, ctrl: socket.socket,
