@@ -287,6 +287,9 @@ func (w *AsgiWS) readLoop(ctx context.Context, ws *websocket.Conn, done chan str
 			m = wsText(data)
 		}
 		w.mu.Lock()
+		// One event per batch: only the message that finds the inbox
+		// empty queues one (the loop takes the whole inbox per event).
+		first := len(w.inbox) == 0
 		w.inbox = append(w.inbox, m)
 		if typ == websocket.MessageText {
 			w.unread += utf8.RuneCount(data) // Python counts a str's length
@@ -295,7 +298,9 @@ func (w *AsgiWS) readLoop(ctx context.Context, ws *websocket.Conn, done chan str
 		}
 		pause := w.unread > wsHighWater
 		w.mu.Unlock()
-		b.pushWS(EvWSMessage, w)
+		if first {
+			b.pushWS(EvWSMessage, w)
+		}
 		if pause {
 			// The app is not receiving: stop reading (the client's
 			// sends then back up in TCP) until it catches up.
