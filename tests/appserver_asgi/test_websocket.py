@@ -164,11 +164,19 @@ def test_bad_handshakes(ws_server):
 
 
 def test_many_connections_do_not_leak(ws_server):
-    for i in range(150):
-        with connect(url(ws_server, "/echo")) as ws:
-            ws.send("x%d" % i)
-            assert ws.recv(5) == "x%d" % i
-    assert wait_for(lambda: len(ws_stats(ws_server)["disconnect_codes"]) == 150)
+    from test_http_asgi import _rss_mb
+    pid = ws_server.worker_pids()[0]
+
+    def burst(n, start):
+        for i in range(start, start + n):
+            with connect(url(ws_server, "/echo")) as ws:
+                ws.send("x%d" % i)
+                assert ws.recv(5) == "x%d" % i
+    burst(100, 0)
+    base = _rss_mb(pid)
+    burst(300, 100)
+    assert wait_for(lambda: len(ws_stats(ws_server)["disconnect_codes"]) == 400)
+    assert _rss_mb(pid) - base < 8
 
 
 def test_app_not_receiving_pauses_the_reader(ws_server):
