@@ -170,3 +170,8 @@ def stats() -> Dict[str, int]:
     queue_wait_ns, queue_wait_max_ns."""
     from _goaccel import server as _native
     return _native.stats()
+
+
+# ASGI (issue 9): serve_asgi() lives in _asgi.py.
+from ._asgi import serve_asgi  # noqa: E402
+__all__.append("serve_asgi")

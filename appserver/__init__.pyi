@@ -35,3 +35,27 @@ def serve(
 ) -> None: ...
 def stop() -> None: ...
 def stats() -> Dict[str, int]: ...
+
+# ASGI (issue 9, appserver/_asgi.py)
+def serve_asgi(
+    app: Callable[..., Any],
+    *,
+    host: str = ...,
+    port: int = ...,
+    uds: Optional[str] = ...,
+    sock: Optional[socket.socket] = ...,
+    backlog: int = ...,
+    backpressure: Optional[int] = ...,
+    loop: str = ...,
+    lifespan: bool = ...,
+    cancel_on_disconnect: bool = ...,
+    root_path: str = ...,
+    url_scheme: str = ...,
+    max_header_size: int = ...,
+    max_body_size: int = ...,
+    header_timeout: float = ...,
+    keepalive_timeout: float = ...,
+    body_timeout: float = ...,
+    grace_timeout: float = ...,
+    ready: Optional[Callable[[socket.socket], None]] = ...,
+) -> None: ...

@@ -6,6 +6,7 @@ from typing import List, Optional
 
 from . import DEFAULTS
 from ._ops_options import add_options, check_options
+from ._asgi_options import add_asgi_options
 
 
 def positive(name: str):
@@ -49,7 +50,8 @@ def parser() -> argparse.ArgumentParser:
         epilog="Example: appserver --interface wsgi --workers 8 --threads 4 --backlog 2048 mysite.wsgi:application",
     )
     p.add_argument("target", metavar="APP", help="the application, as module:attribute (attribute defaults to 'application')")
-    p.add_argument("--interface", choices=["wsgi", "asgi"], default="wsgi", help="application interface (default: wsgi)")
+    p.add_argument("--interface", choices=["wsgi", "asgi", "asginl"], default="wsgi",
+                   help="application interface: wsgi, asgi, or asginl (ASGI without lifespan) (default: wsgi)")
     p.add_argument("--host", default=DEFAULTS["host"], help="address to bind (default: 127.0.0.1)")
     p.add_argument("--port", type=port, default=DEFAULTS["port"], help="port to bind (default: 8000)")
     p.add_argument("--uds", default=None, help="bind a Unix domain socket at this path instead of host:port")
@@ -81,14 +83,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--respawn-failure-limit", type=positive("--respawn-failure-limit"), default=5,
                    help="consecutive workers dying within 2 s of start before the supervisor gives up (default: 5)")
     add_options(p)  # production options (_ops_options.py)
+    add_asgi_options(p)  # ASGI: _asgi_options.py
     return p
 
 
 def parse(argv: Optional[List[str]]) -> argparse.Namespace:
     p = parser()
     ns = p.parse_args(argv)
-    if ns.interface != "wsgi":
-        p.error("--interface %s is not supported yet (only wsgi)" % ns.interface)
     if ":" not in ns.target:
         ns.target += ":application"
     mod, _, attr = ns.target.partition(":")

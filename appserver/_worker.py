@@ -40,6 +40,10 @@ def main() -> int:
         sys.stderr.flush()
         ctrl.sendall(b"E")
         return 3
+    if opts.get("interface", "wsgi") != "wsgi":
+        from ._asgi import worker_main  # ASGI: lifespan, then the loop
+        configure_ops(ctrl)  # health, static files, metrics socket (_ops_worker.py)
+        return worker_main(opts, app, ctrl, _watch_supervisor)
     ctrl.sendall(b"R")
     msg, fds, _, _ = socket.recv_fds(ctrl, 1, 1)
     if msg != b"S" or not fds:

@@ -49,8 +49,12 @@ func (s *Server) serveConn(nc net.Conn) {
 	if s.ops.takeOver(c) { // HTTP/2 (http2.go)
 		return
 	}
+	serveOne := c.serveOne
+	if s.asgi != nil {
+		serveOne = c.serveOneASGI // ASGI bridge: asgi_conn.go
+	}
 	for {
-		if !c.serveOne() {
+		if !serveOne() {
 			return
 		}
 	}

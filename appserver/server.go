@@ -97,6 +97,7 @@ type Server struct {
 	stopOnce sync.Once
 	stopped  chan struct{} // closed when Stop begins
 	ops      *opsState     // production features (ops.go)
+	asgi     *AsgiBridge   // set by EnableASGI: connections serve ASGI (asgi_conn.go)
 }
 
 // NewServer prepares a server on a listener; Run starts it.

@@ -46,7 +46,10 @@ def test_ctrl_c_stops_serve_in_the_main_thread():
     import sys
     import time
 
-    from conftest import HERE, free_port
+    import os
+
+    from rawhttp import free_port
+    HERE = os.path.dirname(os.path.abspath(__file__))
     port = free_port()
     code = ("import sys, appserver, apps; appserver.serve(apps.app, port=%d, threads=2); "
             "print('returned', flush=True)" % port)

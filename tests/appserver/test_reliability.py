@@ -10,8 +10,9 @@ import time
 
 import psutil
 
-from conftest import HERE, free_port
-from rawhttp import Conn, get
+from rawhttp import Conn, free_port, get
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def test_app_exception_gives_500_and_the_worker_serves_on(start_server):
@@ -194,7 +195,7 @@ def test_missing_attribute_and_not_callable():
 def test_wrong_options_exit_2_with_a_message():
     for args, msg in ((["--threads", "0", "apps:app"], "--threads must be at least 1"),
                       (["--port", "99999", "apps:app"], "port must be between"),
-                      (["--interface", "asgi", "apps:app"], "not supported yet"),
+                      (["--interface", "cgi", "apps:app"], "invalid choice"),
                       (["--workers", "x", "apps:app"], "--workers must be an integer"),
                       (["--bogus", "apps:app"], "unrecognized arguments")):
         r = run_cli(*args)

@@ -10,8 +10,7 @@ import time
 
 import pexpect
 
-from conftest import free_port
-from httpc import get
+from httpc import free_port, get
 
 
 def wait_body(port, want, timeout=30.0):

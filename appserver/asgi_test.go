@@ -1,0 +1,233 @@
+package appserver
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"goaccel/python"
+)
+
+// These tests drive the ASGI bridge's Go side without an interpreter: the
+// wake-up protocol, response framing and backpressure (headers are nil
+// Objects, so no Python call is made).
+
+func newBridge(t *testing.T) (*Server, *AsgiBridge, int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); w.Close() })
+	// Fd() makes a file blocking: take the numbers once, then set modes.
+	rfd, wfd := int(r.Fd()), int(w.Fd())
+	syscall.SetNonblock(rfd, true)
+	srv := NewServer(ln, DefaultConfig())
+	return srv, EnableASGI(srv, wfd), rfd
+}
+
+func pipeBytes(fd int) int {
+	buf := make([]byte, 64)
+	n, _ := syscall.Read(fd, buf)
+	if n < 0 {
+		return 0
+	}
+	return n
+}
+
+func TestWakeUpOncePerBatch(t *testing.T) {
+	_, b, rfd := newBridge(t)
+	b.push(EvDrain, nil)
+	b.push(EvDrain, nil)
+	b.push(EvDrain, nil)
+	if n := pipeBytes(rfd); n != 1 {
+		t.Fatalf("3 events wrote %d wake-up bytes, want 1", n)
+	}
+	if ev := b.Take(); len(ev) != 3 {
+		t.Fatalf("took %d events", len(ev))
+	}
+	// After a non-empty Take the loop polls again by itself: no byte.
+	b.push(EvDrain, nil)
+	if n := pipeBytes(rfd); n != 0 {
+		t.Fatalf("wake-up byte while the loop promised to poll: %d", n)
+	}
+	if ev := b.Take(); len(ev) != 1 {
+		t.Fatalf("took %d events", len(ev))
+	}
+	if ev := b.Take(); len(ev) != 0 {
+		t.Fatalf("took %d events", len(ev))
+	}
+	// An empty Take re-arms the wake-up.
+	b.push(EvDrain, nil)
+	if n := pipeBytes(rfd); n != 1 {
+		t.Fatalf("no wake-up byte after an empty poll: %d", n)
+	}
+}
+
+// request returns an in-flight request on a real loopback connection and
+// the client's end.
+func inflight(t *testing.T, srv *Server, minor int, method string) (*AsgiReq, net.Conn) {
+	t.Helper()
+	client, err := net.Dial("tcp", srv.ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc, err := srv.ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close(); nc.Close() })
+	c := &conn{srv: srv, nc: nc, br: bufio.NewReader(nc)}
+	r := &AsgiReq{ID: asgiSeq.Add(1), c: c, Method: []byte(method), Minor: minor, cl: -1,
+		head: method == "HEAD", wake: make(chan struct{}, 1), done: make(chan struct{})}
+	return r, client
+}
+
+func readResponse(t *testing.T, client net.Conn, until string) string {
+	t.Helper()
+	client.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var got []byte
+	buf := make([]byte, 4096)
+	for !strings.HasSuffix(string(got), until) {
+		n, err := client.Read(buf)
+		if err != nil {
+			t.Fatalf("read: %v (got %q)", err, got)
+		}
+		got = append(got, buf[:n]...)
+	}
+	return string(got)
+}
+
+func TestSendWholeResponse(t *testing.T) {
+	srv, _, _ := newBridge(t)
+	r, client := inflight(t, srv, 1, "GET")
+	if rc, err := r.Send(200, python.Object{}, []byte("hello"), false); err != nil || rc != SendOK {
+		t.Fatalf("rc=%d err=%v", rc, err)
+	}
+	got := readResponse(t, client, "hello")
+	if !strings.HasPrefix(got, "HTTP/1.1 200 OK\r\n") || !strings.Contains(got, "\r\nContent-Length: 5\r\n") ||
+		!strings.Contains(got, "\r\nDate: ") || strings.Contains(got, "Connection: close") {
+		t.Fatalf("response: %q", got)
+	}
+	if rc, _ := r.Send(0, python.Object{}, []byte("more"), false); rc != SendFinal {
+		t.Fatalf("send after the end: rc=%d", rc)
+	}
+}
+
+func TestSendStreamedChunked(t *testing.T) {
+	srv, _, _ := newBridge(t)
+	r, client := inflight(t, srv, 1, "GET")
+	r.Send(201, python.Object{}, []byte("ab"), true)
+	r.Send(0, python.Object{}, []byte("cde"), true)
+	r.Send(0, python.Object{}, nil, false)
+	got := readResponse(t, client, "0\r\n\r\n")
+	if !strings.Contains(got, "Transfer-Encoding: chunked\r\n") ||
+		!strings.HasSuffix(got, "\r\n\r\n2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n") {
+		t.Fatalf("response: %q", got)
+	}
+}
+
+func TestSendHTTP10StreamClosesAndHeadHasNoBody(t *testing.T) {
+	srv, _, _ := newBridge(t)
+	r, client := inflight(t, srv, 0, "GET")
+	r.Send(200, python.Object{}, []byte("x"), true)
+	r.Send(0, python.Object{}, []byte("y"), false)
+	got := readResponse(t, client, "xy")
+	if strings.Contains(got, "chunked") || !r.close {
+		t.Fatalf("HTTP/1.0 stream: %q close=%v", got, r.close)
+	}
+	r2, client2 := inflight(t, srv, 1, "HEAD")
+	r2.Send(200, python.Object{}, []byte("body"), false)
+	got = readResponse(t, client2, "\r\n\r\n")
+	if strings.Contains(got, "body") {
+		t.Fatalf("HEAD with a body: %q", got)
+	}
+}
+
+func TestSendInvalidStatus(t *testing.T) {
+	srv, _, _ := newBridge(t)
+	r, _ := inflight(t, srv, 1, "GET")
+	for _, st := range []int{99, 101, 1000} {
+		if _, err := r.Send(st, python.Object{}, nil, false); err == nil {
+			t.Fatalf("status %d accepted", st)
+		}
+	}
+}
+
+func TestBackpressureAndDrain(t *testing.T) {
+	srv, b, _ := newBridge(t)
+	r, client := inflight(t, srv, 1, "GET")
+	chunk := make([]byte, 1<<20)
+	waited := false
+	sent := 0
+	for i := 0; i < 64 && !waited; i++ {
+		rc, err := r.Send(200, python.Object{}, chunk, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent++
+		waited = rc == SendWait
+	}
+	if !waited {
+		t.Fatal("64 MiB accepted from a client that does not read: no backpressure")
+	}
+	if sent > 32 {
+		t.Fatalf("backpressure only after %d MiB", sent)
+	}
+	// The client reads: a drain event follows.
+	go io.Copy(io.Discard, client)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		for _, ev := range b.Take() {
+			if ev.Kind == EvDrain && ev.Req == r {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no drain event")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestFinishWithoutResponseIs500(t *testing.T) {
+	srv, _, _ := newBridge(t)
+	r, client := inflight(t, srv, 1, "GET")
+	r.Finish(true)
+	got := readResponse(t, client, "Internal Server Error\n")
+	if !strings.HasPrefix(got, "HTTP/1.1 500 ") || !strings.Contains(got, "Connection: close") {
+		t.Fatalf("response: %q", got)
+	}
+}
+
+func TestDenialResponseAndHeaderChecks(t *testing.T) {
+	resp, err := DenialResponse(401, [][2][]byte{{[]byte("x-a"), []byte("b")}, {[]byte("content-length"), []byte("99")}}, []byte("no"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(resp)
+	if !strings.HasPrefix(s, "HTTP/1.1 401 Unauthorized\r\nx-a: b\r\n") || !strings.Contains(s, "Content-Length: 2\r\n") ||
+		strings.Contains(s, "99") || !strings.HasSuffix(s, "\r\n\r\nno") {
+		t.Fatalf("denial: %q", s)
+	}
+	if _, err := DenialResponse(200, [][2][]byte{{[]byte("x"), []byte("a\r\nb")}}, nil); err == nil {
+		t.Fatal("CRLF in a header value accepted")
+	}
+	var req request
+	if err := parseHead([]byte("GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\n\r\n"), &req); err != nil {
+		t.Fatal(err)
+	}
+	if !isWebSocket(&req) {
+		t.Fatal("Upgrade: WebSocket not detected")
+	}
+}
