@@ -172,6 +172,14 @@ def stats() -> Dict[str, int]:
     return _native.stats()
 
 
-# ASGI (issue 9): serve_asgi() lives in _asgi.py.
-from ._asgi import serve_asgi  # noqa: E402
+# ASGI (issue 9): serve_asgi() lives in _asgi.py, imported on first use:
+# it pulls in asyncio (~20 ms), which a WSGI process never needs.
 __all__.append("serve_asgi")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "serve_asgi":
+        from ._asgi import serve_asgi
+
+        return serve_asgi
+    raise AttributeError(f"module 'appserver' has no attribute {name!r}")

@@ -201,6 +201,11 @@ func (e *Encoder) appendStr(o python.Object) (surrogate bool, err error) {
 		}
 		b, _ = appendUTF8(b, u, e.ensureASCII, e.tbl)
 		e.buf = append(b, '"')
+		if !e.ensureASCII {
+			// The output may now hold non-ASCII UTF-8: the result must be
+			// decoded, never built as an ASCII str.
+			e.nonASCII = true
+		}
 		return false, nil
 	}
 	if !isASCII && !e.ensureASCII {

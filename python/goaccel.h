@@ -47,7 +47,7 @@ typedef struct {
     Py_ssize_t list_items, tuple_items, float_value;
     Py_ssize_t long_digits, digit_bits, digit_size;
     Py_ssize_t ascii_length, ascii_state, ascii_size;
-    Py_ssize_t compact_utf8_length, compact_utf8, compact_size;
+    Py_ssize_t compact_utf8_length, compact_utf8, compact_size, unicode_data;
     Py_ssize_t dict_used, dict_keys, dict_values;
     Py_ssize_t bytes_size, bytes_data;
     Py_ssize_t bytearray_size, bytearray_start;

@@ -21,6 +21,7 @@ void goaccel_read_layout(goaccel_layout *out) {
     out->compact_utf8_length = offsetof(PyCompactUnicodeObject, utf8_length);
     out->compact_utf8 = offsetof(PyCompactUnicodeObject, utf8);
     out->compact_size = sizeof(PyCompactUnicodeObject);
+    out->unicode_data = offsetof(PyUnicodeObject, data);
     out->dict_used = offsetof(PyDictObject, ma_used);
     out->dict_keys = offsetof(PyDictObject, ma_keys);
     out->dict_values = offsetof(PyDictObject, ma_values);

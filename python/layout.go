@@ -24,12 +24,14 @@ type Layout struct {
 	ASCIILength, ASCIIState, ASCIISize uintptr
 	CompactUTF8Length, CompactUTF8     uintptr
 	CompactSize                        uintptr
+	UnicodeData                        uintptr // PyUnicodeObject.data (legacy strs: str subclasses)
 	DictUsed, DictKeys, DictValues     uintptr
 	BytesData, ByteArrayStart          uintptr
 
 	// PyASCIIObject.state bit field.
 	StateKindShift                 uint32
 	StateCompactBit, StateASCIIBit uint32
+	StateReadyBit                  uint32
 
 	// PyDictKeysObject (Include/internal/pycore_dict.h).
 	KeysLog2IndexBytes, KeysKind, KeysNEntries, KeysIndices uintptr
@@ -47,11 +49,11 @@ var layouts = []Layout{
 		ListItems: 24, TupleItems: 24, FloatValue: 16,
 		LongDigits: 24, DigitBits: 30, DigitSize: 4,
 		ASCIILength: 16, ASCIIState: 32, ASCIISize: 48,
-		CompactUTF8Length: 48, CompactUTF8: 56, CompactSize: 72,
+		CompactUTF8Length: 48, CompactUTF8: 56, CompactSize: 72, UnicodeData: 72,
 		DictUsed: 16, DictKeys: 32, DictValues: 40,
 		BytesData: 32, ByteArrayStart: 40,
 
-		StateKindShift: 2, StateCompactBit: 1 << 5, StateASCIIBit: 1 << 6,
+		StateKindShift: 2, StateCompactBit: 1 << 5, StateASCIIBit: 1 << 6, StateReadyBit: 1 << 7,
 
 		KeysLog2IndexBytes: 9, KeysKind: 10, KeysNEntries: 24, KeysIndices: 32,
 		KeysKindGeneral:  0,
@@ -129,6 +131,7 @@ func CheckLayout(t Layout) error {
 		{"PyCompactUnicodeObject.utf8_length", t.CompactUTF8Length, uintptr(l.compact_utf8_length)},
 		{"PyCompactUnicodeObject.utf8", t.CompactUTF8, uintptr(l.compact_utf8)},
 		{"sizeof(PyCompactUnicodeObject)", t.CompactSize, uintptr(l.compact_size)},
+		{"PyUnicodeObject.data", t.UnicodeData, uintptr(l.unicode_data)},
 		{"PyDictObject.ma_used", t.DictUsed, uintptr(l.dict_used)},
 		{"PyDictObject.ma_keys", t.DictKeys, uintptr(l.dict_keys)},
 		{"PyDictObject.ma_values", t.DictValues, uintptr(l.dict_values)},

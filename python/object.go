@@ -159,16 +159,23 @@ const (
 
 // StrData describes a str's characters without copying: kind 1, 2 or 4 bytes
 // per code point; ascii reports that every code point is below 128 (and so
-// the data is also its UTF-8). ok is false for legacy (non-compact) strings,
-// which callers handle through StrUTF8.
+// the data is also its UTF-8). Compact strings hold their data inline;
+// legacy ones (instances of str subclasses) point to it from
+// PyUnicodeObject.data. ok is false only for a legacy string that is not
+// "ready" (deprecated wstr-only strings), which callers handle through
+// StrUTF8.
 func StrData(s Object) (data unsafe.Pointer, length int, kind int, ascii bool, ok bool) {
 	state := *(*uint32)(s.field(lay.ASCIIState))
-	if state&lay.StateCompactBit == 0 {
-		return nil, 0, 0, false, false
-	}
 	length = int(*(*int64)(s.field(lay.ASCIILength)))
 	kind = int((state >> lay.StateKindShift) & 7)
-	if state&lay.StateASCIIBit != 0 {
+	ascii = state&lay.StateASCIIBit != 0
+	if state&lay.StateCompactBit == 0 {
+		if state&lay.StateReadyBit == 0 {
+			return nil, 0, 0, false, false
+		}
+		return *(*unsafe.Pointer)(s.field(lay.UnicodeData)), length, kind, ascii, true
+	}
+	if ascii {
 		return s.field(lay.ASCIISize), length, kind, true, true
 	}
 	return s.field(lay.CompactSize), length, kind, false, true

@@ -410,3 +410,17 @@ def test_lazy_names_and_submodules():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_str_subclasses_keep_their_text_like_the_stdlib():
+    # Instances of str subclasses are "legacy" strings in CPython (data held
+    # out of line); Django's SafeString and DRF's ErrorDetail are such.
+    import json as std
+
+    class S(str):
+        pass
+
+    for text in ["plain", "caf\u00e9", "\u20ac", "\U0001F600", "a\ud800b", 'q"\\\n']:
+        for ensure_ascii in (True, False):
+            value = [S(text), {S(text): S(text)}]
+            assert jsonfast.dumps(value, ensure_ascii=ensure_ascii) == std.dumps(value, ensure_ascii=ensure_ascii)

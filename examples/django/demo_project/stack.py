@@ -19,11 +19,11 @@ STOCK = {
 }
 
 GOACCEL = {
-    "JSON_RENDERER": "rest_framework.renderers.JSONRenderer",  # -> "jsonfast.drf.JSONRenderer"
-    "JSON_PARSER": "rest_framework.parsers.JSONParser",  # -> "jsonfast.drf.JSONParser"
-    "XML_RENDERER": "rest_framework_xml.renderers.XMLRenderer",  # -> "xmlfast.drf.XMLRenderer"
-    "XML_PARSER": "rest_framework_xml.parsers.XMLParser",  # -> "xmlfast.drf.XMLParser"
-    "JSONSCHEMA": "jsonschema",  # -> "schemafast"
+    "JSON_RENDERER": "jsonfast.drf.JSONRenderer",
+    "JSON_PARSER": "jsonfast.drf.JSONParser",
+    "XML_RENDERER": "xmlfast.drf.XMLRenderer",
+    "XML_PARSER": "xmlfast.drf.XMLParser",
+    "JSONSCHEMA": "schemafast",
     "LOG_FORMATTER": "jsonfast.logging.JsonFormatter",
 }
 
