@@ -266,11 +266,13 @@ func (p *parser) document(i int) (int, error) {
 				}
 				return i, fail("unexpected character, expected ',' or ']'", i)
 			}
+			comma := i
 			if i = skipWS(data, i+1); i >= n {
 				return i, fail(msgEOF, n)
 			}
 			if data[i] == closer {
-				return i, fail("trailing comma is not allowed", i-1)
+				// orjson reports the comma's position, whatever whitespace follows.
+				return i, fail("trailing comma is not allowed", comma)
 			}
 			if top.object {
 				if i, err = p.key(i); err != nil {

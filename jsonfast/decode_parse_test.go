@@ -189,6 +189,8 @@ func TestParseErrors(t *testing.T) {
 		{` `, "input data is empty", 0},
 		{`[1,]`, "trailing comma is not allowed", 2},
 		{`{"a":1,}`, "trailing comma is not allowed", 6},
+		{"[0 ,  \n]", "trailing comma is not allowed", 3},
+		{`{"a":1, }`, "trailing comma is not allowed", 6},
 		{"\xef\xbb\xbf[1]", "UTF-8 byte order mark (BOM) is not supported", 0},
 		{"\"\x01\"", "unexpected control character in string", 1},
 		{`1.5e`, "unexpected end of data", 4},
