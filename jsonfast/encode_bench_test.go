@@ -1,0 +1,82 @@
+package jsonfast
+
+import (
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"goaccel/python"
+)
+
+// BenchmarkEncodeCorpus times the orjson face's encoder (DumpsBytes) and
+// the json face's (Dumps) on the corpus files, loaded once with Python's
+// json.loads. For profiling: go test -run X -bench EncodeCorpus -cpuprofile.
+func BenchmarkEncodeCorpus(b *testing.B) {
+	dir := corpusDir()
+	if dir == "" {
+		b.Skip("corpus not found (set GOACCEL_CORPUS)")
+	}
+	for _, name := range []string{"twitter", "github", "citm_catalog", "canada"} {
+		path := filepath.Join(dir, name+".json")
+		var obj python.Ref
+		python.WithGIL(func() {
+			obj = pyEval(b, `__import__("json").loads(open(`+"r'"+path+"'"+`, encoding="utf-8").read())`)
+		})
+		b.Run("orjson/"+name, func(b *testing.B) {
+			python.WithGIL(func() {
+				defer cpuMetric(b)()
+				for i := 0; i < b.N; i++ {
+					r, err := DumpsBytes(obj.Object, EncodeOptions{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					r.Release()
+				}
+			})
+		})
+		b.Run("json/"+name, func(b *testing.B) {
+			python.WithGIL(func() {
+				defer cpuMetric(b)()
+				for i := 0; i < b.N; i++ {
+					r, err := Dumps(obj.Object, defaultOpts())
+					if err != nil {
+						b.Fatal(err)
+					}
+					r.Release()
+				}
+			})
+		})
+		python.WithGIL(func() { obj.Release() })
+	}
+}
+
+// cpuMetric reports process CPU time per op (the machine is shared: wall
+// time per op swings with the load, CPU time much less).
+func cpuMetric(b *testing.B) func() {
+	cpu := func() int64 {
+		var ru syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		return ru.Utime.Nano() + ru.Stime.Nano()
+	}
+	start := cpu()
+	return func() { b.ReportMetric(float64(cpu()-start)/float64(b.N), "cpu-ns/op") }
+}
+
+func TestDecimalLen(t *testing.T) {
+	for v, n := uint64(1), 1; ; v, n = v*10, n+1 {
+		for _, x := range []uint64{v, v + 1, 2 * v, 10*v - 1} {
+			if x/v >= 10 || x < v {
+				continue
+			}
+			if got := decimalLen(x); got != n {
+				t.Fatalf("decimalLen(%d) = %d, want %d", x, got, n)
+			}
+		}
+		if n == 20 {
+			break
+		}
+	}
+	if got := decimalLen(^uint64(0)); got != 20 {
+		t.Fatalf("decimalLen(max) = %d", got)
+	}
+}
