@@ -80,3 +80,36 @@ func TestDecimalLen(t *testing.T) {
 		t.Fatalf("decimalLen(max) = %d", got)
 	}
 }
+
+// TestEscapeFree compares the word-at-a-time scan with a byte loop on
+// strings of every length up to 40 with one special byte at each place.
+func TestEscapeFree(t *testing.T) {
+	for _, del := range []bool{false, true} {
+		tbl := &escUTF8
+		if del {
+			tbl = &escASCII
+		}
+		for n := 0; n <= 40; n++ {
+			for pos := -1; pos < n; pos++ {
+				for _, c := range []byte{0, 0x1f, '"', '\\', 0x7f, 0x80, 0xe3, ' ', 'z'} {
+					s := make([]byte, n)
+					for i := range s {
+						s[i] = 'a' + byte(i%26)
+					}
+					if pos >= 0 {
+						s[pos] = c
+					}
+					want := true
+					for _, x := range s {
+						if x < 0x80 && tbl[x] {
+							want = false
+						}
+					}
+					if got := escapeFree(s, del); got != want {
+						t.Fatalf("escapeFree(%q, %v) = %v", s, del, got)
+					}
+				}
+			}
+		}
+	}
+}

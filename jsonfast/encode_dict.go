@@ -188,9 +188,7 @@ func (e *Encoder) member(k, v python.Object, first bool) (wrote bool, err error)
 	switch {
 	case kt == python.StrType:
 		if s, ok := python.StrASCII(k); ok {
-			b := append(e.buf, '"')
-			b = appendASCIIData(b, s, e.tbl)
-			e.buf = append(b, '"')
+			e.buf = appendQuoted(e.buf, s, e.tbl, 0)
 		} else if _, err := e.appendStr(k); err != nil {
 			return false, err
 		}

@@ -19,9 +19,7 @@ func (e *Encoder) value(o python.Object) error {
 	switch t {
 	case python.StrType:
 		if s, ok := python.StrASCII(o); ok {
-			b := append(e.buf, '"')
-			b = appendASCIIData(b, s, e.tbl)
-			e.buf = append(b, '"')
+			e.buf = appendQuoted(e.buf, s, e.tbl, 0)
 			return nil
 		}
 		_, err := e.appendStr(o)

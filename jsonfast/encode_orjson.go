@@ -24,9 +24,7 @@ func (e *Encoder) valueOrjson(o python.Object) error {
 	switch o.Type() {
 	case python.StrType:
 		if s, ok := python.StrASCII(o); ok {
-			b := append(e.buf, '"')
-			b = appendASCIIData(b, s, e.tbl)
-			e.buf = append(b, '"')
+			e.buf = appendQuoted(e.buf, s, e.tbl, 0)
 			return nil
 		}
 		return e.strOrjson(o)
@@ -237,9 +235,7 @@ func (e *Encoder) memberOrjson(k, v python.Object, first, indent bool) error {
 		return encodeError("Dict key must be str")
 	}
 	if s, ok := python.StrASCII(k); ok {
-		b := append(e.buf, '"')
-		b = appendASCIIData(b, s, e.tbl)
-		e.buf = append(b, '"', ':')
+		e.buf = appendQuoted(e.buf, s, e.tbl, ':')
 	} else {
 		if err := e.strOrjson(k); err != nil {
 			return err
