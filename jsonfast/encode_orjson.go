@@ -127,6 +127,10 @@ func (e *Encoder) listOrjson(o python.Object, items []python.Object) error {
 		if indent {
 			e.newlineOrjson()
 		}
+		if b, ok := e.scalarOrjson(e.buf, items[i]); ok {
+			e.buf = b
+			continue
+		}
 		if err := e.heldOrjson(items[i]); err != nil {
 			return err
 		}
@@ -245,7 +249,44 @@ func (e *Encoder) memberOrjson(k, v python.Object, first, indent bool) error {
 	if indent {
 		e.buf = append(e.buf, ' ')
 	}
+	if b, ok := e.scalarOrjson(e.buf, v); ok {
+		e.buf = b
+		return nil
+	}
 	return e.heldOrjson(v)
+}
+
+// scalarOrjson writes the common scalars — exact ASCII str, int below
+// 2**63 (2**53 with OPT_STRICT_INTEGER), float, bool, None — in one call
+// from the list and dict loops, instead of the chain heldOrjson ->
+// valueOrjson -> intOrjson -> appendInt64 ...; ok is false for anything
+// else, which the caller encodes the general way.
+func (e *Encoder) scalarOrjson(b []byte, o python.Object) ([]byte, bool) {
+	switch o.Type() {
+	case python.StrType:
+		if s, ok := python.StrASCII(o); ok {
+			return appendQuoted(b, s, e.tbl, 0), true
+		}
+	case python.IntType:
+		if v, ok := python.LongSmall(o); ok {
+			return appendInt64(b, v), true
+		}
+		if v, ok := python.LongInt64(o); ok && e.Flags&OptStrictInteger == 0 {
+			return appendInt64(b, v), true
+		}
+	case python.FloatType:
+		if f := python.FloatValue(o); !e.float32 && f-f == 0 {
+			return appendFloat(b, f, true), true
+		}
+	case python.NoneType:
+		return append(b, "null"...), true
+	case python.BoolType:
+		if o == python.True {
+			return append(b, "true"...), true
+		}
+		return append(b, "false"...), true
+	}
+	return b, false
 }
 
 // orjsonKey is a key rendered to its JSON text (quoted) for sorting and
