@@ -113,3 +113,39 @@ func TestEscapeFree(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendQuotedShort compares the word-at-a-time writer with
+// appendQuoted on real str objects of every short length, with a byte
+// needing an escape at each place, for both escape tables.
+func TestAppendQuotedShort(t *testing.T) {
+	python.WithGIL(func() {
+		for _, tbl := range []*[128]bool{&escUTF8, &escASCII} {
+			for n := 0; n <= 20; n++ {
+				for pos := -1; pos < n; pos++ {
+					for _, c := range []byte{0, 0x1f, '"', '\\', 0x7f, ' ', '~'} {
+						s := make([]byte, n)
+						for i := range s {
+							s[i] = 'A' + byte(i)
+						}
+						if pos >= 0 {
+							s[pos] = c
+						}
+						r, err := python.NewString(string(s))
+						noErr(t, err)
+						data, ok := python.StrASCII(r.Object)
+						if !ok {
+							t.Fatal("not a compact ASCII str")
+						}
+						for _, tail := range []byte{0, ':'} {
+							want := string(appendQuoted([]byte("x"), data, tbl, tail))
+							if got := string(appendQuotedShort([]byte("x"), data, tbl, tail)); got != want {
+								t.Fatalf("%q tail %q: got %q want %q", s, tail, got, want)
+							}
+						}
+						r.Release()
+					}
+				}
+			}
+		}
+	})
+}

@@ -239,7 +239,7 @@ func (e *Encoder) memberOrjson(k, v python.Object, first, indent bool) error {
 		return encodeError("Dict key must be str")
 	}
 	if s, ok := python.StrASCII(k); ok {
-		e.buf = appendQuoted(e.buf, s, e.tbl, ':')
+		e.buf = appendQuotedShort(e.buf, s, e.tbl, ':')
 	} else {
 		if err := e.strOrjson(k); err != nil {
 			return err
@@ -265,7 +265,7 @@ func (e *Encoder) scalarOrjson(b []byte, o python.Object) ([]byte, bool) {
 	switch o.Type() {
 	case python.StrType:
 		if s, ok := python.StrASCII(o); ok {
-			return appendQuoted(b, s, e.tbl, 0), true
+			return appendQuotedShort(b, s, e.tbl, 0), true
 		}
 	case python.IntType:
 		if v, ok := python.LongSmall(o); ok {
