@@ -188,7 +188,7 @@ func (e *Encoder) member(k, v python.Object, first bool) (wrote bool, err error)
 	switch {
 	case kt == python.StrType:
 		if s, ok := python.StrASCII(k); ok {
-			e.buf = appendQuoted(e.buf, s, e.tbl, 0)
+			e.buf = appendQuotedShort(e.buf, s, e.tbl, 0)
 		} else if _, err := e.appendStr(k); err != nil {
 			return false, err
 		}

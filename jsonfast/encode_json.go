@@ -19,7 +19,7 @@ func (e *Encoder) value(o python.Object) error {
 	switch t {
 	case python.StrType:
 		if s, ok := python.StrASCII(o); ok {
-			e.buf = appendQuoted(e.buf, s, e.tbl, 0)
+			e.buf = appendQuotedShort(e.buf, s, e.tbl, 0)
 			return nil
 		}
 		_, err := e.appendStr(o)
