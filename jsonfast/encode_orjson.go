@@ -119,27 +119,34 @@ func (e *Encoder) listOrjson(o python.Object, items []python.Object) error {
 		return nil
 	}
 	indent := e.Flags&OptIndent2 != 0
-	e.buf = append(e.buf, '[')
+	// The output buffer lives in b (registers, no write barrier) and goes
+	// back to e.buf only around calls that write through e.
+	b := append(e.buf, '[')
 	for i := 0; i < len(items); i++ {
 		if i > 0 {
-			e.buf = append(e.buf, ',')
+			b = append(b, ',')
 		}
 		if indent {
-			e.newlineOrjson()
-		}
-		if b, ok := e.scalarOrjson(e.buf, items[i]); ok {
 			e.buf = b
+			e.newlineOrjson()
+			b = e.buf
+		}
+		if nb, ok := e.scalarOrjson(b, items[i]); ok {
+			b = nb
 			continue
 		}
+		e.buf = b
 		if err := e.heldOrjson(items[i]); err != nil {
 			return err
 		}
+		b = e.buf
 		if e.calls != 0 { // a callback may have changed the sequence
 			if o.Type().TypeFlags()&python.FlagListSubclass != 0 {
 				items = python.ListItems(o)
 			}
 		}
 	}
+	e.buf = b
 	e.depth--
 	if indent {
 		e.newlineOrjson()
@@ -190,20 +197,52 @@ func (e *Encoder) dictOrjsonDirect(o python.Object) error {
 		return e.dictOrjsonItems(o)
 	}
 	indent := e.Flags&OptIndent2 != 0
+	// memberOrjson inlined, the output buffer kept in b as in listOrjson.
+	b := e.buf
 	first := true
 	for i := 0; i < t.N; i++ {
 		k, v := t.Entry(i)
 		if v.IsNil() {
 			continue
 		}
-		if err := e.memberOrjson(k, v, first, indent); err != nil {
-			return err
+		if !first {
+			b = append(b, ',')
 		}
 		first = false
+		if indent {
+			e.buf = b
+			e.newlineOrjson()
+			b = e.buf
+		}
+		if k.Type() != python.StrType { // orjson: exact str only
+			return encodeError("Dict key must be str")
+		}
+		if s, ok := python.StrASCII(k); ok {
+			b = appendQuotedShort(b, s, e.tbl, ':')
+		} else {
+			e.buf = b
+			if err := e.strOrjson(k); err != nil {
+				return err
+			}
+			b = append(e.buf, ':')
+		}
+		if indent {
+			b = append(b, ' ')
+		}
+		if nb, ok := e.scalarOrjson(b, v); ok { // runs no Python code
+			b = nb
+			continue
+		}
+		e.buf = b
+		if err := e.heldOrjson(v); err != nil {
+			return err
+		}
+		b = e.buf
 		if e.calls != calls && (python.DictKeysPointer(o) != keysPtr || python.DictLen(o) != used) {
 			return errDictChanged()
 		}
 	}
+	e.buf = b
 	return nil
 }
 
