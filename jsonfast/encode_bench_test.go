@@ -1,7 +1,9 @@
 package jsonfast
 
 import (
+	"encoding/binary"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"testing"
 
@@ -148,4 +150,36 @@ func TestAppendQuotedShort(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestASCII8 checks the lane-parallel digit maker against strconv.
+func TestASCII8(t *testing.T) {
+	check := func(x uint32) {
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], ascii8(x))
+		if want := strconv.FormatUint(uint64(x)+1e8, 10)[1:]; string(b[:]) != want {
+			t.Fatalf("ascii8(%d) = %q", x, b)
+		}
+	}
+	for x := uint32(0); x < 1e8; x += 997 {
+		check(x)
+	}
+	for _, x := range []uint32{0, 9, 10, 99, 100, 9999, 10000, 99999999, 12345678, 90909090} {
+		check(x)
+	}
+}
+
+// TestAppendUint64Lengths checks every digit count around each power of
+// ten (the word-wise path covers up to 16 digits).
+func TestAppendUint64Lengths(t *testing.T) {
+	for p := uint64(1); ; p *= 10 {
+		for _, v := range []uint64{p, p + 1, p + p/3, 2*p - 1, p - 1, p*9 + p/7} {
+			if got, want := string(appendUint64([]byte("x"), v)), "x"+strconv.FormatUint(v, 10); got != want {
+				t.Fatalf("appendUint64(%d) = %q", v, got)
+			}
+		}
+		if p > ^uint64(0)/10 {
+			break
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package jsonfast
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
 	"slices"
@@ -23,11 +24,44 @@ func appendUint64(b []byte, v uint64) []byte {
 		return append(b, twoDigits[2*v], twoDigits[2*v+1])
 	}
 	n := decimalLen(v)
+	if n <= 16 {
+		// Up to 16 digits: made as two 8-digit words in registers
+		// (ascii8), shifted so the leading zeros drop out, and stored as
+		// two words; bytes past the end land in spare capacity.
+		b = slices.Grow(b, 16)
+		l := len(b)
+		out := b[l : l+16 : l+16]
+		if n <= 8 {
+			binary.LittleEndian.PutUint64(out[0:8], ascii8(uint32(v))>>(8*uint(8-n)&63))
+			return b[:l+n]
+		}
+		hi := v / 1e8
+		w0 := ascii8(uint32(hi)) >> (8 * uint(16-n) & 63)
+		binary.LittleEndian.PutUint64(out[0:8], w0)
+		binary.LittleEndian.PutUint64(out[n-8:n], ascii8(uint32(v-hi*1e8)))
+		return b[:l+n]
+	}
 	b = slices.Grow(b, n)
 	l := len(b)
 	b = b[:l+n]
 	putDigits(b[l:], v)
 	return b
+}
+
+// ascii8 returns the eight decimal digits of x (< 10**8, zero-padded) as
+// ASCII in a little-endian word, first digit in the low byte: x is split
+// into 4-digit halves in 32-bit lanes, each lane into 2-digit parts in
+// 16-bit lanes, each of those into digits in bytes, all lanes at once
+// (division by 100 as *10486>>20, by 10 as *103>>10, exact in range).
+func ascii8(x uint32) uint64 {
+	hi := x / 10000
+	merged := uint64(hi) | uint64(x-hi*10000)<<32
+	top := (merged * 10486 >> 20) & (0x7f<<32 | 0x7f)
+	bot := merged - 100*top
+	hundreds := bot<<16 + top
+	tens := (hundreds * 103 >> 10) & (0xf<<48 | 0xf<<32 | 0xf<<16 | 0xf)
+	tens += (hundreds - 10*tens) << 8
+	return tens + ones*'0'
 }
 
 // putDigits writes v's decimal digits filling out exactly (len(out) must
