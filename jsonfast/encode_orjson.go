@@ -296,7 +296,8 @@ func (e *Encoder) memberOrjson(k, v python.Object, first, indent bool) error {
 }
 
 // scalarOrjson writes the common scalars — exact ASCII str, int below
-// 2**63 (2**53 with OPT_STRICT_INTEGER), float, bool, None — in one call
+// 2**63 (2**53 with OPT_STRICT_INTEGER), float, bool, None, and empty
+// exact list, tuple and dict — in one call
 // from the list and dict loops, instead of the chain heldOrjson ->
 // valueOrjson -> intOrjson -> appendInt64 ...; ok is false for anything
 // else, which the caller encodes the general way.
@@ -324,6 +325,15 @@ func (e *Encoder) scalarOrjson(b []byte, o python.Object) ([]byte, bool) {
 			return append(b, "true"...), true
 		}
 		return append(b, "false"...), true
+	case python.ListType, python.TupleType:
+		// Empty containers still count towards orjson's depth limit.
+		if python.ListLen(o) == 0 && e.depth < orjsonMaxDepth {
+			return append(b, '[', ']'), true
+		}
+	case python.DictType:
+		if python.DictLen(o) == 0 && e.depth < orjsonMaxDepth {
+			return append(b, '{', '}'), true
+		}
 	}
 	return b, false
 }
