@@ -110,6 +110,12 @@ func (e *Encoder) newlineOrjson() {
 }
 
 func (e *Encoder) listOrjson(o python.Object, items []python.Object) error {
+	if len(items) == 0 && o.Type() == python.TupleType {
+		// orjson does not count an empty tuple against its depth limit
+		// (an empty list or dict counts).
+		e.buf = append(e.buf, '[', ']')
+		return nil
+	}
 	if err := e.enterOrjson(); err != nil {
 		return err
 	}
@@ -325,9 +331,14 @@ func (e *Encoder) scalarOrjson(b []byte, o python.Object) ([]byte, bool) {
 			return append(b, "true"...), true
 		}
 		return append(b, "false"...), true
-	case python.ListType, python.TupleType:
-		// Empty containers still count towards orjson's depth limit.
+	case python.ListType:
+		// Empty lists and dicts still count towards orjson's depth limit;
+		// empty tuples do not (as in orjson).
 		if python.ListLen(o) == 0 && e.depth < orjsonMaxDepth {
+			return append(b, '[', ']'), true
+		}
+	case python.TupleType:
+		if python.ListLen(o) == 0 {
 			return append(b, '[', ']'), true
 		}
 	case python.DictType:
