@@ -62,6 +62,7 @@ type Encoder struct {
 	recursion   int // levels registered with Py_EnterRecursiveCall
 	keys        []sortKey
 	float32     bool // inside a numpy float32 array: float32's shortest digits
+	bigIdle     int  // runs in a row that used under a quarter of a big buffer
 }
 
 var pool = sync.Pool{New: func() any { return &Encoder{buf: make([]byte, 0, 4096)} }}
@@ -76,9 +77,18 @@ var (
 	gilBusy    bool
 )
 
-// maxPooledBuf bounds the buffer kept between runs: large outputs do not
-// pin memory forever.
-const maxPooledBuf = 4 << 20
+// Buffers kept between runs. Up to maxPooledBuf a buffer is always kept.
+// A bigger one (up to maxKeptBuf) is kept while it is being used: it goes
+// once bigIdleRuns runs in a row needed less than a quarter of it, so one
+// large dump does not pin its memory forever, while repeated large dumps
+// do not regrow their buffer from 4 KiB every time. (Regrowing cost 20x:
+// dumps of a 3.9 MB result took 7.5 ms against orjson's 0.33 ms, because
+// the buffer ended above the old 4 MiB bound and was dropped each time.)
+const (
+	maxPooledBuf = 4 << 20
+	maxKeptBuf   = 256 << 20
+	bigIdleRuns  = 16
+)
 
 func getEncoder(opts EncodeOptions) *Encoder {
 	var e *Encoder
@@ -103,8 +113,16 @@ func getEncoder(opts EncodeOptions) *Encoder {
 }
 
 func putEncoder(e *Encoder) {
-	if cap(e.buf) > maxPooledBuf {
-		e.buf = make([]byte, 0, 4096)
+	if c := cap(e.buf); c > maxPooledBuf {
+		if len(e.buf) >= c/4 {
+			e.bigIdle = 0
+		} else {
+			e.bigIdle++
+		}
+		if c > maxKeptBuf || e.bigIdle >= bigIdleRuns {
+			e.buf = make([]byte, 0, 4096)
+			e.bigIdle = 0
+		}
 	}
 	e.Default = python.Object{}
 	e.keys = e.keys[:0]

@@ -188,9 +188,7 @@ func (e *Encoder) member(k, v python.Object, first bool) (wrote bool, err error)
 	switch {
 	case kt == python.StrType:
 		if s, ok := python.StrASCII(k); ok {
-			b := append(e.buf, '"')
-			b = appendASCIIData(b, s, e.tbl)
-			e.buf = append(b, '"')
+			e.buf = appendQuotedShort(e.buf, s, e.tbl, 0)
 		} else if _, err := e.appendStr(k); err != nil {
 			return false, err
 		}
@@ -222,7 +220,12 @@ func (e *Encoder) member(k, v python.Object, first bool) (wrote bool, err error)
 	default:
 		return false, python.Errorf(python.TypeError, "keys must be str, int, float, bool or None, not %s", typeShortName(k))
 	}
-	e.buf = appendSep(e.buf, e.KeySep)
+	b := appendSep(e.buf, e.KeySep)
+	if b, ok := e.scalarJSON(b, v); ok {
+		e.buf = b
+		return true, nil
+	}
+	e.buf = b
 	return true, e.heldValue(v)
 }
 

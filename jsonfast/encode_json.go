@@ -19,9 +19,7 @@ func (e *Encoder) value(o python.Object) error {
 	switch t {
 	case python.StrType:
 		if s, ok := python.StrASCII(o); ok {
-			b := append(e.buf, '"')
-			b = appendASCIIData(b, s, e.tbl)
-			e.buf = append(b, '"')
+			e.buf = appendQuotedShort(e.buf, s, e.tbl, 0)
 			return nil
 		}
 		_, err := e.appendStr(o)
@@ -60,6 +58,38 @@ func (e *Encoder) value(o python.Object) error {
 		return e.dict(o)
 	}
 	return e.callDefault(o)
+}
+
+// scalarJSON writes the common scalars — exact ASCII str, int within
+// int64, finite float, bool, None — in one call from the list and dict
+// loops (as scalarOrjson does for face 2); ok is false for anything else,
+// which goes through heldValue -> value.
+func (e *Encoder) scalarJSON(b []byte, o python.Object) ([]byte, bool) {
+	switch o.Type() {
+	case python.StrType:
+		if s, ok := python.StrASCII(o); ok {
+			return appendQuotedShort(b, s, e.tbl, 0), true
+		}
+	case python.IntType:
+		if v, ok := python.LongSmall(o); ok {
+			return appendInt64(b, v), true
+		}
+		if v, ok := python.LongInt64(o); ok {
+			return appendInt64(b, v), true
+		}
+	case python.FloatType:
+		if f := python.FloatValue(o); f-f == 0 {
+			return appendFloat(b, f, false), true
+		}
+	case python.NoneType:
+		return append(b, "null"...), true
+	case python.BoolType:
+		if o == python.True {
+			return append(b, "true"...), true
+		}
+		return append(b, "false"...), true
+	}
+	return b, false
 }
 
 // appendInt writes an int (or subclass) as int.__repr__ does.
@@ -184,6 +214,10 @@ func (e *Encoder) list(o python.Object) error {
 		}
 		if e.Indent != nil {
 			e.newline()
+		}
+		if b, ok := e.scalarJSON(e.buf, items[i]); ok {
+			e.buf = b
+			continue
 		}
 		if err := e.heldValue(items[i]); err != nil {
 			return err

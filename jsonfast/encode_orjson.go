@@ -24,9 +24,7 @@ func (e *Encoder) valueOrjson(o python.Object) error {
 	switch o.Type() {
 	case python.StrType:
 		if s, ok := python.StrASCII(o); ok {
-			b := append(e.buf, '"')
-			b = appendASCIIData(b, s, e.tbl)
-			e.buf = append(b, '"')
+			e.buf = appendQuoted(e.buf, s, e.tbl, 0)
 			return nil
 		}
 		return e.strOrjson(o)
@@ -112,6 +110,12 @@ func (e *Encoder) newlineOrjson() {
 }
 
 func (e *Encoder) listOrjson(o python.Object, items []python.Object) error {
+	if len(items) == 0 && o.Type() == python.TupleType {
+		// orjson does not count an empty tuple against its depth limit
+		// (an empty list or dict counts).
+		e.buf = append(e.buf, '[', ']')
+		return nil
+	}
 	if err := e.enterOrjson(); err != nil {
 		return err
 	}
@@ -121,23 +125,34 @@ func (e *Encoder) listOrjson(o python.Object, items []python.Object) error {
 		return nil
 	}
 	indent := e.Flags&OptIndent2 != 0
-	e.buf = append(e.buf, '[')
+	// The output buffer lives in b (registers, no write barrier) and goes
+	// back to e.buf only around calls that write through e.
+	b := append(e.buf, '[')
 	for i := 0; i < len(items); i++ {
 		if i > 0 {
-			e.buf = append(e.buf, ',')
+			b = append(b, ',')
 		}
 		if indent {
+			e.buf = b
 			e.newlineOrjson()
+			b = e.buf
 		}
+		if nb, ok := e.scalarOrjson(b, items[i]); ok {
+			b = nb
+			continue
+		}
+		e.buf = b
 		if err := e.heldOrjson(items[i]); err != nil {
 			return err
 		}
+		b = e.buf
 		if e.calls != 0 { // a callback may have changed the sequence
 			if o.Type().TypeFlags()&python.FlagListSubclass != 0 {
 				items = python.ListItems(o)
 			}
 		}
 	}
+	e.buf = b
 	e.depth--
 	if indent {
 		e.newlineOrjson()
@@ -188,20 +203,52 @@ func (e *Encoder) dictOrjsonDirect(o python.Object) error {
 		return e.dictOrjsonItems(o)
 	}
 	indent := e.Flags&OptIndent2 != 0
+	// memberOrjson inlined, the output buffer kept in b as in listOrjson.
+	b := e.buf
 	first := true
 	for i := 0; i < t.N; i++ {
 		k, v := t.Entry(i)
 		if v.IsNil() {
 			continue
 		}
-		if err := e.memberOrjson(k, v, first, indent); err != nil {
-			return err
+		if !first {
+			b = append(b, ',')
 		}
 		first = false
+		if indent {
+			e.buf = b
+			e.newlineOrjson()
+			b = e.buf
+		}
+		if k.Type() != python.StrType { // orjson: exact str only
+			return encodeError("Dict key must be str")
+		}
+		if s, ok := python.StrASCII(k); ok {
+			b = appendQuotedShort(b, s, e.tbl, ':')
+		} else {
+			e.buf = b
+			if err := e.strOrjson(k); err != nil {
+				return err
+			}
+			b = append(e.buf, ':')
+		}
+		if indent {
+			b = append(b, ' ')
+		}
+		if nb, ok := e.scalarOrjson(b, v); ok { // runs no Python code
+			b = nb
+			continue
+		}
+		e.buf = b
+		if err := e.heldOrjson(v); err != nil {
+			return err
+		}
+		b = e.buf
 		if e.calls != calls && (python.DictKeysPointer(o) != keysPtr || python.DictLen(o) != used) {
 			return errDictChanged()
 		}
 	}
+	e.buf = b
 	return nil
 }
 
@@ -237,9 +284,7 @@ func (e *Encoder) memberOrjson(k, v python.Object, first, indent bool) error {
 		return encodeError("Dict key must be str")
 	}
 	if s, ok := python.StrASCII(k); ok {
-		b := append(e.buf, '"')
-		b = appendASCIIData(b, s, e.tbl)
-		e.buf = append(b, '"', ':')
+		e.buf = appendQuotedShort(e.buf, s, e.tbl, ':')
 	} else {
 		if err := e.strOrjson(k); err != nil {
 			return err
@@ -249,7 +294,59 @@ func (e *Encoder) memberOrjson(k, v python.Object, first, indent bool) error {
 	if indent {
 		e.buf = append(e.buf, ' ')
 	}
+	if b, ok := e.scalarOrjson(e.buf, v); ok {
+		e.buf = b
+		return nil
+	}
 	return e.heldOrjson(v)
+}
+
+// scalarOrjson writes the common scalars — exact ASCII str, int below
+// 2**63 (2**53 with OPT_STRICT_INTEGER), float, bool, None, and empty
+// exact list, tuple and dict — in one call
+// from the list and dict loops, instead of the chain heldOrjson ->
+// valueOrjson -> intOrjson -> appendInt64 ...; ok is false for anything
+// else, which the caller encodes the general way.
+func (e *Encoder) scalarOrjson(b []byte, o python.Object) ([]byte, bool) {
+	switch o.Type() {
+	case python.StrType:
+		if s, ok := python.StrASCII(o); ok {
+			return appendQuotedShort(b, s, e.tbl, 0), true
+		}
+	case python.IntType:
+		if v, ok := python.LongSmall(o); ok {
+			return appendInt64(b, v), true
+		}
+		if v, ok := python.LongInt64(o); ok && e.Flags&OptStrictInteger == 0 {
+			return appendInt64(b, v), true
+		}
+	case python.FloatType:
+		if f := python.FloatValue(o); !e.float32 && f-f == 0 {
+			return appendFloat(b, f, true), true
+		}
+	case python.NoneType:
+		return append(b, "null"...), true
+	case python.BoolType:
+		if o == python.True {
+			return append(b, "true"...), true
+		}
+		return append(b, "false"...), true
+	case python.ListType:
+		// Empty lists and dicts still count towards orjson's depth limit;
+		// empty tuples do not (as in orjson).
+		if python.ListLen(o) == 0 && e.depth < orjsonMaxDepth {
+			return append(b, '[', ']'), true
+		}
+	case python.TupleType:
+		if python.ListLen(o) == 0 {
+			return append(b, '[', ']'), true
+		}
+	case python.DictType:
+		if python.DictLen(o) == 0 && e.depth < orjsonMaxDepth {
+			return append(b, '{', '}'), true
+		}
+	}
+	return b, false
 }
 
 // orjsonKey is a key rendered to its JSON text (quoted) for sorting and

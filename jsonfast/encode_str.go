@@ -1,7 +1,6 @@
 package jsonfast
 
 import (
-	"encoding/binary"
 	"slices"
 	"unsafe"
 
@@ -76,29 +75,62 @@ func appendRune(b []byte, c rune, ascii bool) []byte {
 }
 
 // appendASCIIData writes ASCII bytes as a JSON string body. Most strings
-// need no escape at all: a first pass tests eight bytes at a time (SWAR)
-// and, finding nothing, the string is copied in one append.
+// need no escape at all: a check-only pass tests sixteen bytes per step
+// (SWAR, no stores, no bounds checks) and, finding nothing, the string is
+// copied with one append (memmove).
 func appendASCIIData(b []byte, s []byte, tbl *[128]bool) []byte {
-	del := tbl == &escASCII
-	b = slices.Grow(b, len(s))
-	p := len(b)
-	out := b[:p+len(s)]
+	if escapeFree(s, tbl == &escASCII) {
+		return append(b, s...)
+	}
+	return appendASCIIEscaped(b, s, tbl)
+}
+
+// escapeFree reports whether no byte of s (ASCII, or UTF-8 when !del)
+// needs a JSON escape: a control character, '"', '\\' (or DEL when del).
+// Bytes >= 0x80 never match.
+func escapeFree(s []byte, del bool) bool {
+	n := len(s)
+	p := unsafe.Pointer(unsafe.SliceData(s))
+	if n < 8 {
+		for i := 0; i < n; i++ {
+			c := *(*byte)(unsafe.Add(p, i))
+			if c < 0x20 || c == '"' || c == '\\' || (del && c == 0x7f) {
+				return false
+			}
+		}
+		return true
+	}
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := binary.LittleEndian.Uint64(s[i:])
-		if needsEscape(w, del) {
-			return appendASCIIEscaped(b, s, tbl)
+	for ; i+16 <= n; i += 16 {
+		w0 := *(*uint64)(unsafe.Add(p, i))
+		w1 := *(*uint64)(unsafe.Add(p, i+8))
+		if (escapeBits(w0, del)|escapeBits(w1, del))&highs != 0 {
+			return false
 		}
-		binary.LittleEndian.PutUint64(out[p+i:], w)
 	}
-	for ; i < len(s); i++ {
-		c := s[i]
-		if tbl[c&127] {
-			return appendASCIIEscaped(b, s, tbl)
+	if i+8 <= n {
+		if escapeBits(*(*uint64)(unsafe.Add(p, i)), del)&highs != 0 {
+			return false
 		}
-		out[p+i] = c
+		i += 8
 	}
-	return out
+	if i < n { // the last eight bytes, overlapping what was checked
+		if escapeBits(*(*uint64)(unsafe.Add(p, n-8)), del)&highs != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// appendQuoted writes the characters s of an ASCII str as a quoted JSON
+// string, followed by tail unless tail is 0 (':' after a key).
+func appendQuoted(b []byte, s []byte, tbl *[128]bool, tail byte) []byte {
+	b = append(b, '"')
+	b = appendASCIIData(b, s, tbl)
+	if tail != 0 {
+		return append(b, '"', tail)
+	}
+	return append(b, '"')
 }
 
 // appendASCIIEscaped is appendASCIIData for strings that need escapes.
@@ -122,7 +154,13 @@ const (
 // needsEscape reports whether any of eight ASCII bytes is a control
 // character, '"' or '\\' (or DEL when del): the classic "has zero byte"
 // and "has byte less than n" bit tricks, exact for bytes below 0x80.
-func needsEscape(w uint64, del bool) bool {
+func needsEscape(w uint64, del bool) bool { return escapeBits(w, del)&highs != 0 }
+
+// escapeBits is needsEscape before the final mask: masked with highs it is
+// non-zero exactly when some byte needs an escape (a byte >= 0x80 never
+// sets a high bit itself: ^w clears it; borrows start only at a byte that
+// needs an escape anyway).
+func escapeBits(w uint64, del bool) uint64 {
 	q := w ^ (ones * '"')
 	bs := w ^ (ones * '\\')
 	m := (w-ones*0x20)&^w | (q-ones)&^q | (bs-ones)&^bs
@@ -130,7 +168,7 @@ func needsEscape(w uint64, del bool) bool {
 		d := w ^ (ones * 0x7f)
 		m |= (d - ones) &^ d
 	}
-	return m&highs != 0
+	return m
 }
 
 type codeUnit interface{ ~uint8 | ~uint16 | ~uint32 }
@@ -256,18 +294,10 @@ const utf8CacheMin = 16
 // ASCII controls, '"' and '\\'), eight bytes at a time like
 // appendASCIIData: bytes >= 0x80 never match the escape tests.
 func appendUTF8Data(b []byte, s []byte, tbl *[128]bool) []byte {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		if needsEscape(binary.LittleEndian.Uint64(s[i:]), false) {
-			return appendUTF8Escaped(b, s, tbl)
-		}
+	if escapeFree(s, false) {
+		return append(b, s...)
 	}
-	for ; i < len(s); i++ {
-		if c := s[i]; c < 0x80 && tbl[c] {
-			return appendUTF8Escaped(b, s, tbl)
-		}
-	}
-	return append(b, s...)
+	return appendUTF8Escaped(b, s, tbl)
 }
 
 func appendUTF8Escaped(b []byte, s []byte, tbl *[128]bool) []byte {

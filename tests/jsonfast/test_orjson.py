@@ -238,6 +238,11 @@ def test_errors_match():
             nest = [nest]
         same(nest)
         same({"a": nest})
+        for innermost in ({}, ()):  # empty containers count towards the limit
+            nest = innermost
+            for _ in range(n):
+                nest = [nest]
+            same(nest)
     for bad in [1 << 12, -1, "x", 1.5]:
         same(1, option=bad)
     with pytest.raises(jo.JSONEncodeError):
