@@ -14,7 +14,7 @@ export CGO_CFLAGS := -I$(PYINC) -O2
 # extension itself never does (setup.py links with unresolved symbols).
 GO_TEST_ENV := CGO_LDFLAGS="-L$(PYLIBDIR) -lpython$(PYLDVER) -Wl,-rpath,$(PYLIBDIR)" PYTHONHOME=$(PYHOME)
 
-.PHONY: all bootstrap build wheel install test test-go test-py vet run bench clean
+.PHONY: all bootstrap build wheel install test test-go test-py vet run bench clean test-django42
 
 all: build
 
@@ -43,7 +43,10 @@ test-go:
 test-py:
 	$(VENV)/bin/pytest tests
 
-test: build vet test-go test-py
+test-django42:
+	scripts/test-django42
+
+test: build vet test-go test-py test-django42
 
 run: build
 	@scripts/run

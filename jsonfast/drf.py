@@ -121,6 +121,18 @@ def _is_utf8(encoding: str) -> bool:
     return r
 
 
+def _drf_encoding(parser_context: Mapping[str, Any]) -> str:
+    """The request charset as the installed DRF reads it: DRF 3.17+ checks it
+    with get_encoding(); older releases (the ones for Django 4.2) take the
+    context's encoding or DEFAULT_CHARSET as is."""
+    get_encoding = getattr(_parsers, "get_encoding", None)
+    if get_encoding is not None:
+        return get_encoding(parser_context)
+    from django.conf import settings
+
+    return parser_context.get("encoding", settings.DEFAULT_CHARSET)
+
+
 class JSONParser(_parsers.JSONParser):
     """rest_framework.parsers.JSONParser, parsing in Go."""
 
@@ -130,7 +142,7 @@ class JSONParser(_parsers.JSONParser):
               parser_context: Optional[Mapping[str, Any]] = None) -> Any:
         """Parse the request body as JSON, exactly as DRF's JSONParser."""
         parser_context = parser_context or {}
-        encoding = _parsers.get_encoding(parser_context)
+        encoding = _drf_encoding(parser_context)
         try:
             if _is_utf8(encoding):
                 # The Go decoder reads the UTF-8 body itself when that cannot

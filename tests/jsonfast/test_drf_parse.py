@@ -165,12 +165,26 @@ def test_view_bad_bodies_give_drfs_400(body, detail):
 
 
 def test_view_unsupported_charset():
+    from rest_framework import parsers as stock
     from rest_framework.test import APIRequestFactory
 
-    resp = make_view()(APIRequestFactory().post("/", b"{}", content_type="application/json; charset=bz2_codec"))
-    resp.render()
-    assert resp.status_code == 400
-    assert json.loads(resp.content) == {"detail": 'Unsupported charset "bz2_codec" in request Content-Type header.'}
+    request = APIRequestFactory().post("/", b"{}", content_type="application/json; charset=bz2_codec")
+    if hasattr(stock, "get_encoding"):
+        # DRF 3.17+ refuses non-text codecs with a 400.
+        resp = make_view()(request)
+        resp.render()
+        assert resp.status_code == 400
+        assert json.loads(resp.content) == {"detail": 'Unsupported charset "bz2_codec" in request Content-Type header.'}
+    else:
+        # Older DRF (the releases for Django 4.2) decodes through the codec
+        # and fails as its own parser does.
+        def outcome(parser):
+            try:
+                return ("ok", parser.parse(io.BytesIO(b"{}"), None, {"encoding": "bz2_codec"}))
+            except Exception as exc:  # noqa: BLE001 - the type is what is compared
+                return ("error", type(exc))
+
+        assert outcome(drf.JSONParser()) == outcome(stock.JSONParser())
 
 
 def test_nan_in_result_kept_when_not_strict():
