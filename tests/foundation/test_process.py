@@ -3,10 +3,15 @@ import os
 import pathlib
 import subprocess
 import sys
+import tempfile
 import textwrap
 import zipfile
 
 import pytest
+
+# `python -c` puts the working directory first on sys.path: run children
+# where no source tree can shadow the installed wheel.
+NEUTRAL = tempfile.mkdtemp(prefix="goaccel-test-")
 
 FORK_CHILD = textwrap.dedent(
     """
@@ -30,7 +35,7 @@ FORK_CHILD = textwrap.dedent(
 
 def test_fork_after_import_raises_in_child_instead_of_hanging():
     # A hang would be the failure mode: the timeout turns it into a failure.
-    proc = subprocess.run([sys.executable, "-c", FORK_CHILD], timeout=60, capture_output=True)
+    proc = subprocess.run([sys.executable, "-c", FORK_CHILD], timeout=60, capture_output=True, cwd=NEUTRAL)
     assert proc.returncode == 0, proc.stderr.decode()
 
 
@@ -49,7 +54,7 @@ def test_fork_guard_covers_products_and_multiprocessing_message():
         raise SystemExit(os.waitstatus_to_exitcode(st))
         """
     )
-    proc = subprocess.run([sys.executable, "-c", code], timeout=60, capture_output=True)
+    proc = subprocess.run([sys.executable, "-c", code], timeout=60, capture_output=True, cwd=NEUTRAL)
     assert proc.returncode == 0, proc.stderr.decode()
 
 
@@ -70,7 +75,7 @@ def test_import_is_fast():
     )
     best = float("inf")
     for _ in range(30):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60, cwd=NEUTRAL)
         best = min(best, float(out.stdout))
         if best < 0.020:
             break
@@ -87,7 +92,7 @@ def test_import_loads_nothing_heavy():
         "import jsonfast, schemafast, xmlfast, appserver\n"
         "print(' '.join(sorted(m for m in %r if m in sys.modules)))" % heavy
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60, cwd=NEUTRAL)
     assert out.stdout.split() == []
 
 

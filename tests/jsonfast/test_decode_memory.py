@@ -1,6 +1,7 @@
 """Long loops of loads keep RSS flat: nothing the decoder allocates (Python
 objects, Go tapes, cached keys, exceptions) outlives its call."""
 import subprocess
+import tempfile
 import sys
 
 SCRIPT = r"""
@@ -50,7 +51,7 @@ print((after - before) / 2**20)
 
 def test_rss_flat_over_a_million_loads(corpus):
     out = subprocess.run([sys.executable, "-c", SCRIPT, str(corpus)], capture_output=True,
-                         text=True, timeout=600)
+                         text=True, timeout=600, cwd=tempfile.gettempdir())  # no source tree on sys.path
     assert out.returncode == 0, out.stderr
     growth_mb = float(out.stdout.strip())
     assert growth_mb < 5.0, f"RSS grew by {growth_mb:.1f} MB"

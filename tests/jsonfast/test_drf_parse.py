@@ -5,6 +5,7 @@ random documents and random damage, under STRICT_JSON on and off (DRF's
 a DRF view, through Django's request/response cycle."""
 from __future__ import annotations
 
+import tempfile
 import io
 import json
 import math
@@ -222,7 +223,8 @@ def test_adoption_through_rest_framework_settings():
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-c", ADOPTION_SCRIPT], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", ADOPTION_SCRIPT], capture_output=True, text=True, timeout=120,
+                          cwd=tempfile.gettempdir())  # no source tree on sys.path
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == [
         "200 jsonfast.drf b'{\\n \"got\": {\\n  \"a\": [\\n   1,\\n   2\\n  ]\\n }\\n}'",

@@ -6,6 +6,7 @@ attributes DRF derives from them, the `indent` media-type parameter, the
 renderer context)."""
 from __future__ import annotations
 
+import tempfile
 import collections
 import datetime
 import decimal
@@ -436,7 +437,8 @@ def test_drf_settings_honoured(unicode_json, compact, strict, coerce):
     import sys
 
     script = SETTINGS_SCRIPT % (unicode_json, compact, strict, coerce)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=tempfile.gettempdir())  # no source tree on sys.path
     assert proc.returncode == 0, proc.stderr
     body, parsed = proc.stdout.split("\n")
     if strict:

@@ -3,6 +3,7 @@ output must be the same str, byte for byte, and errors the same type and
 message."""
 from __future__ import annotations
 
+import tempfile
 import collections
 import decimal
 import enum
@@ -408,7 +409,8 @@ def test_lazy_names_and_submodules():
         "assert issubclass(o.JSONDecodeError, std.JSONDecodeError) and o.loads(b'[2]') == [2]\n"
         "try:\n    json.nope\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit(3)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          cwd=tempfile.gettempdir())  # no source tree on sys.path
     assert proc.returncode == 0, proc.stderr
 
 
