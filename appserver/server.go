@@ -149,8 +149,14 @@ func (s *Server) track(c *conn, add bool) {
 func (s *Server) Accept() {
 	var delay time.Duration
 	for {
+		// Count the connection this Accept may return before it exists:
+		// otherwise Stop's Wait could finish between Accept handing over a
+		// connection and its Add, and the process would exit with an
+		// accepted connection unserved (the client sees a reset).
+		s.conns.Add(1)
 		nc, err := s.ln.Accept()
 		if err != nil {
+			s.conns.Done()
 			if s.draining.Load() || errors.Is(err, net.ErrClosed) {
 				return
 			}
@@ -169,8 +175,7 @@ func (s *Server) Accept() {
 			tc.SetNoDelay(true)
 		}
 		s.stats.accepted.Add(1)
-		s.conns.Add(1)
-		go s.serveConn(nc)
+		go s.serveConn(nc) // its deferred Done matches the Add above
 	}
 }
 
