@@ -18,3 +18,13 @@ def repo_root() -> pathlib.Path:
 def corpus() -> pathlib.Path:
     assert CORPUS.is_dir(), f"shared corpus not found at {CORPUS} (set GOACCEL_CORPUS)"
     return CORPUS
+
+
+# Property tests: no per-example deadline (a loaded 2-core machine makes any
+# deadline flaky) and, in CI, a fixed seed, so a run is reproducible and a
+# red CI always means the same failing example.
+from hypothesis import settings as _hsettings  # noqa: E402
+
+_hsettings.register_profile("goaccel", deadline=None)
+_hsettings.register_profile("goaccel-ci", deadline=None, derandomize=True, database=None)
+_hsettings.load_profile("goaccel-ci" if os.environ.get("CI") else "goaccel")
