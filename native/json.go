@@ -56,14 +56,26 @@ func jsonStrArg(o python.Object, what string) ([]byte, error) {
 // encodeJSON is the fast path of jsonfast.dumps and JSONEncoder.encode:
 // encode(obj, flags, indent_or_None, item_separator, key_separator, default_or_None).
 func encodeJSON(args []python.Object) (python.Ref, error) {
+	opts, err := encodeOptions("encode", args)
+	if err != nil {
+		return python.Ref{}, err
+	}
+	return jsonfast.Dumps(args[0], opts)
+}
+
+// encodeOptions reads the argument list shared by encode() and
+// drf_render(): (obj, flags, indent_or_None, item_separator,
+// key_separator, default_or_None).
+func encodeOptions(fn string, args []python.Object) (jsonfast.EncodeOptions, error) {
+	var opts jsonfast.EncodeOptions
 	if len(args) != 6 {
-		return python.Ref{}, python.Errorf(python.TypeError, "encode() takes 6 arguments (%d given)", len(args))
+		return opts, python.Errorf(python.TypeError, "%s() takes 6 arguments (%d given)", fn, len(args))
 	}
 	flags, ok := python.LongInt64(args[1])
 	if !ok || args[1].Type() != python.IntType {
-		return python.Ref{}, python.Errorf(python.TypeError, "encode(): flags must be an int")
+		return opts, python.Errorf(python.TypeError, "%s(): flags must be an int", fn)
 	}
-	opts := jsonfast.EncodeOptions{
+	opts = jsonfast.EncodeOptions{
 		SkipKeys:      flags&flagSkipKeys != 0,
 		EnsureASCII:   flags&flagEnsureASCII != 0,
 		CheckCircular: flags&flagCheckCircular != 0,
@@ -73,19 +85,19 @@ func encodeJSON(args []python.Object) (python.Ref, error) {
 	var err error
 	if args[2] != python.None {
 		if opts.Indent, err = jsonStrArg(args[2], "indent"); err != nil {
-			return python.Ref{}, err
+			return opts, err
 		}
 	}
 	if opts.ItemSep, err = jsonStrArg(args[3], "item_separator"); err != nil {
-		return python.Ref{}, err
+		return opts, err
 	}
 	if opts.KeySep, err = jsonStrArg(args[4], "key_separator"); err != nil {
-		return python.Ref{}, err
+		return opts, err
 	}
 	if args[5] != python.None {
 		opts.Default = args[5]
 	}
-	return jsonfast.Dumps(args[0], opts)
+	return opts, nil
 }
 
 // jsonKwIs compares a keyword name with an ASCII literal without allocating.

@@ -21,34 +21,9 @@ func init() {
 }
 
 func drfRender(args []python.Object) (python.Ref, error) {
-	if len(args) != 6 {
-		return python.Ref{}, python.Errorf(python.TypeError, "drf_render() takes 6 arguments (%d given)", len(args))
-	}
-	flags, ok := python.LongInt64(args[1])
-	if !ok || args[1].Type() != python.IntType {
-		return python.Ref{}, python.Errorf(python.TypeError, "drf_render(): flags must be an int")
-	}
-	opts := jsonfast.EncodeOptions{
-		SkipKeys:      flags&flagSkipKeys != 0,
-		EnsureASCII:   flags&flagEnsureASCII != 0,
-		CheckCircular: flags&flagCheckCircular != 0,
-		AllowNaN:      flags&flagAllowNaN != 0,
-		SortKeys:      flags&flagSortKeys != 0,
-	}
-	var err error
-	if args[2] != python.None {
-		if opts.Indent, err = jsonStrArg(args[2], "indent"); err != nil {
-			return python.Ref{}, err
-		}
-	}
-	if opts.ItemSep, err = jsonStrArg(args[3], "item_separator"); err != nil {
+	opts, err := encodeOptions("drf_render", args)
+	if err != nil {
 		return python.Ref{}, err
-	}
-	if opts.KeySep, err = jsonStrArg(args[4], "key_separator"); err != nil {
-		return python.Ref{}, err
-	}
-	if args[5] != python.None {
-		opts.Default = args[5]
 	}
 	return jsonfast.DumpsDRF(args[0], opts)
 }
