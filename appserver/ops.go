@@ -59,6 +59,7 @@ type opsState struct {
 	h2                 *h2State   // HTTP/2 (http2.go), nil when --http 1
 	trust              *trustList // --forwarded-allow-ips (nil: none)
 	keyScheme, keyHost python.Object
+	stopProfile        func() // APPSERVER_CPUPROFILE (ops_profile.go)
 }
 
 // opsConn is the per-connection state of the hooks (a field of conn).
@@ -116,6 +117,7 @@ func newOps(s *Server) *opsState {
 
 // start runs the background parts (scrape listener, request watchdog).
 func (o *opsState) start() {
+	o.stopProfile = startProfile()
 	if o.cfg.MetricsSocket != "" {
 		o.serveMetricsSocket(o.cfg.MetricsSocket)
 	}
@@ -136,6 +138,9 @@ func (o *opsState) beforeStop() {
 
 // stopped runs when the server has stopped: last log lines out.
 func (o *opsState) stopped() {
+	if o.stopProfile != nil {
+		o.stopProfile()
+	}
 	if o.alog != nil {
 		o.alog.close()
 	}

@@ -105,23 +105,50 @@ def scrape_round(a) -> dict:
     return out
 
 
-def h2_round(a) -> dict:
-    """hello-world over HTTP/2 (h2load, cleartext prior knowledge) and
-    HTTP/1.1 (wrk) against the same server, same connection count."""
+def server_cpu(srv: Server) -> float:
+    """CPU seconds (user + system) used so far by the server's processes."""
+    import psutil
+    total = 0.0
+    root = psutil.Process(srv.proc.pid)
+    for p in [root] + root.children(recursive=True):
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def h2load(port: int, a, path: str = "/") -> tuple:
+    """h2load, cleartext HTTP/2 with prior knowledge: (req/s, succeeded, failed)."""
     import re
     import subprocess
     from common import pin
+    r = subprocess.run(pin(1) + ["h2load", "-t", "1", "-D", str(int(a.duration)), "-c", str(a.connections),
+                                 "-m", str(a.streams), "http://127.0.0.1:%d%s" % (port, path)],
+                       capture_output=True, text=True, timeout=a.duration + 60)
+    m = re.search(r"finished in [\d.]+m?s, ([\d.]+) req/s", r.stdout)
+    ok = re.search(r"(\d+) succeeded, (\d+) failed", r.stdout)
+    return (float(m.group(1)) if m else 0.0, int(ok.group(1)) if ok else 0, int(ok.group(2)) if ok else -1)
+
+
+def h2_round(a) -> dict:
+    """hello-world over HTTP/2 (h2load, cleartext prior knowledge) and
+    HTTP/1.1 (wrk) against the same server, same connection count; the
+    server's CPU time per request for each (the machine is shared, so CPU
+    time is the steadier figure)."""
     out = {}
     port = free_port()
     cmd = [python(), "-m", "appserver", "--port", str(port), "--workers", "1", "--threads", "2", "hello:app"]
-    with Server("appserver", cmd, port):
+    with Server("appserver", cmd, port) as srv:
+        c0 = server_cpu(srv)
         out["http1"] = wrk(port, "/", connections=a.connections, duration=a.duration).rps
-        r = subprocess.run(pin(1) + ["h2load", "-D", str(int(a.duration)), "-c", str(a.connections), "-m", "1",
-                                     "http://127.0.0.1:%d/" % port], capture_output=True, text=True,
-                           timeout=a.duration + 60)
-        m = re.search(r"finished in [\d.]+m?s, ([\d.]+) req/s", r.stdout)
-        out["http2"] = float(m.group(1)) if m else 0.0
-        out["h2_ok"] = re.search(r"(\d+) succeeded, (\d+) failed", r.stdout).groups() if m else ("?", "?")
+        c1 = server_cpu(srv)
+        out["http2"], ok, failed = h2load(port, a)
+        c2 = server_cpu(srv)
+        out["h2_ok"] = (ok, failed)
+        out["cpu1_us"] = (c1 - c0) / max(1.0, out["http1"] * a.duration) * 1e6
+        out["cpu2_us"] = (c2 - c1) / max(1, ok) * 1e6
     return out
 
 
@@ -131,6 +158,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--scrape-interval", type=float, default=0.1)
+    ap.add_argument("--streams", type=int, default=1, help="h2load -m (concurrent streams per connection)")
     ap.add_argument("--skip", default="", help="static,scrape,h2")
     a = ap.parse_args()
     skip = set(a.skip.split(","))
@@ -161,16 +189,22 @@ def main() -> None:
                       % (i + 1, r["plain"].rps, r["scraped"].rps, r["scrapes"], ratio))
             print("  median ratio scraped/plain: %.3f" % statistics.median(ratios))
         if "h2" not in skip:
-            print("hello world, HTTP/2 (h2load -c%d -m1) vs HTTP/1.1 (wrk -c%d), 1 worker x 2 threads"
-                  % (a.connections, a.connections))
-            ratios = []
+            print("hello world, HTTP/2 (h2load -t1 -c%d -m%d) vs HTTP/1.1 (wrk -t1 -c%d), 1 worker x 2 threads"
+                  % (a.connections, a.streams, a.connections))
+            ratios, cpu_ratios = [], []
             for i in range(a.rounds):
                 r = h2_round(a)
                 ratio = r["http2"] / r["http1"] if r["http1"] else 0.0
+                cpu_ratio = r["cpu1_us"] / r["cpu2_us"] if r["cpu2_us"] else 0.0
                 ratios.append(ratio)
+                cpu_ratios.append(cpu_ratio)
                 print("  round %d: HTTP/1.1 %8.0f req/s | HTTP/2 %8.0f req/s (%s ok, %s failed) | ratio %.2f"
                       % (i + 1, r["http1"], r["http2"], r["h2_ok"][0], r["h2_ok"][1], ratio))
+                print("           server CPU per request: HTTP/1.1 %.1f us | HTTP/2 %.1f us | h1/h2 %.2f"
+                      % (r["cpu1_us"], r["cpu2_us"], cpu_ratio))
             print("  median ratio h2/h1: %.2f" % statistics.median(ratios))
+            print("  median CPU-per-request ratio h1/h2: %.2f (1.0 = HTTP/2 costs the server the same)"
+                  % statistics.median(cpu_ratios))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
