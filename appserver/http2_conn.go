@@ -428,4 +428,3 @@ func (h *h2State) remove(hc *h2Conn) {
 }
 
 var errH2Done = errors.New("response finished")
-

@@ -73,6 +73,7 @@ func (s *h2Stream) request(f *http2.MetaHeadersFrame) bool {
 	req.keepAlive, req.host = true, true
 	var authority string
 	hasHost := false
+	req.headers = make([]header, 0, len(f.Fields))
 	for _, hf := range f.Fields {
 		if hf.IsPseudo() {
 			switch hf.Name {
@@ -287,6 +288,7 @@ func (s *h2Stream) writeHeadLocked(head []byte) {
 	s.noBody = code == 204 || code == 304 || code < 200 || string(s.c.req.method) == "HEAD"
 	hc.hb.Reset()
 	hc.enc.WriteField(hpack.HeaderField{Name: ":status", Value: status})
+	vals := make([]byte, 0, len(rest))
 	for len(rest) > 0 {
 		line, rest, _ = bytes.Cut(rest, crlf)
 		k, v, ok := bytes.Cut(line, []byte{':'})
@@ -306,9 +308,11 @@ func (s *h2Stream) writeHeadLocked(head []byte) {
 				s.remaining = n
 			}
 		}
-		// The values are copied: the encoder keeps indexed fields, and
-		// the response buffer is reused.
-		hc.enc.WriteField(hpack.HeaderField{Name: name, Value: string(v)})
+		// Copied (once per response, into vals): the encoder may keep the
+		// value in its table, and a streamed response reuses its buffer.
+		at := len(vals)
+		vals = append(vals, v...)
+		hc.enc.WriteField(hpack.HeaderField{Name: name, Value: stringOf(vals[at:len(vals):len(vals)])})
 	}
 	if s.chunked {
 		s.remaining = -1

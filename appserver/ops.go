@@ -31,6 +31,7 @@ type OpsConfig struct {
 	TLS            *TLSConfig    // nil: plain HTTP
 	HTTP           string        // "1", "2" or "auto" (HTTP/2: ALPN h2, cleartext prior knowledge)
 	H2MaxStreams   int           // concurrent streams per HTTP/2 connection
+	ListenFD       int           // the Python face's copy of the listening socket (-1 = none)
 }
 
 var pendingOps atomic.Pointer[OpsConfig]
@@ -39,7 +40,7 @@ var pendingOps atomic.Pointer[OpsConfig]
 func ConfigureOps(c OpsConfig) { pendingOps.Store(&c) }
 
 func defaultOpsConfig() OpsConfig {
-	return OpsConfig{WorkerID: "0", ControlFD: -1, HTTP: "auto", H2MaxStreams: 100}
+	return OpsConfig{WorkerID: "0", ControlFD: -1, ListenFD: -1, HTTP: "auto", H2MaxStreams: 100}
 }
 
 // opsState is a Server's production side. Every hook is one call from the
@@ -133,7 +134,27 @@ func (o *opsState) beforeStop() {
 	default:
 		close(o.quit)
 		o.stopHTTP2()
+		o.dropListenFD()
 	}
+}
+
+// dropListenFD releases the worker's other copy of the listening socket
+// (Stop closes Go's): once the supervisor's is closed too, new connections
+// are refused rather than queued where no one accepts them (a kubelet
+// probe fails at once instead of timing out; clients retry elsewhere). The
+// fd number is pointed at /dev/null rather than closed, so the Python
+// socket object that owns it can still close it without hitting a reused
+// number.
+func (o *opsState) dropListenFD() {
+	if o.cfg.ListenFD < 0 {
+		return
+	}
+	null, err := syscall.Open("/dev/null", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return
+	}
+	syscall.Dup3(null, o.cfg.ListenFD, syscall.O_CLOEXEC)
+	syscall.Close(null)
 }
 
 // stopped runs when the server has stopped: last log lines out.

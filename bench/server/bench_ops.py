@@ -1,10 +1,12 @@
 """Production-feature benchmarks (issue 8), every figure from the same run:
-(3. hello-world over HTTP/2 with h2load vs HTTP/1.1 with wrk, same server.)
+(3. hello-world over HTTP/2 with h2load vs HTTP/1.1 with wrk, same server,
+ with the server's CPU time per request for each.)
 
 1. a 10 KB static file: appserver (--static-path-route, Go) vs NGINX
    (one worker each, sendfile on, access logs off), wrk keep-alive;
-2. a metrics scrape during peak load: hello-world req/s with and without a
-   scraper fetching /metrics every --scrape-interval seconds.
+2. a metrics scrape during peak load: hello-world req/s and server CPU time
+   per request with metrics off, on, and on with a scraper fetching /metrics
+   every --scrape-interval seconds (order rotated per round).
 
     .venv/bin/python bench/server/bench_ops.py --duration 5 --rounds 3
 
@@ -72,13 +74,22 @@ def static_round(root: str, a) -> dict:
     return out
 
 
-def scrape_round(a) -> dict:
+def scrape_round(a, rnd: int) -> dict:
+    """hello-world under wrk on 2 workers x 2 threads, three ways: metrics
+    off, metrics on and never scraped, metrics on and scraped every
+    --scrape-interval s. For each: req/s and the server's CPU time per
+    request (supervisor + workers; the scraper is the benchmark's own
+    thread). The order rotates with the round, so drift in the machine's
+    load does not favour one configuration."""
     out = {}
-    for scrape in (False, True):
+    modes = ["off", "plain", "scraped"]
+    k = rnd % len(modes)
+    for mode in modes[k:] + modes[:k]:
         port, mport = free_port(), free_port()
-        cmd = [python(), "-m", "appserver", "--port", str(port), "--workers", "2", "--threads", "2",
-               "--metrics", "--metrics-address", "127.0.0.1:%d" % mport, "hello:app"]
-        with Server("appserver", cmd, port):
+        cmd = [python(), "-m", "appserver", "--port", str(port), "--workers", "2", "--threads", "2"]
+        if mode != "off":
+            cmd += ["--metrics", "--metrics-address", "127.0.0.1:%d" % mport]
+        with Server("appserver", cmd + ["hello:app"], port) as srv:
             stop = threading.Event()
             n = [0]
 
@@ -92,16 +103,18 @@ def scrape_round(a) -> dict:
                     stop.wait(a.scrape_interval)
 
             t = threading.Thread(target=scraper)
-            if scrape:
+            if mode == "scraped":
                 time.sleep(1.0)  # the metrics thread is up
                 t.start()
+            c0 = server_cpu(srv)
             r = wrk(port, "/", connections=a.connections, duration=a.duration)
+            c1 = server_cpu(srv)
             stop.set()
-            if scrape:
+            if mode == "scraped":
                 t.join()
-            out["scraped" if scrape else "plain"] = r
-            if scrape:
                 out["scrapes"] = n[0]
+            out[mode] = r
+            out[mode + "_cpu_us"] = (c1 - c0) / max(1.0, r.rps * a.duration) * 1e6
     return out
 
 
@@ -180,14 +193,21 @@ def main() -> None:
             print("  median ratio appserver/nginx: %.2fx" % statistics.median(ratios))
         if "scrape" not in skip:
             print("metrics scrape every %.2fs during hello-world load (2 workers x 2 threads)" % a.scrape_interval)
-            ratios = []
+            ratios, cpu_on, cpu_scraped = [], [], []
             for i in range(a.rounds):
-                r = scrape_round(a)
+                r = scrape_round(a, i)
                 ratio = r["scraped"].rps / r["plain"].rps
                 ratios.append(ratio)
+                cpu_on.append(r["plain_cpu_us"] / r["off_cpu_us"])
+                cpu_scraped.append(r["scraped_cpu_us"] / r["off_cpu_us"])
                 print("  round %d: no scrape %8.0f req/s | scraped %8.0f req/s (%d scrapes) | ratio %.3f"
                       % (i + 1, r["plain"].rps, r["scraped"].rps, r["scrapes"], ratio))
+                print("           server CPU per request: metrics off %.2f us | on, not scraped %.2f us | "
+                      "on, scraped %.2f us (metrics off: %8.0f req/s)"
+                      % (r["off_cpu_us"], r["plain_cpu_us"], r["scraped_cpu_us"], r["off"].rps))
             print("  median ratio scraped/plain: %.3f" % statistics.median(ratios))
+            print("  median CPU-per-request ratio vs metrics off: on %.3f, on+scraped %.3f (1.02 = 2%% more)"
+                  % (statistics.median(cpu_on), statistics.median(cpu_scraped)))
         if "h2" not in skip:
             print("hello world, HTTP/2 (h2load -t1 -c%d -m%d) vs HTTP/1.1 (wrk -t1 -c%d), 1 worker x 2 threads"
                   % (a.connections, a.streams, a.connections))
