@@ -60,15 +60,19 @@ def static_round(root: str, a) -> dict:
     port = free_port()
     cmd = [python(), "-m", "appserver", "--port", str(port), "--workers", "1", "--threads", "1",
            "--static-path-route", "/static", "--static-path-mount", root, "hello:app"]
-    with Server("appserver", cmd, port):
+    with Server("appserver", cmd, port) as srv:
+        c0 = server_cpu(srv)
         out["appserver"] = wrk(port, "/static/file10k.css", connections=a.connections, duration=a.duration)
+        out["appserver_cpu_us"] = (server_cpu(srv) - c0) / max(1.0, out["appserver"].rps * a.duration) * 1e6
     prefix = tempfile.mkdtemp(prefix="goaccel-nginx-")
     try:
         port = free_port()
         with open(os.path.join(prefix, "nginx.conf"), "w") as f:
             f.write(NGINX_CONF.format(prefix=prefix, port=port, root=root))
-        with Server("nginx", ["nginx", "-p", prefix, "-c", os.path.join(prefix, "nginx.conf")], port):
+        with Server("nginx", ["nginx", "-p", prefix, "-c", os.path.join(prefix, "nginx.conf")], port) as srv:
+            c0 = server_cpu(srv)
             out["nginx"] = wrk(port, "/static/file10k.css", connections=a.connections, duration=a.duration)
+            out["nginx_cpu_us"] = (server_cpu(srv) - c0) / max(1.0, out["nginx"].rps * a.duration) * 1e6
     finally:
         shutil.rmtree(prefix, ignore_errors=True)
     return out
@@ -185,17 +189,22 @@ def main() -> None:
         with open(os.path.join(root, "file10k.css"), "w") as f:
             f.write(("body { margin: 0 } /* padding */\n" * 400)[:10240])
         if "static" not in skip:
-            ratios = []
+            ratios, cpu_ratios = [], []
             print("static 10 KB file, wrk -c%d, %ss x %d rounds" % (a.connections, a.duration, a.rounds))
             for i in range(a.rounds):
                 r = static_round(root, a)
                 ratio = r["appserver"].rps / r["nginx"].rps
                 ratios.append(ratio)
+                cpu_ratios.append(r["nginx_cpu_us"] / r["appserver_cpu_us"] if r["appserver_cpu_us"] else 0.0)
                 print("  round %d: appserver %8.0f req/s (p99 %.2f ms, errors %d) | nginx %8.0f req/s "
                       "(p99 %.2f ms, errors %d) | ratio %.2fx"
                       % (i + 1, r["appserver"].rps, r["appserver"].p99_ms, r["appserver"].errors,
                          r["nginx"].rps, r["nginx"].p99_ms, r["nginx"].errors, ratio))
+                print("           server CPU per request: appserver %.1f us | nginx %.1f us"
+                      % (r["appserver_cpu_us"], r["nginx_cpu_us"]))
             print("  median ratio appserver/nginx: %.2fx" % statistics.median(ratios))
+            print("  median CPU-per-request ratio nginx/appserver: %.2fx (above 1: appserver spends less)"
+                  % statistics.median(cpu_ratios))
         if "scrape" not in skip:
             print("metrics scrape every %.2fs during hello-world load (2 workers x 2 threads)" % a.scrape_interval)
             ratios, cpu_on, cpu_scraped, extra_ms, per_scrape = [], [], [], [], []
