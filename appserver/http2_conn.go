@@ -402,7 +402,9 @@ func (hc *h2Conn) flushLocked() {
 	if hc.dead || hc.bw.Buffered() == 0 {
 		return
 	}
-	hc.nc.SetWriteDeadline(time.Now().Add(hc.o.srv.cfg.KeepAliveTimeout))
+	// No write deadline per flush (a timer update per response); like the
+	// HTTP/1.1 path, a peer that stops reading blocks only its connection,
+	// and a stop closes it after the grace timeout.
 	if err := hc.bw.Flush(); err != nil {
 		hc.dead = true
 		hc.cond.Broadcast()
