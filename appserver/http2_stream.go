@@ -163,6 +163,16 @@ func (s *h2Stream) serve() {
 		w = <-srv.slots
 		srv.waiting.Add(-1)
 		srv.stats.queueWaitNs.Add(int64(time.Since(start)))
+		// The client reset the stream while it waited: not run (the
+		// HTTP/1.1 path's peerGone).
+		hc.mu.Lock()
+		gone := s.reset || hc.dead
+		hc.mu.Unlock()
+		if gone {
+			srv.slots <- w
+			srv.stats.canceled.Add(1)
+			return
+		}
 	}
 	w.run(c)
 	srv.slots <- w
