@@ -164,6 +164,7 @@ func (hc *h2Conn) setDeadlineLocked() {
 		hc.c.idle.Store(true) // Stop wakes idle connections
 		hc.nc.SetReadDeadline(time.Now().Add(cfg.KeepAliveTimeout))
 	case hc.receiving > 0:
+		hc.c.idle.Store(false)
 		hc.nc.SetReadDeadline(time.Now().Add(cfg.BodyTimeout))
 	default:
 		hc.c.idle.Store(false)
