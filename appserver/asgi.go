@@ -146,6 +146,9 @@ type AsgiReq struct {
 	chunked   bool
 	close     bool
 	cl        int64 // the app's Content-Length, -1 when none
+	status    int   // the response status (metrics, access log; 0: none sent)
+	wire      int64 // response bytes queued for the client (metrics)
+	trailers  []byte // trailer fields so far (asgi_trailers.go)
 	sent      int64 // body bytes accepted so far
 	wake      chan struct{}
 	done      chan struct{} // closed when the connection goroutine is done with it

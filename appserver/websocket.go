@@ -180,11 +180,12 @@ func (c *conn) serveWebSocket() bool {
 		return false
 	}
 	if !d.accept {
-		if d.response != nil {
-			c.writeRaw(d.response)
-		} else {
-			c.writeRaw([]byte("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
+		resp := d.response
+		if resp == nil {
+			resp = []byte("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 		}
+		c.writeRaw(resp)
+		c.wsAnswered(statusOf(resp), len(resp)) // metrics, access log (asgi_ops.go)
 		return false
 	}
 	hw := &wsHijack{c: c, h: http.Header{}}
@@ -204,6 +205,7 @@ func (c *conn) serveWebSocket() bool {
 		w.gone(1006, "")
 		return false
 	}
+	c.wsAnswered(101, hw.sent)
 	ws.SetReadLimit(s.cfg.MaxBodySize)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -237,6 +239,7 @@ func (c *conn) serveWebSocket() bool {
 				<-readDone
 				return false
 			}
+			c.wsBytes(0, len(op.data))
 			w.mu.Lock()
 			w.pending -= len(op.data)
 			drain := w.wantDrain && w.pending < asgiLowWater
@@ -282,6 +285,7 @@ func (w *AsgiWS) readLoop(ctx context.Context, ws *websocket.Conn, done chan str
 			w.gone(1007, "")
 			return
 		}
+		w.c.wsBytes(len(data), 0)
 		var m any = data
 		if typ == websocket.MessageText {
 			m = wsText(data)
@@ -474,6 +478,7 @@ type wsHijack struct {
 	c      *conn
 	h      http.Header
 	status int
+	sent   int // bytes of the 101 response
 }
 
 func (h *wsHijack) Header() http.Header { return h.h }
@@ -499,6 +504,7 @@ func (h *wsHijack) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if _, err := h.c.nc.Write(out); err != nil {
 		return nil, nil, err
 	}
+	h.sent = len(out)
 	return h.c.nc, bufio.NewReadWriter(h.c.br, bufio.NewWriter(h.c.nc)), nil
 }
 

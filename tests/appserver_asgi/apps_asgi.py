@@ -196,3 +196,10 @@ async def ws_app(scope, receive, send):
             await send({"type": "websocket.send", "text": m["text"]})
         else:
             await send({"type": "websocket.send", "bytes": m["bytes"]})
+
+
+async def ops_app(scope, receive, send):
+    """HTTP routes of `app` and WebSocket routes of `ws_app` on one server."""
+    if scope["type"] == "websocket":
+        return await ws_app(scope, receive, send)
+    return await app(scope, receive, send)
