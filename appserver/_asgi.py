@@ -192,7 +192,13 @@ class _HTTP:
                 raise ClientDisconnected("the client closed the connection")
             return
         if t == "http.response.early_hint":
-            return  # HTTP/1.1: accepted and ignored (not advertised; see appserver-asgi.md)
+            # HTTP/2: a 103 before the response; HTTP/1.1: accepted and
+            # ignored there (and not advertised), see appserver-asgi.md.
+            links = message.get("links", ())
+            if type(links) is not list and type(links) is not tuple:
+                links = list(links)
+            _native.asgi_early_hint(self.rid, links)
+            return
         raise RuntimeError("ASGI: unexpected message type %r on an HTTP connection" % (t,))
 
 
@@ -229,6 +235,9 @@ class _Server:
         self.reqs: Dict[int, Any] = {}
         self.asgi = {"version": "3.0", "spec_version": "2.4"}
         self.extensions: Dict[str, Any] = {"http.response.pathsend": {}, "http.response.trailers": {}}
+        # HTTP/2 streams: 103 early hints; trailers are not carried there.
+        self.h2_extensions: Dict[str, Any] = {"http.response.pathsend": {},
+                                              "http.response.early_hint": {}}
         self.tls = False  # set in start(): TLS connections get scope["extensions"]["tls"]
         addr = sock.getsockname()
         self.server = (str(addr[0]), int(addr[1])) if isinstance(addr, tuple) else (str(addr), None)
@@ -365,7 +374,8 @@ class _Server:
             "type": "http", "asgi": self.asgi, "http_version": version, "server": self.server,
             "client": (host, port), "scheme": self.scheme, "method": method,
             "root_path": self.root_path, "path": path, "raw_path": raw_path,
-            "query_string": query, "headers": headers, "extensions": self.extensions,
+            "query_string": query, "headers": headers,
+            "extensions": self.extensions if version != "2" else self.h2_extensions,
         }
         if self.tls:
             self._add_tls(scope, rid)

@@ -1,6 +1,7 @@
 package appserver
 
 import (
+	"crypto/tls"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -126,6 +127,8 @@ type AsgiReq struct {
 	// Set by the connection goroutine before the request event; read-only after.
 	Method, Path, Query []byte
 	Minor               int
+	H2                  bool                 // an HTTP/2 stream (asgi_h2.go)
+	h2TLS               *tls.ConnectionState // its connection's TLS state (nil: cleartext)
 	Body                []byte // the first part of the body (the whole body if !MoreBody)
 	MoreBody            bool   // the rest streams in EvBody events
 	RemoteAddr          []byte

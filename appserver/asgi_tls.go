@@ -51,13 +51,18 @@ func (s *Server) serverLeafPEM() string {
 }
 
 // tlsInfo reads the state of c's TLS connection (false: not TLS). The
-// handshake is complete: the request was read through it.
-func (c *conn) tlsInfo() (TLSInfo, bool) {
-	tc, ok := c.nc.(*tls.Conn)
-	if !ok {
-		return TLSInfo{}, false
+// handshake is complete: the request was read through it. HTTP/2 streams
+// carry the state of their connection (h2State, from net/http).
+func (c *conn) tlsInfo(h2State *tls.ConnectionState) (TLSInfo, bool) {
+	st := h2State
+	if st == nil {
+		tc, ok := c.nc.(*tls.Conn)
+		if !ok {
+			return TLSInfo{}, false
+		}
+		cs := tc.ConnectionState()
+		st = &cs
 	}
-	st := tc.ConnectionState()
 	info := TLSInfo{ServerCert: c.srv.serverLeafPEM(), Version: st.Version, CipherSuite: st.CipherSuite,
 		ClientCertChain: []string{}}
 	for _, cert := range st.PeerCertificates {
@@ -71,7 +76,7 @@ func (c *conn) tlsInfo() (TLSInfo, bool) {
 }
 
 // TLS returns the request's connection TLS state.
-func (r *AsgiReq) TLS() (TLSInfo, bool) { return r.c.tlsInfo() }
+func (r *AsgiReq) TLS() (TLSInfo, bool) { return r.c.tlsInfo(r.h2TLS) }
 
 // TLS returns the WebSocket's connection TLS state.
-func (w *AsgiWS) TLS() (TLSInfo, bool) { return w.c.tlsInfo() }
+func (w *AsgiWS) TLS() (TLSInfo, bool) { return w.c.tlsInfo(nil) }

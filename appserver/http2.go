@@ -91,9 +91,9 @@ func (o *opsState) startHTTP2() {
 // takeOver runs first on every connection: an HTTP/2 one is served here
 // until it closes (true); false lets the HTTP/1.1 loop have it.
 func (o *opsState) takeOver(c *conn) bool {
-	// No thread slots: not a WSGI server (ASGI has its own loop), whose
-	// streams this bridge cannot run; HTTP/2 stays off there.
-	if o.h2 == nil || o.srv.slots == nil {
+	// A server with neither thread slots (WSGI) nor an ASGI bridge
+	// cannot run streams; HTTP/2 stays off there.
+	if o.h2 == nil || o.srv.slots == nil && o.srv.asgi == nil {
 		return false
 	}
 	nc := c.nc
@@ -179,6 +179,10 @@ func (o *opsState) serveH2(rw http.ResponseWriter, r *http.Request) {
 	}
 	c.out = c.out[:0]
 	if o.intercept(c) {
+		return
+	}
+	if s.asgi != nil {
+		o.serveH2ASGI(c, hw, r) // asgi_h2.go
 		return
 	}
 	var w *worker

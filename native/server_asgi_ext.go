@@ -12,6 +12,7 @@ func init() {
 		Name: "server",
 		Functions: []python.Function{
 			{Name: "asgi_trailers", Doc: "asgi_trailers(rid, headers, more_trailers) -> int: 0 sent, -1 client gone, -2 already complete.", Fast: asgiTrailers},
+			{Name: "asgi_early_hint", Doc: "asgi_early_hint(rid, links) -> None: 103 Early Hints with the Link values (HTTP/2 only; ignored otherwise).", Fast: asgiEarlyHint},
 			{Name: "asgi_is_tls", Doc: "asgi_is_tls(handle) -> bool: the server's connections are TLS.", Fast: asgiIsTLS},
 			{Name: "asgi_tls", Doc: "asgi_tls(id) -> (server_cert, client_cert_chain, client_cert_name, tls_version, cipher_suite) or None: the TLS state of a request's or WebSocket's connection.", Fast: asgiTLS},
 		},
@@ -90,4 +91,20 @@ func asgiTLS(args []python.Object) (python.Ref, error) {
 	rs.add(python.NewInt64(int64(info.Version)))
 	rs.add(python.NewInt64(int64(info.CipherSuite)))
 	return rs.tuple()
+}
+
+func asgiEarlyHint(args []python.Object) (python.Ref, error) {
+	if len(args) != 2 {
+		return python.Ref{}, python.Errorf(python.TypeError, "asgi_early_hint() takes 2 arguments (%d given)", len(args))
+	}
+	r, found, err := reqArg(args[0])
+	if err != nil {
+		return python.Ref{}, err
+	}
+	if found {
+		if err := r.EarlyHint(args[1]); err != nil {
+			return python.Ref{}, err
+		}
+	}
+	return python.NoneRef(), nil
 }
