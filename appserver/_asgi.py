@@ -254,6 +254,10 @@ class _Server:
             self.scheme = "https"
         self.loop.add_reader(self.rfd, self._on_wake)
 
+    def ws_flush(self) -> None:
+        """Writes the WebSocket frames queued in this loop iteration."""
+        _native.asgi_ws_flush(self.handle)
+
     def stop(self) -> None:
         if self.handle is not None:
             _native.asgi_stop(self.handle)

@@ -46,6 +46,8 @@ type AsgiBridge struct {
 	events []AsgiEvent
 	spare  []AsgiEvent
 	woken  bool // a wake byte is pending: the loop has not polled since
+
+	corked []*wsWriter // WebSockets with frames to write at the loop's flush (loop thread only)
 }
 
 var (

@@ -13,6 +13,7 @@ func init() {
 		Functions: []python.Function{
 			{Name: "asgi_trailers", Doc: "asgi_trailers(rid, headers, more_trailers) -> int: 0 sent, -1 client gone, -2 already complete.", Fast: asgiTrailers},
 			{Name: "asgi_early_hint", Doc: "asgi_early_hint(rid, links) -> None: 103 Early Hints with the Link values (HTTP/2 only; ignored otherwise).", Fast: asgiEarlyHint},
+			{Name: "asgi_ws_flush", Doc: "asgi_ws_flush(handle) -> None: write the WebSocket frames queued during this loop iteration.", Fast: asgiWSFlush},
 			{Name: "asgi_is_tls", Doc: "asgi_is_tls(handle) -> bool: the server's connections are TLS.", Fast: asgiIsTLS},
 			{Name: "asgi_tls", Doc: "asgi_tls(id) -> (server_cert, client_cert_chain, client_cert_name, tls_version, cipher_suite) or None: the TLS state of a request's or WebSocket's connection.", Fast: asgiTLS},
 		},
@@ -106,5 +107,17 @@ func asgiEarlyHint(args []python.Object) (python.Ref, error) {
 			return python.Ref{}, err
 		}
 	}
+	return python.NoneRef(), nil
+}
+
+func asgiWSFlush(args []python.Object) (python.Ref, error) {
+	if len(args) != 1 {
+		return python.Ref{}, python.Errorf(python.TypeError, "asgi_ws_flush() takes 1 argument")
+	}
+	b, err := bridgeArg(args[0])
+	if err != nil {
+		return python.Ref{}, err
+	}
+	b.FlushCorked()
 	return python.NoneRef(), nil
 }
