@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import re
 import subprocess
 import time
@@ -89,3 +90,40 @@ def test_h2_disconnect_cancels_and_metrics_count(start_server):
     assert m["requests"][("GET", "200")] >= 301  # h2load's and the /stats ones
     assert m["requests"][("GET", "499")] == 1
     assert value(scrape(mport), "appserver_requests_in_flight") == 0
+
+
+def _rss_mb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def test_no_rss_growth_over_h2_trailers_and_early_hints(start_server):
+    """HTTP/2 streams (with early hints) and HTTP/1.1 responses with trailers,
+    many times over: the worker's RSS stays flat after a warm-up."""
+    srv = start_server("--interface", "asgi", "--loop", "asyncio", "apps_asgi:app")
+    (worker,) = srv.worker_pids()
+
+    def load():
+        for path in ("/", "/early-hint"):  # (trailers are not advertised on h2)
+            r = subprocess.run(["h2load", "-n", "1500", "-c", "4", "-m", "8", url(srv, path)],
+                               capture_output=True, text=True, timeout=120)
+            assert "1500 succeeded" in r.stdout, r.stdout
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+        req = b"GET /trailers HTTP/1.1\r\nHost: x\r\nTE: trailers\r\n\r\n"
+        for _ in range(10):  # pipelined in 10 writes of 100 requests
+            s.sendall(req * 100)
+        got = b""
+        while got.count(b"x-status: ok\r\n\r\n") < 1000:
+            chunk = s.recv(1 << 16)
+            assert chunk
+            got += chunk
+        s.close()
+
+    load()
+    before = _rss_mb(worker)
+    for _ in range(3):
+        load()
+    assert _rss_mb(worker) - before < 8
