@@ -235,8 +235,9 @@ class _Server:
         self.reqs: Dict[int, Any] = {}
         self.asgi = {"version": "3.0", "spec_version": "2.4"}
         self.extensions: Dict[str, Any] = {"http.response.pathsend": {}, "http.response.trailers": {}}
-        # HTTP/2 streams: 103 early hints; trailers are not carried there.
+        # HTTP/2 streams: 103 early hints too; trailers as a trailing HEADERS frame.
         self.h2_extensions: Dict[str, Any] = {"http.response.pathsend": {},
+                                              "http.response.trailers": {},
                                               "http.response.early_hint": {}}
         self.tls = False  # set in start(): TLS connections get scope["extensions"]["tls"]
         addr = sock.getsockname()

@@ -131,32 +131,33 @@ type AsgiReq struct {
 	Minor               int
 	H2                  bool                 // an HTTP/2 stream (asgi_h2.go)
 	h2TLS               *tls.ConnectionState // its connection's TLS state (nil: cleartext)
-	Body                []byte // the first part of the body (the whole body if !MoreBody)
-	MoreBody            bool   // the rest streams in EvBody events
+	Body                []byte               // the first part of the body (the whole body if !MoreBody)
+	MoreBody            bool                 // the rest streams in EvBody events
 	RemoteAddr          []byte
 	RemotePort          int
 	head                bool
 
-	mu        sync.Mutex
-	out       []byte // response bytes not yet written
-	spare     []byte
-	flushing  bool // a flush goroutine owns the writing (asgi_write.go)
-	discSent  bool // EvDisconnect was queued
-	raw       syscall.RawConn
-	pending   int  // bytes queued and not yet written
-	final     bool // the response is complete (or abandoned)
-	gone      bool // the client went away or a write failed
-	wantDrain bool
-	started   bool
-	chunked   bool
-	close     bool
-	cl        int64 // the app's Content-Length, -1 when none
-	status    int   // the response status (metrics, access log; 0: none sent)
-	wire      int64 // response bytes queued for the client (metrics)
-	trailers  []byte // trailer fields so far (asgi_trailers.go)
-	sent      int64 // body bytes accepted so far
-	wake      chan struct{}
-	done      chan struct{} // closed when the connection goroutine is done with it
+	mu         sync.Mutex
+	out        []byte // response bytes not yet written
+	spare      []byte
+	flushing   bool // a flush goroutine owns the writing (asgi_write.go)
+	discSent   bool // EvDisconnect was queued
+	raw        syscall.RawConn
+	pending    int  // bytes queued and not yet written
+	final      bool // the response is complete (or abandoned)
+	gone       bool // the client went away or a write failed
+	wantDrain  bool
+	started    bool
+	chunked    bool
+	close      bool
+	cl         int64  // the app's Content-Length, -1 when none
+	status     int    // the response status (metrics, access log; 0: none sent)
+	wire       int64  // response bytes queued for the client (metrics)
+	trailers   []byte // trailer fields so far (asgi_trailers.go)
+	h2Trailers []byte // HTTP/2: the final trailer fields, sent by serveH2ASGI
+	sent       int64  // body bytes accepted so far
+	wake       chan struct{}
+	done       chan struct{} // closed when the connection goroutine is done with it
 
 	// Streamed request body (EvBody), guarded by mu.
 	bodyChunks [][]byte

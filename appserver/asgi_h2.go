@@ -10,7 +10,7 @@ import (
 	"goaccel/python"
 )
 
-// ASGI over HTTP/2. http2.go turns every stream into a conn whose "socket"
+// ASGI over HTTP/2 (trailers: see asgi_trailers.go). http2.go turns every stream into a conn whose "socket"
 // is an h2Writer (HTTP/1.1 response bytes in, HEADERS/DATA frames out);
 // serveH2 hands ASGI streams here (one call). The request goes to the loop
 // like an HTTP/1.1 one (http_version "2"); the app's response bytes reach
@@ -119,6 +119,20 @@ func (o *opsState) serveH2ASGI(c *conn, hw *h2Writer, hr *http.Request) {
 	delete(asgiReqs, r.ID)
 	asgiMu.Unlock()
 	close(r.done)
+	r.mu.Lock()
+	trailers := r.h2Trailers
+	r.mu.Unlock()
+	if len(trailers) > 0 && !r.Gone() {
+		// The body is out and nothing else writes to the stream now:
+		// net/http sends these as the trailing HEADERS frame when the
+		// handler returns.
+		hdr := hw.rw.Header()
+		for _, l := range strings.Split(strings.TrimSuffix(string(trailers), "\r\n"), "\r\n") {
+			if k, v, ok := strings.Cut(l, ": "); ok {
+				hdr.Add(http.TrailerPrefix+k, v)
+			}
+		}
+	}
 	c.asgiDone(r.result())
 }
 

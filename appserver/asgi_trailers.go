@@ -10,7 +10,8 @@ import (
 // as HTTP/1.1 chunked trailer fields after the last chunk, when the
 // request's TE header lists "trailers" (RFC 9110 6.5.1); otherwise, or when
 // the body is not chunked (the app's Content-Length, HTTP/1.0, HEAD), they
-// are dropped and the response just ends, as uvicorn does.
+// are dropped and the response just ends, as uvicorn does. On HTTP/2 they
+// become the stream's trailing HEADERS frame (asgi_h2.go).
 
 // SendTrailers adds trailer fields; !more completes the response. GIL held.
 func (r *AsgiReq) SendTrailers(headers python.Object, more bool) (int, error) {
@@ -33,7 +34,13 @@ func (r *AsgiReq) SendTrailers(headers python.Object, more bool) (int, error) {
 	if more {
 		return SendOK, nil
 	}
-	if !r.chunked || !r.acceptsTrailers() {
+	if r.H2 {
+		// HTTP/2: trailers are a HEADERS frame after the data, whatever
+		// TE says (RFC 9113 8.1); serveH2ASGI hands them to net/http once
+		// the body is out. The chunked stream just ends.
+		r.h2Trailers = fields
+		fields = nil
+	} else if !r.chunked || !r.acceptsTrailers() {
 		fields = nil
 	}
 	out := r.endLocked(r.out, fields)

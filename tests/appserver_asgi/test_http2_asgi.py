@@ -32,7 +32,8 @@ def test_h2c_scope_body_streaming_and_early_hints(start_server):
     scope = json.loads(re.split(r"\r?\n\r?\n", out, 1)[1])
     assert scope["http_version"] == "2" and scope["query_string"] == "q=1"
     assert ["x-test", "hi"] in scope["headers"]
-    assert sorted(scope["extensions"]) == ["http.response.early_hint", "http.response.pathsend"]
+    assert sorted(scope["extensions"]) == ["http.response.early_hint", "http.response.pathsend",
+                                           "http.response.trailers"]
     body = "z" * 200000  # above the 64 KiB of the first HTTP/1.1 message
     r = subprocess.run(["curl", "-s", "--http2-prior-knowledge", "--data-binary", "@-", url(srv, "/echo")],
                        input=body, capture_output=True, text=True, timeout=30)
@@ -45,6 +46,13 @@ def test_h2c_scope_body_streaming_and_early_hints(start_server):
     assert hints.startswith("HTTP/2 103")
     assert re.search(r"(?im)^link: </style.css>; rel=preload; as=style\r?$", hints)
     assert final.startswith("HTTP/2 200") and "link:" not in final.lower()
+    # Trailers: a HEADERS frame after the data (curl prints them after the body);
+    # framing fields dropped.
+    for path in ("/trailers", "/trailers-single"):
+        out = curl("--http2-prior-knowledge", url(srv, path))
+        assert out.startswith("HTTP/2 200")
+        body = re.split(r"\r?\n\r?\n", out, 1)[1]
+        assert re.fullmatch(r"hellox-checksum: abc123\r?\nx-status: ok\r?\n", body), body
     out = curl("--http2-prior-knowledge", url(srv, "/raise"))
     assert out.startswith("HTTP/2 500")
     # HTTP/1.1 on the same port: no 103, no early_hint advertised.
@@ -107,7 +115,7 @@ def test_no_rss_growth_over_h2_trailers_and_early_hints(start_server):
     (worker,) = srv.worker_pids()
 
     def load():
-        for path in ("/", "/early-hint"):  # (trailers are not advertised on h2)
+        for path in ("/", "/early-hint", "/trailers"):
             r = subprocess.run(["h2load", "-n", "1500", "-c", "4", "-m", "8", url(srv, path)],
                                capture_output=True, text=True, timeout=120)
             assert "1500 succeeded" in r.stdout, r.stdout
