@@ -11,8 +11,9 @@ import (
 // from the stream and whose "socket" is the stream (http2_stream.go), so
 // the WSGI bridge, the thread slots, metrics, the access log, health and
 // static files all run unchanged: the HTTP/1.1 response they produce is
-// turned into the stream's HEADERS and DATA. The frame loop is ours
-// (http2_conn.go); why, with the profile, is written there.
+// turned into the stream's HEADERS and DATA. On an ASGI server a stream
+// goes to the ASGI bridge instead of a thread slot (asgi_h2.go). The frame
+// loop is ours (http2_conn.go); why, with the profile, is written there.
 
 const h2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 
@@ -23,9 +24,9 @@ func (o *opsState) startHTTP2() {
 // takeOver runs first on every connection: an HTTP/2 one is served here
 // until it closes (true); false lets the HTTP/1.1 loop have it.
 func (o *opsState) takeOver(c *conn) bool {
-	// No thread slots: not a WSGI server (ASGI has its own loop), whose
-	// streams this bridge cannot run; HTTP/2 stays off there.
-	if o.h2 == nil || o.srv.slots == nil {
+	// A server with neither thread slots (WSGI) nor an ASGI bridge
+	// cannot run streams; HTTP/2 stays off there.
+	if o.h2 == nil || o.srv.slots == nil && o.srv.asgi == nil {
 		return false
 	}
 	if tc, ok := c.nc.(*tls.Conn); ok {

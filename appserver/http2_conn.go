@@ -87,8 +87,7 @@ func (o *opsState) serveH2Conn(c *conn, nc net.Conn) {
 	// writes fail at once (a writer waiting for window is woken).
 	hc.mu.Lock()
 	hc.flushLocked()
-	hc.dead = true
-	hc.cond.Broadcast()
+	hc.dieLocked()
 	hc.mu.Unlock()
 	hc.wg.Wait()
 }
@@ -228,6 +227,7 @@ func (hc *h2Conn) frame(f http2.Frame) bool {
 		hc.mu.Lock()
 		if s := hc.streams[f.StreamID]; s != nil {
 			s.reset = true
+			s.leaveLocked()
 			if s.receiving {
 				// Never dispatched: it ends here.
 				s.receiving = false
@@ -360,6 +360,7 @@ func (hc *h2Conn) resetStream(id uint32, code http2.ErrCode) {
 	defer hc.mu.Unlock()
 	if s := hc.streams[id]; s != nil {
 		s.reset = true
+		s.leaveLocked()
 		if s.receiving {
 			s.receiving = false
 			hc.receiving--
@@ -407,8 +408,17 @@ func (hc *h2Conn) flushLocked() {
 	// HTTP/1.1 path, a peer that stops reading blocks only its connection,
 	// and a stop closes it after the grace timeout.
 	if err := hc.bw.Flush(); err != nil {
-		hc.dead = true
-		hc.cond.Broadcast()
+		hc.dieLocked()
+	}
+}
+
+// dieLocked marks the connection gone: writers waiting for window wake up
+// and fail, and ASGI streams see the client leave.
+func (hc *h2Conn) dieLocked() {
+	hc.dead = true
+	hc.cond.Broadcast()
+	for _, s := range hc.streams {
+		s.leaveLocked()
 	}
 }
 

@@ -24,11 +24,12 @@ type h2Stream struct {
 	id uint32
 	c  conn
 
-	sendWin    int64 // (mu)
-	receiving  bool  // (mu) DATA still expected
-	dispatched bool  // (mu)
-	reset      bool  // (mu) RST_STREAM either way
-	ended      bool  // (mu) END_STREAM sent
+	sendWin    int64         // (mu)
+	receiving  bool          // (mu) DATA still expected
+	dispatched bool          // (mu)
+	reset      bool          // (mu) RST_STREAM either way
+	ended      bool          // (mu) END_STREAM sent
+	left       chan struct{} // (mu) ASGI: closed when the client leaves (asgi_h2.go)
 
 	discard  bool // headers over the limit: 431
 	tooLarge bool // body over the limit: 413
@@ -149,6 +150,10 @@ func (s *h2Stream) serve() {
 	if o.intercept(c) { // health, static files (ops.go)
 		return
 	}
+	if srv.asgi != nil {
+		s.serveASGI() // asgi_h2.go
+		return
+	}
 	var w *worker
 	select {
 	case w = <-srv.slots:
@@ -217,26 +222,34 @@ func (s *h2Stream) writeLocked(b []byte) (int, error) {
 	if s.ended || s.reset || s.hc.dead {
 		return 0, errH2Done
 	}
-	if !s.started {
+	for !s.started {
+		var head []byte
 		if len(s.head) == 0 {
-			if i := bytes.Index(b, crlfcrlf); i >= 0 {
-				// The usual case: the whole head in one write, parsed in place.
-				s.started = true
-				s.writeHeadLocked(b[:i])
-				b = b[i+4:]
-				goto body
+			i := bytes.Index(b, crlfcrlf)
+			if i < 0 {
+				s.head = append(s.head, b...)
+				return n, nil
 			}
+			// The usual case: the whole head in one write, parsed in place.
+			head, b = b[:i], b[i+4:]
+		} else {
+			s.head = append(s.head, b...)
+			i := bytes.Index(s.head, crlfcrlf)
+			if i < 0 {
+				return n, nil
+			}
+			head, b = s.head[:i], s.head[i+4:]
+			s.head = nil // b aliases it: a later head gets a new buffer
 		}
-		s.head = append(s.head, b...)
-		i := bytes.Index(s.head, crlfcrlf)
-		if i < 0 {
-			return n, nil
+		if len(head) >= 12 && head[9] == '1' {
+			// "HTTP/1.1 1xx" before the final response (ASGI's 103 Early
+			// Hints): its own HEADERS frame, the stream stays open.
+			s.writeInfoLocked(head)
+			continue
 		}
 		s.started = true
-		s.writeHeadLocked(s.head[:i])
-		b = s.head[i+4:]
+		s.writeHeadLocked(head)
 	}
-body:
 	if len(b) == 0 || s.ended {
 		return n, nil
 	}
@@ -267,7 +280,21 @@ body:
 			return 0, errH2Done
 		}
 		if size == 0 {
-			if !s.dataLocked(nil, true) {
+			// The last chunk, then the trailer section up to an empty
+			// line: trailer fields become a HEADERS frame that ends the
+			// stream (ASGI's http.response.trailers), none an empty DATA.
+			t := s.chunkBuf[i+2:]
+			if len(t) >= 2 && t[0] == '\r' && t[1] == '\n' {
+				if !s.dataLocked(nil, true) {
+					return 0, errH2Done
+				}
+				break
+			}
+			j := bytes.Index(t, crlfcrlf)
+			if j < 0 {
+				break // the rest of the trailer section is still to come
+			}
+			if !s.trailersLocked(t[:j]) {
 				return 0, errH2Done
 			}
 			break
@@ -328,6 +355,16 @@ func (s *h2Stream) writeHeadLocked(head []byte) {
 		s.remaining = -1
 	}
 	end := s.noBody || s.remaining == 0
+	s.blockLocked(end)
+	if end {
+		s.ended = true
+	}
+}
+
+// blockLocked sends the encoded header block (hc.hb) as HEADERS and, past
+// the peer's frame size, CONTINUATION frames.
+func (s *h2Stream) blockLocked(end bool) {
+	hc := s.hc
 	block := hc.hb.Bytes()
 	first := true
 	for first || len(block) > 0 {
@@ -344,8 +381,61 @@ func (s *h2Stream) writeHeadLocked(head []byte) {
 		}
 		block = block[n:]
 	}
-	if end {
-		s.ended = true
+}
+
+// writeInfoLocked sends an informational (1xx) head as a HEADERS frame
+// without END_STREAM, before the final one. 101 has no HTTP/2 form: dropped.
+func (s *h2Stream) writeInfoLocked(head []byte) {
+	line, rest, _ := bytes.Cut(head, crlf)
+	status := string(line[9:12])
+	if code, err := strconv.Atoi(status); err != nil || code == 101 {
+		return
+	}
+	s.hc.hb.Reset()
+	s.hc.enc.WriteField(hpack.HeaderField{Name: ":status", Value: status})
+	s.fieldsLocked(rest)
+	s.blockLocked(false)
+}
+
+// trailersLocked sends the trailer fields of a chunked body as the
+// HEADERS frame that ends the stream (RFC 9113 8.1).
+func (s *h2Stream) trailersLocked(fields []byte) bool {
+	if s.reset || s.hc.dead {
+		return false
+	}
+	s.hc.hb.Reset()
+	s.fieldsLocked(fields)
+	s.blockLocked(true)
+	s.ended = true
+	return true
+}
+
+// fieldsLocked encodes CRLF-separated "Name: value" lines, without the
+// connection-specific ones. Only informational heads and trailers (rare):
+// the values are copied.
+func (s *h2Stream) fieldsLocked(lines []byte) {
+	for len(lines) > 0 {
+		var line []byte
+		line, lines, _ = bytes.Cut(lines, crlf)
+		k, v, ok := bytes.Cut(line, []byte{':'})
+		if !ok {
+			continue
+		}
+		name := lowerName(k)
+		switch name {
+		case "connection", "keep-alive", "proxy-connection", "upgrade", "transfer-encoding":
+			continue
+		}
+		s.hc.enc.WriteField(hpack.HeaderField{Name: name, Value: string(bytes.TrimSpace(v))})
+	}
+}
+
+// leaveLocked tells the ASGI bridge the client left (the stream was reset
+// or the connection is gone); a no-op for other streams.
+func (s *h2Stream) leaveLocked() {
+	if s.left != nil {
+		close(s.left)
+		s.left = nil
 	}
 }
 
