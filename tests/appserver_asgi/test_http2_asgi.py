@@ -10,7 +10,7 @@ import time
 import urllib.request
 
 from test_extensions import certs  # noqa: F401  (the certificate fixture)
-from test_ops_asgi import free_port, scrape, value, wait_metrics
+from test_ops_asgi import free_port, scrape, start, value, wait_lines, wait_metrics
 
 
 def curl(*args):
@@ -98,6 +98,18 @@ def test_h2_disconnect_cancels_and_metrics_count(start_server):
     assert m["requests"][("GET", "200")] >= 301  # h2load's and the /stats ones
     assert m["requests"][("GET", "499")] == 1
     assert value(scrape(mport), "appserver_requests_in_flight") == 0
+
+
+def test_h2_access_log_says_http2(start_server, tmp_path):
+    """The access log's protocol for an ASGI request on an h2 stream is
+    HTTP/2.0 (as for WSGI), HTTP/1.1 for one on the same port over h1."""
+    srv, _, log = start(start_server, tmp_path)
+    assert curl("--http2-prior-knowledge", url(srv, "/a")).startswith("HTTP/2 200")
+    assert curl("--http1.1", url(srv, "/b")).startswith("HTTP/1.1 200")
+    lines = wait_lines(log, 2)
+    assert len(lines) == 2
+    assert re.search(r'"GET /a HTTP/2\.0" 200 ', lines[0]), lines
+    assert re.search(r'"GET /b HTTP/1\.1" 200 ', lines[1]), lines
 
 
 def _rss_mb(pid):
