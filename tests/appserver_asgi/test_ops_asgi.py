@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from conftest import free_port
+from appserver_harness import free_port
 
 
 def scrape(port: int) -> dict:
