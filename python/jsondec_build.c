@@ -227,6 +227,164 @@ static PyObject *jd_bigint(jd_ctx *c, uint64_t w) {
     return v;
 }
 
+
+// ---- dicts filled in place. PyDict_SetItem costs ~200 instructions per
+// key on twitter.json (type checks, a probe to find an existing key, a
+// second probe for the empty slot, version and GC bookkeeping). A presized
+// dict that nobody else has seen yet can be filled directly: one probe,
+// CPython's own probe sequence, duplicates handled as insertdict does
+// (the first key object stays, the last value wins). The layout is
+// CPython 3.11's (setup.py accepts only 3.11; Include/internal/
+// pycore_dict.h), and jd_dict_selfcheck verifies it against a dict built
+// by CPython before the first use: on any mismatch the builder keeps
+// PyDict_SetItem.
+typedef struct {
+    Py_ssize_t dk_refcnt;
+    uint8_t dk_log2_size;
+    uint8_t dk_log2_index_bytes;
+    uint8_t dk_kind; // 0: DICT_KEYS_GENERAL (entries carry the hash)
+    uint32_t dk_version;
+    Py_ssize_t dk_usable;
+    Py_ssize_t dk_nentries;
+    char dk_indices[];
+} jd_dictkeys;
+
+typedef struct {
+    Py_hash_t me_hash;
+    PyObject *me_key;
+    PyObject *me_value;
+} jd_dictentry;
+
+static int jd_dict_state; // 0: not checked, 1: direct fill, -1: PyDict_SetItem
+
+static inline Py_ssize_t jd_dk_get(const jd_dictkeys *dk, int ib, size_t i) {
+    switch (ib) {
+    case 0: return ((const int8_t *)dk->dk_indices)[i];
+    case 1: return ((const int16_t *)dk->dk_indices)[i];
+    case 2: return ((const int32_t *)dk->dk_indices)[i];
+    default: return ((const int64_t *)dk->dk_indices)[i];
+    }
+}
+
+static inline void jd_dk_set(jd_dictkeys *dk, int ib, size_t i, Py_ssize_t ix) {
+    switch (ib) {
+    case 0: ((int8_t *)dk->dk_indices)[i] = (int8_t)ix; break;
+    case 1: ((int16_t *)dk->dk_indices)[i] = (int16_t)ix; break;
+    case 2: ((int32_t *)dk->dk_indices)[i] = (int32_t)ix; break;
+    default: ((int64_t *)dk->dk_indices)[i] = (int64_t)ix; break;
+    }
+}
+
+static inline jd_dictentry *jd_dk_entries(jd_dictkeys *dk) {
+    return (jd_dictentry *)(dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes));
+}
+
+// A fresh presized dict as _PyDict_NewPresized makes it: combined,
+// general kind, empty, not shared.
+static inline int jd_dict_fresh(PyObject *dict, Py_ssize_t n) {
+    PyDictObject *mp = (PyDictObject *)dict;
+    jd_dictkeys *dk = (jd_dictkeys *)mp->ma_keys;
+    return mp->ma_values == NULL && mp->ma_used == 0 && dk->dk_refcnt == 1 &&
+           dk->dk_kind == 0 && dk->dk_nentries == 0 && dk->dk_usable >= n &&
+           dk->dk_log2_index_bytes >= dk->dk_log2_size &&
+           dk->dk_log2_index_bytes - dk->dk_log2_size <= 3;
+}
+
+static inline int jd_str_eq(PyObject *a, PyObject *b) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    return n == PyUnicode_GET_LENGTH(b) && PyUnicode_KIND(a) == PyUnicode_KIND(b) &&
+           memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * PyUnicode_KIND(a)) == 0;
+}
+
+// Puts key -> value (exact str key, both references stolen) into a dict
+// that passed jd_dict_fresh and has room (dk_usable > 0).
+static int jd_dict_put(PyObject *dict, PyObject *key, PyObject *value) {
+    PyDictObject *mp = (PyDictObject *)dict;
+    jd_dictkeys *dk = (jd_dictkeys *)mp->ma_keys;
+    Py_hash_t hash = ((PyASCIIObject *)key)->hash;
+    if (hash == -1 && (hash = PyObject_Hash(key)) == -1) {
+        Py_DECREF(key);
+        Py_DECREF(value);
+        return -1;
+    }
+    int ib = dk->dk_log2_index_bytes - dk->dk_log2_size;
+    size_t mask = ((size_t)1 << dk->dk_log2_size) - 1;
+    size_t perturb = (size_t)hash, i = (size_t)hash & mask;
+    jd_dictentry *ents = jd_dk_entries(dk);
+    for (;;) {
+        Py_ssize_t ix = jd_dk_get(dk, ib, i);
+        if (ix < 0) break; // empty (a fresh dict has no deleted slots)
+        jd_dictentry *ep = &ents[ix];
+        if (ep->me_key == key || (ep->me_hash == hash && jd_str_eq(ep->me_key, key))) {
+            PyObject *old = ep->me_value; // duplicate key: the last value wins
+            ep->me_value = value;
+            Py_DECREF(old);
+            Py_DECREF(key);
+            return 0;
+        }
+        perturb >>= 5; // PERTURB_SHIFT, as dictkeys_generic_lookup
+        i = (i * 5 + perturb + 1) & mask;
+    }
+    if (dk->dk_usable <= 0) { // cannot happen (n distinct keys fit); stay correct anyway
+        int err = PyDict_SetItem(dict, key, value);
+        Py_DECREF(key);
+        Py_DECREF(value);
+        return err;
+    }
+    Py_ssize_t ix = dk->dk_nentries;
+    jd_dk_set(dk, ib, i, ix);
+    ents[ix].me_hash = hash;
+    ents[ix].me_key = key;
+    ents[ix].me_value = value;
+    dk->dk_nentries++;
+    dk->dk_usable--;
+    mp->ma_used++;
+    return 0;
+}
+
+// Checks the mirrored layout against CPython: a dict filled by
+// PyDict_SetItem must look exactly as jd_dict_put would have left it, and
+// one filled by jd_dict_put must answer lookups, len and iteration.
+static int jd_dict_selfcheck(void) {
+    enum { N = 12 };
+    PyObject *keys[N];
+    int ok = 1;
+    for (int i = 0; i < N; i++) keys[i] = NULL;
+    PyObject *a = _PyDict_NewPresized(N), *b = _PyDict_NewPresized(N);
+    if (a == NULL || b == NULL) goto fail;
+    if (!jd_dict_fresh(a, N) || !jd_dict_fresh(b, N)) ok = 0;
+    for (int i = 0; i < N && ok; i++) {
+        keys[i] = PyUnicode_FromFormat("k%d", i * 7919);
+        if (keys[i] == NULL || PyObject_Hash(keys[i]) == -1) goto fail;
+        if (PyDict_SetItem(a, keys[i], Py_None) < 0) goto fail;
+        if (jd_dict_put(b, Py_NewRef(keys[i]), Py_NewRef(Py_None)) < 0) goto fail;
+    }
+    if (ok) {
+        jd_dictkeys *ka = (jd_dictkeys *)((PyDictObject *)a)->ma_keys;
+        jd_dictkeys *kb = (jd_dictkeys *)((PyDictObject *)b)->ma_keys;
+        size_t ibytes = (size_t)1 << ka->dk_log2_index_bytes;
+        ok = ka->dk_nentries == N && ka->dk_usable == kb->dk_usable &&
+             kb->dk_nentries == N && PyDict_GET_SIZE(b) == N &&
+             memcmp(ka->dk_indices, kb->dk_indices, ibytes) == 0 &&
+             memcmp(jd_dk_entries(ka), jd_dk_entries(kb), N * sizeof(jd_dictentry)) == 0;
+        for (int i = 0; i < N && ok; i++)
+            ok = PyDict_GetItemWithError(b, keys[i]) == Py_None;
+        if (ok) ok = PyObject_RichCompareBool(a, b, Py_EQ) == 1;
+    }
+    goto done;
+fail:
+    ok = 0;
+done:
+    PyErr_Clear();
+    for (int i = 0; i < N; i++) Py_XDECREF(keys[i]);
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    return ok ? 1 : -1;
+}
+
+// A dict of n pairs, filled in place when possible (see above).
+static PyObject *jd_object(jd_ctx *c, Py_ssize_t n);
+
 static PyObject *jd_value(jd_ctx *c) {
     if (c->w >= c->end) {
         PyErr_SetString(PyExc_SystemError, "jsonfast: truncated tape");
@@ -272,37 +430,55 @@ static PyObject *jd_value(jd_ctx *c) {
         }
         return list;
     }
-    case JD_OBJECT: {
-        Py_ssize_t n = (Py_ssize_t)JD_PAYLOAD(w);
-        PyObject *dict = n > 5 ? _PyDict_NewPresized(n) : PyDict_New();
-        if (dict == NULL) return NULL;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            if (c->w >= c->end) {
-                Py_DECREF(dict);
-                PyErr_SetString(PyExc_SystemError, "jsonfast: truncated tape");
-                return NULL;
-            }
-            uint64_t kw = *c->w++;
-            PyObject *key = jd_string(c, kw, 1);
-            if (key == NULL) {
-                Py_DECREF(dict);
-                return NULL;
-            }
-            PyObject *val = jd_value(c);
-            if (val == NULL || PyDict_SetItem(dict, key, val) < 0) {
-                Py_DECREF(key);
-                Py_XDECREF(val);
-                Py_DECREF(dict);
-                return NULL;
-            }
-            Py_DECREF(key);
-            Py_DECREF(val);
-        }
-        return dict;
-    }
+    case JD_OBJECT:
+        return jd_object(c, (Py_ssize_t)JD_PAYLOAD(w));
     }
     PyErr_SetString(PyExc_SystemError, "jsonfast: bad tape word");
     return NULL;
+}
+
+static PyObject *jd_object(jd_ctx *c, Py_ssize_t n) {
+    PyObject *dict = n > 5 ? _PyDict_NewPresized(n) : PyDict_New();
+    if (dict == NULL) return NULL;
+    if (n > 5 && jd_dict_state == 0) jd_dict_state = jd_dict_selfcheck();
+    int direct = n > 5 && jd_dict_state > 0 && jd_dict_fresh(dict, n);
+    int track = 0; // as MAINTAIN_TRACKING: tracked once a value is a container
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (c->w >= c->end) {
+            Py_DECREF(dict);
+            PyErr_SetString(PyExc_SystemError, "jsonfast: truncated tape");
+            return NULL;
+        }
+        uint64_t kw = *c->w++;
+        PyObject *key = jd_string(c, kw, 1);
+        if (key == NULL) {
+            Py_DECREF(dict);
+            return NULL;
+        }
+        PyObject *val = jd_value(c);
+        if (val == NULL) {
+            Py_DECREF(key);
+            Py_DECREF(dict);
+            return NULL;
+        }
+        if (direct) {
+            track |= PyList_CheckExact(val) || PyDict_CheckExact(val);
+            if (jd_dict_put(dict, key, val) < 0) {
+                Py_DECREF(dict);
+                return NULL;
+            }
+            continue;
+        }
+        int err = PyDict_SetItem(dict, key, val);
+        Py_DECREF(key);
+        Py_DECREF(val);
+        if (err < 0) {
+            Py_DECREF(dict);
+            return NULL;
+        }
+    }
+    if (track && !PyObject_GC_IsTracked(dict)) PyObject_GC_Track(dict);
+    return dict;
 }
 
 PyObject *goaccel_jsondec_build(const uint64_t *words, Py_ssize_t nwords,
