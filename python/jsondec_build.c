@@ -230,30 +230,38 @@ static PyObject *jd_bigint(jd_ctx *c, uint64_t w) {
 
 // ---- dicts filled in place. PyDict_SetItem costs ~200 instructions per
 // key on twitter.json (type checks, a probe to find an existing key, a
-// second probe for the empty slot, version and GC bookkeeping). A presized
-// dict that nobody else has seen yet can be filled directly: one probe,
-// CPython's own probe sequence, duplicates handled as insertdict does
-// (the first key object stays, the last value wins). The layout is
-// CPython 3.11's (setup.py accepts only 3.11; Include/internal/
-// pycore_dict.h), and jd_dict_selfcheck verifies it against a dict built
-// by CPython before the first use: on any mismatch the builder keeps
-// PyDict_SetItem.
+// second probe for the empty slot, version and GC bookkeeping). A dict
+// that nobody else has seen yet can be filled directly: one probe,
+// CPython's own probe sequence, duplicates handled as insertdict (the
+// first key object stays, the last value wins). Dicts of more than five
+// pairs come presized (general keys: entries carry the hash); smaller ones
+// get their first pair from PyDict_SetItem, which gives them CPython's
+// minimal str-keyed table (unicode keys: no hash in the entries), and the
+// rest directly. The layout is CPython 3.11's (setup.py accepts only
+// 3.11; Include/internal/pycore_dict.h), and jd_dict_selfcheck verifies it
+// against dicts built by CPython before the first use: on any mismatch
+// the builder keeps PyDict_SetItem.
 typedef struct {
     Py_ssize_t dk_refcnt;
     uint8_t dk_log2_size;
     uint8_t dk_log2_index_bytes;
-    uint8_t dk_kind; // 0: DICT_KEYS_GENERAL (entries carry the hash)
+    uint8_t dk_kind; // DICT_KEYS_GENERAL 0, DICT_KEYS_UNICODE 1, SPLIT 2
     uint32_t dk_version;
     Py_ssize_t dk_usable;
     Py_ssize_t dk_nentries;
     char dk_indices[];
 } jd_dictkeys;
 
-typedef struct {
+typedef struct { // DICT_KEYS_GENERAL
     Py_hash_t me_hash;
     PyObject *me_key;
     PyObject *me_value;
 } jd_dictentry;
+
+typedef struct { // DICT_KEYS_UNICODE
+    PyObject *me_key;
+    PyObject *me_value;
+} jd_dictuentry;
 
 static int jd_dict_state; // 0: not checked, 1: direct fill, -1: PyDict_SetItem
 
@@ -275,17 +283,18 @@ static inline void jd_dk_set(jd_dictkeys *dk, int ib, size_t i, Py_ssize_t ix) {
     }
 }
 
-static inline jd_dictentry *jd_dk_entries(jd_dictkeys *dk) {
-    return (jd_dictentry *)(dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes));
+static inline void *jd_dk_entries(jd_dictkeys *dk) {
+    return dk->dk_indices + ((size_t)1 << dk->dk_log2_index_bytes);
 }
 
-// A fresh presized dict as _PyDict_NewPresized makes it: combined,
-// general kind, empty, not shared.
-static inline int jd_dict_fresh(PyObject *dict, Py_ssize_t n) {
+// A dict this builder alone holds, combined (not split), with its own keys
+// table (not shared), of the general or unicode kind, with room for n
+// more pairs.
+static inline int jd_dict_ready(PyObject *dict, Py_ssize_t n) {
     PyDictObject *mp = (PyDictObject *)dict;
     jd_dictkeys *dk = (jd_dictkeys *)mp->ma_keys;
-    return mp->ma_values == NULL && mp->ma_used == 0 && dk->dk_refcnt == 1 &&
-           dk->dk_kind == 0 && dk->dk_nentries == 0 && dk->dk_usable >= n &&
+    return mp->ma_values == NULL && dk->dk_refcnt == 1 && dk->dk_kind <= 1 &&
+           dk->dk_nentries == mp->ma_used && dk->dk_usable >= n &&
            dk->dk_log2_index_bytes >= dk->dk_log2_size &&
            dk->dk_log2_index_bytes - dk->dk_log2_size <= 3;
 }
@@ -297,7 +306,7 @@ static inline int jd_str_eq(PyObject *a, PyObject *b) {
 }
 
 // Puts key -> value (exact str key, both references stolen) into a dict
-// that passed jd_dict_fresh and has room (dk_usable > 0).
+// that passed jd_dict_ready.
 static int jd_dict_put(PyObject *dict, PyObject *key, PyObject *value) {
     PyDictObject *mp = (PyDictObject *)dict;
     jd_dictkeys *dk = (jd_dictkeys *)mp->ma_keys;
@@ -310,19 +319,32 @@ static int jd_dict_put(PyObject *dict, PyObject *key, PyObject *value) {
     int ib = dk->dk_log2_index_bytes - dk->dk_log2_size;
     size_t mask = ((size_t)1 << dk->dk_log2_size) - 1;
     size_t perturb = (size_t)hash, i = (size_t)hash & mask;
-    jd_dictentry *ents = jd_dk_entries(dk);
+    int general = dk->dk_kind == 0;
+    jd_dictentry *gents = jd_dk_entries(dk);
+    jd_dictuentry *uents = jd_dk_entries(dk);
     for (;;) {
         Py_ssize_t ix = jd_dk_get(dk, ib, i);
-        if (ix < 0) break; // empty (a fresh dict has no deleted slots)
-        jd_dictentry *ep = &ents[ix];
-        if (ep->me_key == key || (ep->me_hash == hash && jd_str_eq(ep->me_key, key))) {
-            PyObject *old = ep->me_value; // duplicate key: the last value wins
-            ep->me_value = value;
-            Py_DECREF(old);
-            Py_DECREF(key);
-            return 0;
+        if (ix < 0) break; // empty (nothing was ever deleted)
+        PyObject **slot;
+        if (general) {
+            jd_dictentry *ep = &gents[ix];
+            if (ep->me_key != key && (ep->me_hash != hash || !jd_str_eq(ep->me_key, key)))
+                goto next;
+            slot = &ep->me_value;
+        } else {
+            jd_dictuentry *ep = &uents[ix];
+            if (ep->me_key != key && (((PyASCIIObject *)ep->me_key)->hash != hash ||
+                                      !jd_str_eq(ep->me_key, key)))
+                goto next;
+            slot = &ep->me_value;
         }
-        perturb >>= 5; // PERTURB_SHIFT, as dictkeys_generic_lookup
+        PyObject *old = *slot; // duplicate key: the last value wins
+        *slot = value;
+        Py_DECREF(old);
+        Py_DECREF(key);
+        return 0;
+    next:
+        perturb >>= 5; // PERTURB_SHIFT, as CPython's lookups
         i = (i * 5 + perturb + 1) & mask;
     }
     if (dk->dk_usable <= 0) { // cannot happen (n distinct keys fit); stay correct anyway
@@ -333,52 +355,66 @@ static int jd_dict_put(PyObject *dict, PyObject *key, PyObject *value) {
     }
     Py_ssize_t ix = dk->dk_nentries;
     jd_dk_set(dk, ib, i, ix);
-    ents[ix].me_hash = hash;
-    ents[ix].me_key = key;
-    ents[ix].me_value = value;
+    if (general) {
+        gents[ix].me_hash = hash;
+        gents[ix].me_key = key;
+        gents[ix].me_value = value;
+    } else {
+        uents[ix].me_key = key;
+        uents[ix].me_value = value;
+    }
     dk->dk_nentries++;
     dk->dk_usable--;
     mp->ma_used++;
     return 0;
 }
 
-// Checks the mirrored layout against CPython: a dict filled by
-// PyDict_SetItem must look exactly as jd_dict_put would have left it, and
-// one filled by jd_dict_put must answer lookups, len and iteration.
-static int jd_dict_selfcheck(void) {
-    enum { N = 12 };
-    PyObject *keys[N];
-    int ok = 1;
-    for (int i = 0; i < N; i++) keys[i] = NULL;
-    PyObject *a = _PyDict_NewPresized(N), *b = _PyDict_NewPresized(N);
-    if (a == NULL || b == NULL) goto fail;
-    if (!jd_dict_fresh(a, N) || !jd_dict_fresh(b, N)) ok = 0;
-    for (int i = 0; i < N && ok; i++) {
-        keys[i] = PyUnicode_FromFormat("k%d", i * 7919);
-        if (keys[i] == NULL || PyObject_Hash(keys[i]) == -1) goto fail;
-        if (PyDict_SetItem(a, keys[i], Py_None) < 0) goto fail;
-        if (jd_dict_put(b, Py_NewRef(keys[i]), Py_NewRef(Py_None)) < 0) goto fail;
+// Checks the mirrored layout against CPython, for both kinds: a dict
+// filled by PyDict_SetItem must look exactly as jd_dict_put leaves one,
+// and one filled by jd_dict_put must answer lookups and compare equal.
+static int jd_dict_check_one(Py_ssize_t n, PyObject **keys) {
+    PyObject *a = n > 5 ? _PyDict_NewPresized(n) : PyDict_New();
+    PyObject *b = n > 5 ? _PyDict_NewPresized(n) : PyDict_New();
+    int ok = a != NULL && b != NULL;
+    for (Py_ssize_t i = 0; i < n && ok; i++) {
+        ok = PyDict_SetItem(a, keys[i], Py_None) == 0;
+        if (ok && i == 0 && n <= 5) {
+            ok = PyDict_SetItem(b, keys[i], Py_None) == 0 && jd_dict_ready(b, n - 1) &&
+                 ((jd_dictkeys *)((PyDictObject *)b)->ma_keys)->dk_kind == 1;
+        } else if (ok) {
+            ok = (i > 0 || jd_dict_ready(b, n)) &&
+                 jd_dict_put(b, Py_NewRef(keys[i]), Py_NewRef(Py_None)) == 0;
+        }
     }
     if (ok) {
         jd_dictkeys *ka = (jd_dictkeys *)((PyDictObject *)a)->ma_keys;
         jd_dictkeys *kb = (jd_dictkeys *)((PyDictObject *)b)->ma_keys;
-        size_t ibytes = (size_t)1 << ka->dk_log2_index_bytes;
-        ok = ka->dk_nentries == N && ka->dk_usable == kb->dk_usable &&
-             kb->dk_nentries == N && PyDict_GET_SIZE(b) == N &&
-             memcmp(ka->dk_indices, kb->dk_indices, ibytes) == 0 &&
-             memcmp(jd_dk_entries(ka), jd_dk_entries(kb), N * sizeof(jd_dictentry)) == 0;
-        for (int i = 0; i < N && ok; i++)
+        size_t esize = ka->dk_kind == 0 ? sizeof(jd_dictentry) : sizeof(jd_dictuentry);
+        ok = ka->dk_kind == kb->dk_kind && ka->dk_nentries == n && kb->dk_nentries == n &&
+             ka->dk_usable == kb->dk_usable && PyDict_GET_SIZE(b) == n &&
+             memcmp(ka->dk_indices, kb->dk_indices, (size_t)1 << ka->dk_log2_index_bytes) == 0 &&
+             memcmp(jd_dk_entries(ka), jd_dk_entries(kb), (size_t)n * esize) == 0;
+        for (Py_ssize_t i = 0; i < n && ok; i++)
             ok = PyDict_GetItemWithError(b, keys[i]) == Py_None;
         if (ok) ok = PyObject_RichCompareBool(a, b, Py_EQ) == 1;
     }
-    goto done;
-fail:
-    ok = 0;
-done:
-    PyErr_Clear();
-    for (int i = 0; i < N; i++) Py_XDECREF(keys[i]);
     Py_XDECREF(a);
     Py_XDECREF(b);
+    return ok;
+}
+
+static int jd_dict_selfcheck(void) {
+    enum { N = 12 };
+    PyObject *keys[N];
+    int ok = 1;
+    for (int i = 0; i < N; i++) {
+        keys[i] = ok ? PyUnicode_FromFormat("k%d", i * 7919) : NULL;
+        if (keys[i] == NULL || PyObject_Hash(keys[i]) == -1) ok = 0;
+    }
+    ok = ok && jd_dict_check_one(N, keys) && jd_dict_check_one(5, keys) &&
+         jd_dict_check_one(2, keys + 7);
+    PyErr_Clear();
+    for (int i = 0; i < N; i++) Py_XDECREF(keys[i]);
     return ok ? 1 : -1;
 }
 
@@ -440,8 +476,8 @@ static PyObject *jd_value(jd_ctx *c) {
 static PyObject *jd_object(jd_ctx *c, Py_ssize_t n) {
     PyObject *dict = n > 5 ? _PyDict_NewPresized(n) : PyDict_New();
     if (dict == NULL) return NULL;
-    if (n > 5 && jd_dict_state == 0) jd_dict_state = jd_dict_selfcheck();
-    int direct = n > 5 && jd_dict_state > 0 && jd_dict_fresh(dict, n);
+    if (jd_dict_state == 0) jd_dict_state = jd_dict_selfcheck();
+    int direct = n > 5 && jd_dict_state > 0 && jd_dict_ready(dict, n);
     int track = 0; // as MAINTAIN_TRACKING: tracked once a value is a container
     for (Py_ssize_t i = 0; i < n; i++) {
         if (c->w >= c->end) {
@@ -476,6 +512,10 @@ static PyObject *jd_object(jd_ctx *c, Py_ssize_t n) {
             Py_DECREF(dict);
             return NULL;
         }
+        // A small dict now has CPython's minimal str-keyed table: the
+        // remaining pairs go in directly.
+        if (i == 0 && n > 1 && jd_dict_state > 0 && jd_dict_ready(dict, n - 1))
+            direct = 1;
     }
     if (track && !PyObject_GC_IsTracked(dict)) PyObject_GC_Track(dict);
     return dict;
