@@ -1,6 +1,7 @@
 package jsonfast
 
 import (
+	"runtime"
 	"sync"
 
 	"goaccel/python"
@@ -83,7 +84,30 @@ func parseAndBuild(data []byte, opt Options, release bool) (python.Ref, *SyntaxE
 		return python.Ref{}, nil, err
 	}
 	ref, err := python.JSONBuildTape(t.Words, data, t.Scratch, true)
+	yieldSometimes(len(data))
 	return ref, nil, err
+}
+
+// Go's sysmon preempts a goroutine that keeps one scheduling tick for
+// 10 ms. The goroutine serving a Python thread's calls never goes through
+// the scheduler, so a program that keeps calling loads is "preempted"
+// every 10 ms: while in Python (a syscall to Go) its P is taken and handed
+// to a spinning M, and sysmon drops back to polling every 20 µs. That cost
+// 5-8 % of the process's CPU time in other threads (perf: sysmon usleep,
+// retake -> handoffp -> startm, findRunnable -> stopm). Yielding on
+// purpose every ~2 MB of input (under ~6 ms of work even on canada.json,
+// ~1.6 ms of {"a":1} calls) moves the tick, so sysmon stays asleep; one
+// yield costs two thread hand-offs (~15 µs).
+const yieldEveryUnits = 2 << 20
+
+var yieldUnits int // guarded by the GIL (called with it held)
+
+func yieldSometimes(n int) {
+	yieldUnits += n + 256
+	if yieldUnits >= yieldEveryUnits {
+		yieldUnits = 0
+		runtime.Gosched()
+	}
 }
 
 // LoadsStd is the standard library face's fast path for json.loads(s)
