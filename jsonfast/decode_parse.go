@@ -1,7 +1,6 @@
 package jsonfast
 
 import (
-	"encoding/binary"
 	"math"
 	"math/bits"
 	"strconv"
@@ -135,7 +134,7 @@ func skipWSSlow(data []byte, i int) int {
 		return i + 1
 	}
 	for i+8 <= n {
-		s := binary.LittleEndian.Uint64(data[i:]) ^ (' ' * lsb)
+		s := load64(data, i) ^ (' ' * lsb)
 		if s == 0 { // eight spaces
 			i += 8
 			continue
@@ -342,17 +341,15 @@ const (
 // time while no byte is a quote, a backslash, a control or non-ASCII byte.
 func plainRun(data []byte, i int) int {
 	j := i
-	for j+8 <= len(data) {
-		x := binary.LittleEndian.Uint64(data[j:])
+	for n := len(data); j+8 <= n; j += 8 {
+		x := load64(data, j)
 		q := x ^ ('"' * lsb)
 		b := x ^ ('\\' * lsb)
-		m := ((q - lsb) &^ q) | ((b - lsb) &^ b) | (x - 0x20*lsb) | x
-		if m &= msb; m != 0 {
+		if m := (((q - lsb) &^ q) | ((b - lsb) &^ b) | (x - 0x20*lsb) | x) & msb; m != 0 {
 			// The lowest flagged byte is exact (borrows only propagate
 			// upwards from a flagged byte), so it is the first special one.
 			return j + bits.TrailingZeros64(m)>>3
 		}
-		j += 8
 	}
 	for j < len(data) && !special[data[j]] {
 		j++
@@ -475,7 +472,7 @@ func (p *parser) multiByteRun(j int) (int, byte, int, bool) {
 		// surrogate ranges) and anything else go to the exact step below.
 		// ~48 -> ~12 instructions per character on twitter.json.
 		for j+4 <= n {
-			x := *(*uint32)(unsafe.Pointer(&data[j]))
+			x := load32(data, j)
 			c := byte(x)
 			if c < 0xE0 || c >= 0xF0 || !valid && (x&0xC0C000 != 0x808000 || c == 0xE0 || c == 0xED) {
 				break
@@ -867,7 +864,7 @@ func bstr(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 // the 19 significant digits mant can hold.
 func digits8(data []byte, i int, mant uint64, nd int) (int, uint64, int) {
 	for nd <= 11 && i+8 <= len(data) {
-		x := binary.LittleEndian.Uint64(data[i:])
+		x := load64(data, i)
 		if (x&0xF0F0F0F0F0F0F0F0)|(((x+0x0606060606060606)&0xF0F0F0F0F0F0F0F0)>>4) != 0x3333333333333333 {
 			break
 		}
