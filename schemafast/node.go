@@ -76,6 +76,12 @@ type node struct {
 	format   *jsv6.Format
 
 	maxProps, minProps int // -1 when absent
+	// fastMin/fastMax bound the property count for the is_valid walk:
+	// minProperties and the distinct required names, maxProperties and,
+	// for additionalProperties false without patternProperties, the
+	// number of properties (a dict with more keys has an extra one). An
+	// invalid object then fails before any of its values is read.
+	fastMin, fastMax int // fastMax -1: no bound
 	required           []string
 	reqIndex           map[string]int
 	reqSlot            []int // reqIndex of each required entry
@@ -168,6 +174,13 @@ func (b *builder) finish() {
 		n.strKw = n.minLen >= 0 || n.maxLen >= 0 || n.pattern != nil
 		n.numKw = n.minimum != nil || n.maximum != nil || n.exclMin != nil || n.exclMax != nil || n.multipleOf != nil
 		n.combKw = n.recRef != nil || n.dynRef != nil || n.allOf != nil || n.anyOf != nil || n.oneOf != nil || n.not != nil || n.ifN != nil
+		n.fastMin, n.fastMax = n.minProps, n.maxProps
+		if len(n.reqIndex) > n.fastMin {
+			n.fastMin = len(n.reqIndex)
+		}
+		if n.addProps != nil && n.addProps.boolean == -1 && n.patternProps == nil && (n.fastMax < 0 || len(n.props) < n.fastMax) {
+			n.fastMax = len(n.props)
+		}
 		n.reqSlot = make([]int, len(n.required))
 		for i, r := range n.required {
 			n.reqSlot[i] = n.reqIndex[r]

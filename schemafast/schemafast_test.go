@@ -149,3 +149,22 @@ func TestSchemaErrors(t *testing.T) {
 		assert.Contains(t, ce.Msg, "http://x.example/y")
 	})
 }
+
+// The is_valid walk rejects objects by key count before reading values
+// (fastMin/fastMax); the verdicts must not change.
+func TestCountBoundsKeepVerdicts(t *testing.T) {
+	python.WithGIL(func() {
+		closed := compile(t, `{"properties": {"a": {}, "b": {}}, "additionalProperties": False, "required": ["a"]}`)
+		assert.True(t, valid(t, closed, `{"a": 1, "b": 2}`))
+		assert.True(t, valid(t, closed, `{"a": 1}`))
+		assert.False(t, valid(t, closed, `{"a": 1, "b": 2, "c": 3}`))
+		assert.False(t, valid(t, closed, `{}`))
+		patterned := compile(t, `{"properties": {"a": {}}, "patternProperties": {"^x": {}}, "additionalProperties": False}`)
+		assert.True(t, valid(t, patterned, `{"a": 1, "x1": 2, "x2": 3}`))
+		assert.False(t, valid(t, patterned, `{"a": 1, "y": 2}`))
+		bounded := compile(t, `{"maxProperties": 1, "additionalProperties": False, "properties": {"a": {}, "b": {}}}`)
+		assert.True(t, valid(t, bounded, `{"b": 1}`))
+		assert.False(t, valid(t, bounded, `{"a": 1, "b": 1}`))
+		assert.True(t, valid(t, bounded, `[1, 2, 3]`)) // not an object: no count applies
+	})
+}

@@ -11,6 +11,9 @@ const maxDepth = 2000
 func (w *walker) object(n *node, o python.Object, depth int) bool {
 	ok := true
 	size := python.DictLen(o)
+	if !w.collect && (size < n.fastMin || n.fastMax >= 0 && size > n.fastMax) {
+		return false
+	}
 	if n.minProps >= 0 && size < n.minProps {
 		if !w.collect {
 			return false
