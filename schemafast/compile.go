@@ -49,6 +49,8 @@ type Validator struct {
 
 	mu       sync.Mutex
 	schNoFmt *jsv6.Schema
+
+	nodes []*node // nodes with a keyList (their seen keys are released with v)
 }
 
 // CompileError is a schema that v6 refused (SchemaError in Python) or a
@@ -78,6 +80,7 @@ const maxCache = 1024
 // schema's canonical JSON text, draft and user format names when no
 // registry or retriever is involved.
 func Compile(schema python.Object, opt Options) (*Validator, error) {
+	releaseStaleKeys()
 	doc, err := toJSON(schema)
 	if err != nil {
 		return nil, err
@@ -179,6 +182,7 @@ func Compile(schema python.Object, opt Options) (*Validator, error) {
 		b.linkResources()
 		v.dynamic = true
 	}
+	v.trackKeyRefs(b.seen)
 	if key != "" {
 		cacheMu.Lock()
 		if cacheSize >= maxCache { // a crude bound: start over

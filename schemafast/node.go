@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	jsv6 "github.com/santhosh-tekuri/jsonschema/v6"
+
+	"goaccel/python"
 )
 
 // Type bits of the JSON types; "integer" is its own bit because whether a
@@ -135,11 +137,18 @@ type node struct {
 type namedKey struct {
 	name string
 	info keyInfo
+	// seen is the last Python str object that matched name, owned (a
+	// reference is held so its address cannot be reused by another
+	// object). Documents repeat key objects (json.loads memoises keys,
+	// literals are interned), so the is_valid walk usually recognises a
+	// key by its address without reading it. Written with the GIL held.
+	seen python.Object
 }
 
-// maxScan is the key count up to which a linear scan (length, then bytes)
+// maxScan is the key count up to which a node keeps keyList: scanned by
+// address first (see namedKey.seen), then by length and bytes, which
 // beats hashing the property name.
-const maxScan = 8
+const maxScan = 16
 
 // lookup finds what property name b means to n.
 func (n *node) lookup(b []byte) (keyInfo, bool) {
@@ -157,9 +166,11 @@ func (n *node) lookup(b []byte) (keyInfo, bool) {
 }
 
 // keyInfo is what one property name means to a node: its properties
-// subschema and its index in required (-1 if not required).
+// subschema, the node the is_valid walk runs for it (prop's $ref-only
+// chain followed), and its index in required (-1 if not required).
 type keyInfo struct {
 	prop *node
+	fast *node
 	req  int
 }
 
@@ -202,7 +213,7 @@ func (b *builder) finish() {
 		n.keyList = nil
 		if len(n.keys) <= maxScan {
 			for k, ki := range n.keys {
-				n.keyList = append(n.keyList, namedKey{k, ki})
+				n.keyList = append(n.keyList, namedKey{name: k, info: ki})
 			}
 		}
 		// A node whose only assertion is $ref behaves as its target.
@@ -448,4 +459,21 @@ func (b *builder) linkTargets() {
 		}
 		n.target = t
 	}
+	for _, n := range b.seen {
+		for k, ki := range n.keys {
+			ki.fast = fastNode(ki.prop)
+			n.keys[k] = ki
+		}
+		for i := range n.keyList {
+			n.keyList[i].info.fast = fastNode(n.keyList[i].info.prop)
+		}
+	}
+}
+
+// fastNode is the node the is_valid walk (no dynamic scope) runs for n.
+func fastNode(n *node) *node {
+	if n != nil && n.target != nil {
+		return n.target
+	}
+	return n
 }
