@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"math/big"
 	"os"
+	"runtime"
+	"time"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -166,5 +168,42 @@ func TestCountBoundsKeepVerdicts(t *testing.T) {
 		assert.True(t, valid(t, bounded, `{"b": 1}`))
 		assert.False(t, valid(t, bounded, `{"a": 1, "b": 1}`))
 		assert.True(t, valid(t, bounded, `[1, 2, 3]`)) // not an object: no count applies
+	})
+}
+
+// The is_valid walk keeps the last matching key object per property; the
+// reference moves to newer key objects and is dropped with the Validator.
+func TestSeenKeysAreReleased(t *testing.T) {
+	python.WithGIL(func() {
+		s := eval(t, `{"properties": {"key": {"type": "integer"}}, "required": ["key"]}`)
+		defer s.Release()
+		reg := eval(t, `{}`) // a registry bypasses the compile cache
+		defer reg.Release()
+		v, err := Compile(s.Object, Options{Draft: "https://json-schema.org/draft/2020-12/schema", Registry: reg.Object})
+		require.NoError(t, err)
+		first := eval(t, `{''.join(['k', 'ey']): 1}`) // a key object that is not interned
+		defer first.Release()
+		it := python.Items(first.Object)
+		key, _, _ := it.Next()
+		before := key.RefCount()
+		ok, err := v.IsValid(first.Object, python.Object{})
+		require.NoError(t, err)
+		assert.True(t, ok)
+		assert.Equal(t, before+1, key.RefCount(), "kept for address matches")
+		second := eval(t, `{''.join(['k', 'ey']): 'x'}`)
+		defer second.Release()
+		ok, _ = v.IsValid(second.Object, python.Object{})
+		assert.False(t, ok, "a new key object with the same text matches by bytes")
+		assert.Equal(t, before, key.RefCount(), "the reference moved to the newer key object")
+		ok, _ = v.IsValid(first.Object, python.Object{})
+		assert.True(t, ok)
+		assert.Equal(t, before+1, key.RefCount())
+		v = nil
+		for i := 0; i < 50 && key.RefCount() != before; i++ {
+			runtime.GC()
+			time.Sleep(10 * time.Millisecond)
+			releaseStaleKeys()
+		}
+		assert.Equal(t, before, key.RefCount(), "released after the Validator was collected")
 	})
 }
