@@ -222,7 +222,7 @@ class _Validator:
             return ValidationError(fb_msg, validator=kw, path=ipath, validator_value=value,
                                    instance=instance, schema=subschema, schema_path=spath,
                                    type_checker=self._type_checker)
-        ctx = [self._error(r, c, instance) for r in context]
+        ctx = [self._error(r, c, instance) for r in context] if context else []
         if kw == "":
             return ValidationError(f"False schema does not allow {instance!r}", validator=None,
                                    path=path, validator_value=None, instance=instance,
@@ -234,15 +234,17 @@ class _Validator:
         if kw == "contains" and self.DRAFT >= 2019 and isinstance(subschema, dict):
             value = subschema.get("contains")
         message, cause = message_for(self, kw, value, instance, subschema, extra)
-        return ValidationError(message, validator=kw, path=path, cause=cause, context=ctx,
-                               validator_value=value, instance=instance, schema=subschema,
-                               schema_path=spath, type_checker=self._type_checker)
+        return _make_error(message, kw, path, cause, ctx, value, instance, subschema, spath,
+                           self._type_checker)
 
     def _type_checker(self, instance: Any, type: str) -> bool:
         try:
             return _is_type(instance, type, self.DRAFT, self.schema)
         except UnknownType:
             return False
+
+
+_make_error = ValidationError._make
 
 
 def _walk_instance(root: Any, parts: tuple) -> tuple:
