@@ -144,7 +144,7 @@ func (w *walker) probe(n *node, o python.Object, depth int) bool {
 // context runs n on o as a fresh walk whose paths start empty (the
 // context errors of anyOf/oneOf are relative to their parent error).
 func (w *walker) context(n *node, o python.Object, depth int, index int) (bool, []*verr) {
-	p := walker{collect: true, formats: w.formats, fmtMap: w.fmtMap, dynamic: w.dynamic, scope: w.scope, spath: []any{index}, order: []uint32{uint32(index)}}
+	p := walker{collect: true, formats: w.formats, fmtMap: w.fmtMap, dynamic: w.dynamic, scope: w.scope, spath: append(make([]any, 0, 16), index), order: append(make([]uint32, 0, 8), uint32(index))}
 	ok := p.valid(n, o, depth+1)
 	w.fmtMap = p.fmtMap
 	if p.err != nil && w.err == nil {
