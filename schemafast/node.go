@@ -84,6 +84,7 @@ type node struct {
 	// number of properties (a dict with more keys has an extra one). An
 	// invalid object then fails before any of its values is read.
 	fastMin, fastMax int // fastMax -1: no bound
+	simpleObj        bool // objectFast serves it (see walk_fast.go)
 	required           []string
 	reqIndex           map[string]int
 	reqSlot            []int // reqIndex of each required entry
@@ -192,6 +193,7 @@ func (b *builder) finish() {
 		if n.addProps != nil && n.addProps.boolean == -1 && n.patternProps == nil && (n.fastMax < 0 || len(n.props) < n.fastMax) {
 			n.fastMax = len(n.props)
 		}
+		n.simpleObj = n.patternProps == nil && n.propertyNames == nil && n.depRequired == nil && n.depSchemas == nil
 		n.reqSlot = make([]int, len(n.required))
 		for i, r := range n.required {
 			n.reqSlot[i] = n.reqIndex[r]

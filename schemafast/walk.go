@@ -261,7 +261,11 @@ func (w *walker) check(n *node, o python.Object, depth int) bool {
 	}
 	switch k {
 	case kDict:
-		if n.objKw && !w.object(n, o, depth) {
+		if n.objKw && n.simpleObj && !w.collect && !w.dynamic {
+			if !w.objectFast(n, o, depth) {
+				return false
+			}
+		} else if n.objKw && !w.object(n, o, depth) {
 			if !w.collect {
 				return false
 			}

@@ -1,0 +1,77 @@
+package schemafast
+
+import (
+	"goaccel/python"
+)
+
+// objectFast is object() for the is_valid walk (no error collection, no
+// dynamic scope) of nodes without patternProperties, propertyNames or
+// dependencies — most object schemas. A separate small loop: the general
+// object() keeps so many values live that Go spills them to the stack on
+// every key (seen with perf as the loop's hottest instructions).
+func (w *walker) objectFast(n *node, o python.Object, depth int) bool {
+	size := python.DictLen(o)
+	if size < n.fastMin || n.fastMax >= 0 && size > n.fastMax {
+		return false
+	}
+	if n.keys == nil && n.addProps == nil {
+		return true
+	}
+	// A dict has each key once, so counting required hits (duplicates
+	// in required share one index) tells whether all are present.
+	reqHits := 0
+	add := n.addProps
+	var it python.DictIter
+	it.Reset(o)
+	for {
+		key, val, more := it.Next()
+		if !more {
+			break
+		}
+		var ki keyInfo
+		known := false
+		for i := range n.keyList {
+			if n.keyList[i].seen == key {
+				ki, known = n.keyList[i].info, true
+				break
+			}
+		}
+		if !known {
+			if key.Type() != python.StrType && kindOf(key) != kStr {
+				return w.object(n, o, depth) // reports the bad key
+			}
+			if n.keys != nil {
+				b, err := python.StrUTF8(key)
+				if err != nil {
+					w.err = err
+					return false
+				}
+				if n.keyList != nil {
+					ki, known = n.remember(key, b)
+				} else {
+					ki, known = n.lookup(b)
+				}
+			}
+		}
+		s := add
+		if known {
+			if ki.req >= 0 {
+				reqHits++
+			}
+			if ki.prop != nil {
+				s = ki.fast
+			}
+		}
+		if s == nil {
+			continue
+		}
+		if s.typeOnly {
+			if vk := kindOf(val); vk == kOther || !s.typeMatch(val, vk) {
+				return w.valid(s, val, depth+1) // the slow path reports why
+			}
+		} else if s.boolean != 1 && !w.valid(s, val, depth+1) {
+			return false
+		}
+	}
+	return reqHits == len(n.reqIndex)
+}
