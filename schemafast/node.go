@@ -85,6 +85,7 @@ type node struct {
 	// invalid object then fails before any of its values is read.
 	fastMin, fastMax int // fastMax -1: no bound
 	simpleObj        bool // objectFast serves it (see walk_fast.go)
+	simpleArr        bool // arrayOf serves it (see walk_fast.go)
 	required           []string
 	reqIndex           map[string]int
 	reqSlot            []int // reqIndex of each required entry
@@ -223,6 +224,9 @@ func (b *builder) finish() {
 			n.enum == nil && n.constV == nil && n.format == nil && !n.needsV6 {
 			n.refOnly = true
 		}
+		n.simpleArr = n.boolean == 0 && n.hasTypes && n.types == tArr && !n.objKw && !n.strKw && !n.numKw && !n.combKw &&
+			n.ref == nil && n.enum == nil && n.constV == nil && n.format == nil && !n.needsV6 &&
+			!n.uniqueItems && n.contains == nil && n.prefix == nil && n.additionalItems == nil
 		n.typeOnly = n.boolean == 0 && n.hasTypes && !n.objKw && !n.arrKw && !n.strKw && !n.numKw && !n.combKw &&
 			n.ref == nil && n.enum == nil && n.constV == nil && n.format == nil && !n.needsV6
 	}
@@ -462,6 +466,8 @@ func (b *builder) linkTargets() {
 		n.target = t
 	}
 	for _, n := range b.seen {
+		// typeOnly of every node is known now (finish ran).
+		n.simpleArr = n.simpleArr && (n.itemsOne == nil || n.itemsOne.typeOnly)
 		for k, ki := range n.keys {
 			ki.fast = fastNode(ki.prop)
 			n.keys[k] = ki

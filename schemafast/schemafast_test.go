@@ -207,3 +207,17 @@ func TestSeenKeysAreReleased(t *testing.T) {
 		assert.Equal(t, before, key.RefCount(), "released after the Validator was collected")
 	})
 }
+
+// Arrays of small arrays take arrayOf in is_valid; verdicts must match.
+func TestArrayOfKeepsVerdicts(t *testing.T) {
+	python.WithGIL(func() {
+		v := compile(t, `{"type": "array", "items": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 3}}`)
+		assert.True(t, valid(t, v, `[[1, 2.5], [3, 4, 5], ([1, 2])]`))
+		assert.False(t, valid(t, v, `[[1, 2], [1]]`))
+		assert.False(t, valid(t, v, `[[1, 2], [1, 2, 3, 4]]`))
+		assert.False(t, valid(t, v, `[[1, 2], [1, "x"]]`))
+		assert.False(t, valid(t, v, `[[1, 2], [1, True]]`))
+		assert.False(t, valid(t, v, `[[1, 2], {"a": 1}]`))
+		assert.False(t, valid(t, v, `[[1, 2], ([1],)]`)) // a tuple takes the general walk
+	})
+}

@@ -254,6 +254,11 @@ func (w *walker) array(n *node, o python.Object, items []python.Object, depth in
 			}
 			w.fail(n, "items", o, 0)
 			ok = false
+		} else if !w.collect && !w.dynamic && fastNode(s).simpleArr {
+			// Arrays of small arrays (coordinates, matrices): no call per item.
+			if !w.arrayOf(fastNode(s), items, depth) {
+				return false
+			}
 		} else if !w.collect && s.typeOnly {
 			// The common "items": {"type": ...}: no call per item.
 			for _, it := range items {

@@ -75,3 +75,35 @@ func (w *walker) objectFast(n *node, o python.Object, depth int) bool {
 	}
 	return reqHits == len(n.reqIndex)
 }
+
+// arrayOf answers is_valid for every item of items under s, a simpleArr
+// node ({"type": "array", "items": {"type": ...}, "minItems", "maxItems"}),
+// without a call per item; anything unusual takes the general walk.
+func (w *walker) arrayOf(s *node, items []python.Object, depth int) bool {
+	e := s.itemsOne
+	for _, it := range items {
+		if it.Type() != python.ListType {
+			if !w.valid(s, it, depth+1) {
+				return false
+			}
+			continue
+		}
+		xs := python.ListItems(it)
+		if len(xs) < s.minItems || s.maxItems >= 0 && len(xs) > s.maxItems {
+			return false
+		}
+		if e == nil {
+			continue
+		}
+		for _, x := range xs {
+			xk := kFloat // kindOf by hand: it is just over Go's inlining budget
+			if t := x.Type(); t != python.FloatType {
+				xk = kindOfType(t)
+			}
+			if xk == kOther || !e.typeMatch(x, xk) {
+				return w.valid(s, it, depth+1) // the general walk reports why
+			}
+		}
+	}
+	return true
+}
