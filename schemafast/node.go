@@ -83,19 +83,19 @@ type node struct {
 	// for additionalProperties false without patternProperties, the
 	// number of properties (a dict with more keys has an extra one). An
 	// invalid object then fails before any of its values is read.
-	fastMin, fastMax int // fastMax -1: no bound
+	fastMin, fastMax int  // fastMax -1: no bound
 	simpleObj        bool // objectFast serves it (see walk_fast.go)
 	simpleArr        bool // arrayOf serves it (see walk_fast.go)
-	required           []string
-	reqIndex           map[string]int
-	reqSlot            []int // reqIndex of each required entry
-	propertyNames      *node
-	props              map[string]*node
-	patternProps       []patProp
-	addProps           *node // nil: absent; boolean nodes for true/false
-	depRequired        map[string][]string
-	depSchemas         map[string]*node
-	depKeyword         string // "dependencies" or "dependentRequired"/"dependentSchemas"
+	required         []string
+	reqIndex         map[string]int
+	reqSlot          []int // reqIndex of each required entry
+	propertyNames    *node
+	props            map[string]*node
+	patternProps     []patProp
+	addProps         *node // nil: absent; boolean nodes for true/false
+	depRequired      map[string][]string
+	depSchemas       map[string]*node
+	depKeyword       string // "dependencies" or "dependentRequired"/"dependentSchemas"
 
 	minItems, maxItems int
 	uniqueItems        bool

@@ -5,8 +5,8 @@ import (
 	"math/big"
 	"os"
 	"runtime"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -55,7 +55,7 @@ func (w *walker) fail(n *node, kw string, o python.Object, extra any) {
 	if kw == "minContains" || kw == "maxContains" {
 		pathKw = "contains" // python-jsonschema reports them from contains
 	}
-	e.spath = append(append([]any(nil), w.spath...), pathKw)
+	e.spath = append(append(make([]any, 0, len(w.spath)+1), w.spath...), boxKw(pathKw))
 	e.order = append(append([]uint32(nil), w.order...), n.rank(step{kw: pathKw}, noPel))
 	w.errs = append(w.errs, e)
 }
@@ -109,7 +109,7 @@ func (w *walker) subCollect(p, n *node, o python.Object, depth int, ip pel, st s
 		w.ipath = append(w.ipath, ip)
 	}
 	if st.kind > 0 {
-		w.spath = append(w.spath, st.kw)
+		w.spath = append(w.spath, boxKw(st.kw))
 	}
 	switch st.kind {
 	case 2:
