@@ -238,3 +238,32 @@ def test_install_makes_jsonschema_resolve_to_schemafast():
         schemafast.uninstall()
     for k, m in saved.items():
         assert sys.modules.get(k) is m
+
+
+def test_native_is_valid_rejects_bad_arguments():
+    from _goaccel import schema as native
+
+    with pytest.raises(TypeError, match="compiled schema handle"):
+        native.is_valid(object(), None, 1)
+    with pytest.raises(TypeError, match="3 arguments"):
+        native.is_valid(1)
+
+
+def test_fresh_key_objects_and_interned_keys_agree():
+    """is_valid matches keys by address when it has seen the key object
+    before; new key objects (a json.loads per document) must give the same
+    verdicts as repeated ones."""
+    import json
+
+    schema = {"type": "object", "required": ["id", "tags"], "additionalProperties": False,
+              "properties": {"id": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}},
+                             "note": {"type": "string"}}}
+    v = schemafast.Draft202012Validator(schema)
+    texts = ['{"id": 1, "tags": ["a"]}', '{"id": "x", "tags": []}', '{"id": 1}', '{"id": 1, "tags": [], "extra": 1}',
+             '{"tags": [], "id": 2, "note": "n"}', '{"tags": [1], "id": 2}', '{"ID": 1, "tags": []}']
+    expected = [True, False, False, False, True, False, False]
+    for _ in range(50):
+        assert [v.is_valid(json.loads(t)) for t in texts] == expected
+    docs = [json.loads(t) for t in texts]
+    for _ in range(50):
+        assert [v.is_valid(d) for d in docs] == expected
