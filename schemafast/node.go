@@ -55,7 +55,7 @@ func newBound(r *big.Rat) *bound {
 // node is one compiled subschema, mirroring v6's Schema with the lookups the
 // direct walker needs precomputed. Nodes form a graph ($ref cycles allowed).
 type node struct {
-	src     *jsv6.Schema
+	src     *jsv6.Schema // nil once compiled (see Validator.shed)
 	loc     string // v6 Location: document URL '#' JSON pointer
 	draft   int
 	boolean int8 // 0: object schema; 1: true; -1: false
@@ -132,6 +132,9 @@ type node struct {
 	// each node belongs to, and per resource its $dynamicAnchor names.
 	recRef, dynRef *node
 	dynAnchor      string
+	// The source's $recursiveAnchor and $dynamicAnchor, kept for the walk.
+	recursiveAnchor bool
+	declaredAnchor  string
 	resource       *node
 	dynAnchors     map[string]*node
 }
@@ -293,7 +296,7 @@ func (b *builder) build(s *jsv6.Schema) *node {
 	if n, ok := b.seen[s]; ok {
 		return n
 	}
-	n := &node{src: s, loc: s.Location, draft: s.DraftVersion}
+	n := &node{src: s, loc: s.Location, draft: s.DraftVersion, recursiveAnchor: s.RecursiveAnchor, declaredAnchor: s.DynamicAnchor}
 	b.seen[s] = n
 	if s.Bool != nil {
 		if *s.Bool {

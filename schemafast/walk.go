@@ -170,7 +170,7 @@ func (w *walker) resolveDynamic(name string, fallback *node) *node {
 // resource has $recursiveAnchor: true.
 func (w *walker) resolveRecursive(fallback *node) *node {
 	for _, s := range w.scope {
-		if r := s.resource; r != nil && r.src.RecursiveAnchor {
+		if r := s.resource; r != nil && r.recursiveAnchor {
 			return s
 		}
 	}
@@ -349,7 +349,7 @@ func (w *walker) combinators(n *node, o python.Object, depth int) bool {
 	ok := true
 	if n.recRef != nil {
 		t := n.recRef
-		if t.src.RecursiveAnchor {
+		if t.recursiveAnchor {
 			t = w.resolveRecursive(t)
 		}
 		if !w.sub(n, t, o, depth, noPel, step{kw: "$recursiveRef", kind: 1}) {
@@ -361,7 +361,7 @@ func (w *walker) combinators(n *node, o python.Object, depth int) bool {
 	}
 	if n.dynRef != nil {
 		t := n.dynRef
-		if n.dynAnchor != "" && t.src.DynamicAnchor == n.dynAnchor {
+		if n.dynAnchor != "" && t.declaredAnchor == n.dynAnchor {
 			t = w.resolveDynamic(n.dynAnchor, t)
 		}
 		if !w.sub(n, t, o, depth, noPel, step{kw: "$dynamicRef", kind: 1}) {
