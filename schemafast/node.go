@@ -56,7 +56,7 @@ func newBound(r *big.Rat) *bound {
 // direct walker needs precomputed. Nodes form a graph ($ref cycles allowed).
 type node struct {
 	src     *jsv6.Schema // nil once compiled (see Validator.shed)
-	loc     string // v6 Location: document URL '#' JSON pointer
+	loc     string       // v6 Location: document URL '#' JSON pointer
 	draft   int
 	boolean int8 // 0: object schema; 1: true; -1: false
 
@@ -135,8 +135,8 @@ type node struct {
 	// The source's $recursiveAnchor and $dynamicAnchor, kept for the walk.
 	recursiveAnchor bool
 	declaredAnchor  string
-	resource       *node
-	dynAnchors     map[string]*node
+	resource        *node
+	dynAnchors      map[string]*node
 }
 
 type namedKey struct {
