@@ -127,6 +127,10 @@ type node struct {
 	keys                               map[string]keyInfo
 	keyList                            []namedKey // the same, scanned when short
 	order                              *keyOrder  // source order, for error order
+	// propName is the name this node has under its parent's "properties",
+	// boxed once for iter_errors' schema paths.
+	propName    string
+	propNameAny any
 
 	// Dynamic references: the resource (schema with $id, or document root)
 	// each node belongs to, and per resource its $dynamicAnchor names.
@@ -344,7 +348,11 @@ func (b *builder) build(s *jsv6.Schema) *node {
 	if len(s.Properties) > 0 {
 		n.props = make(map[string]*node, len(s.Properties))
 		for k, v := range s.Properties {
-			n.props[k] = b.build(v)
+			c := b.build(v)
+			n.props[k] = c
+			if c.propNameAny == nil && c.boolean == 0 {
+				c.propName, c.propNameAny = k, k
+			}
 		}
 	}
 	for re, v := range s.PatternProperties {

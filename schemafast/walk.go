@@ -27,6 +27,10 @@ type verr struct {
 	extra any
 	ctx   []*verr
 	order []uint32
+
+	ipBuf [4]pel
+	spBuf [8]any
+	orBuf [6]uint32
 }
 
 // walker validates Python objects in place against compiled nodes. With
@@ -49,14 +53,16 @@ func (w *walker) fail(n *node, kw string, o python.Object, extra any) {
 	if !w.collect {
 		return
 	}
+	// One allocation per error: the paths live in the record's own
+	// buffers unless they are longer.
 	e := &verr{kw: kw, loc: n.loc, inst: o, extra: extra}
-	e.ipath = append([]pel(nil), w.ipath...)
+	e.ipath = append(e.ipBuf[:0], w.ipath...)
 	pathKw := kw
 	if kw == "minContains" || kw == "maxContains" {
 		pathKw = "contains" // python-jsonschema reports them from contains
 	}
-	e.spath = append(append(make([]any, 0, len(w.spath)+1), w.spath...), boxKw(pathKw))
-	e.order = append(append([]uint32(nil), w.order...), n.rank(step{kw: pathKw}, noPel))
+	e.spath = append(append(e.spBuf[:0], w.spath...), boxKw(pathKw))
+	e.order = append(append(e.orBuf[:0], w.order...), n.rank(step{kw: pathKw}, noPel))
 	w.errs = append(w.errs, e)
 }
 
@@ -114,7 +120,11 @@ func (w *walker) subCollect(p, n *node, o python.Object, depth int, ip pel, st s
 	switch st.kind {
 	case 2:
 		if st.keyb != nil {
-			w.spath = append(w.spath, string(st.keyb))
+			if n.propName == string(st.keyb) && n.propNameAny != nil {
+				w.spath = append(w.spath, n.propNameAny) // boxed once at compile
+			} else {
+				w.spath = append(w.spath, string(st.keyb))
+			}
 		} else {
 			w.spath = append(w.spath, st.key)
 		}
