@@ -86,6 +86,7 @@ type node struct {
 	fastMin, fastMax int  // fastMax -1: no bound
 	simpleObj        bool // objectFast serves it (see walk_fast.go)
 	simpleArr        bool // arrayOf serves it (see walk_fast.go)
+	objOnly          bool // {"type": "object"} + simpleObj keywords: objectFast serves dicts
 	required         []string
 	reqIndex         map[string]int
 	reqSlot          []int // reqIndex of each required entry
@@ -234,6 +235,8 @@ func (b *builder) finish() {
 		n.simpleArr = n.boolean == 0 && n.hasTypes && n.types == tArr && !n.objKw && !n.strKw && !n.numKw && !n.combKw &&
 			n.ref == nil && n.enum == nil && n.constV == nil && n.format == nil && !n.needsV6 &&
 			!n.uniqueItems && n.contains == nil && n.prefix == nil && n.additionalItems == nil
+		n.objOnly = n.boolean == 0 && n.hasTypes && n.types == tObj && n.simpleObj && !n.arrKw && !n.strKw && !n.numKw &&
+			!n.combKw && n.ref == nil && n.enum == nil && n.constV == nil && n.format == nil && !n.needsV6
 		n.typeOnly = n.boolean == 0 && n.hasTypes && !n.objKw && !n.arrKw && !n.strKw && !n.numKw && !n.combKw &&
 			n.ref == nil && n.enum == nil && n.constV == nil && n.format == nil && !n.needsV6
 	}

@@ -259,6 +259,10 @@ func (w *walker) array(n *node, o python.Object, items []python.Object, depth in
 			if !w.arrayOf(fastNode(s), items, depth) {
 				return false
 			}
+		} else if !w.collect && !w.dynamic && fastNode(s).objOnly {
+			if !w.objectsOf(fastNode(s), items, depth) {
+				return false
+			}
 		} else if !w.collect && s.typeOnly {
 			// The common "items": {"type": ...}: no call per item.
 			for _, it := range items {

@@ -10,6 +10,9 @@ import (
 // object() keeps so many values live that Go spills them to the stack on
 // every key (seen with perf as the loop's hottest instructions).
 func (w *walker) objectFast(n *node, o python.Object, depth int) bool {
+	if depth > maxDepth { // callers may skip check(), which guards depth
+		return w.valid(n, o, depth)
+	}
 	size := python.DictLen(o)
 	if size < n.fastMin || n.fastMax >= 0 && size > n.fastMax {
 		return false
@@ -69,6 +72,10 @@ func (w *walker) objectFast(n *node, o python.Object, depth int) bool {
 			if vk := kindOf(val); vk == kOther || !s.typeMatch(val, vk) {
 				return w.valid(s, val, depth+1) // the slow path reports why
 			}
+		} else if s.objOnly && val.Type() == python.DictType {
+			if !w.objectFast(s, val, depth+1) {
+				return false
+			}
 		} else if s.boolean != 1 && !w.valid(s, val, depth+1) {
 			return false
 		}
@@ -103,6 +110,22 @@ func (w *walker) arrayOf(s *node, items []python.Object, depth int) bool {
 			if xk == kOther || !e.typeMatch(x, xk) {
 				return w.valid(s, it, depth+1) // the general walk reports why
 			}
+		}
+	}
+	return true
+}
+
+// objectsOf answers is_valid for every item of items under s, an objOnly
+// node ({"type": "object", ...} served by objectFast): dicts go straight
+// to objectFast, anything else takes the general walk.
+func (w *walker) objectsOf(s *node, items []python.Object, depth int) bool {
+	for _, it := range items {
+		if it.Type() == python.DictType {
+			if !w.objectFast(s, it, depth+1) {
+				return false
+			}
+		} else if !w.valid(s, it, depth+1) {
+			return false
 		}
 	}
 	return true

@@ -267,3 +267,23 @@ def test_fresh_key_objects_and_interned_keys_agree():
     docs = [json.loads(t) for t in texts]
     for _ in range(50):
         assert [v.is_valid(d) for d in docs] == expected
+
+
+def test_cyclic_dict_raises_recursion_error():
+    """The is_valid fast paths for objects call each other directly; the
+    depth bound must still hold on a cyclic instance."""
+    schema = {"$defs": {"n": {"type": "object", "properties": {"a": {"$ref": "#/$defs/n"},
+                                                               "l": {"type": "array", "items": {"$ref": "#/$defs/n"}}}}},
+              "$ref": "#/$defs/n"}
+    v = schemafast.Draft202012Validator(schema)
+    d: dict = {}
+    d["a"] = d
+    with pytest.raises(RecursionError):
+        v.is_valid(d)
+    e: dict = {"l": []}
+    e["l"].append(e)
+    with pytest.raises(RecursionError):
+        v.is_valid(e)
+    assert v.is_valid({"a": {"a": {}}, "l": [{}, {"l": [{"a": {}}]}]})
+    assert not v.is_valid({"a": {"a": 1}})
+    assert not v.is_valid({"l": [{}, {"l": [{"a": []}]}]})
