@@ -287,3 +287,40 @@ def test_cyclic_dict_raises_recursion_error():
     assert v.is_valid({"a": {"a": {}}, "l": [{}, {"l": [{"a": {}}]}]})
     assert not v.is_valid({"a": {"a": 1}})
     assert not v.is_valid({"l": [{}, {"l": [{"a": []}]}]})
+
+
+def test_threads_switch_inside_walks_with_fresh_keys():
+    """A user format check lets another thread run in the middle of a walk;
+    every walk updates the shared key-address entries (fresh key objects
+    from json.loads each time). Verdicts must stay right."""
+    import json
+    import time
+
+    checker = schemafast.FormatChecker()
+
+    @checker.checks("slow")
+    def slow(value):
+        time.sleep(0)  # releases the GIL: another thread's walk runs now
+        return value != "bad"
+
+    schema = {"type": "object", "required": ["a", "b"],
+              "properties": {"a": {"type": "string", "format": "slow"}, "b": {"type": "integer"},
+                             "c": {"type": "object", "properties": {"a": {"type": "string", "format": "slow"}}}}}
+    v = schemafast.Draft202012Validator(schema, format_checker=checker)
+    texts = ['{"a": "x", "b": 1, "c": {"a": "y"}}', '{"a": "bad", "b": 1}', '{"b": 1, "a": "x", "c": {"a": "bad"}}',
+             '{"a": "x", "b": "1"}', '{"a": "x"}']
+    expected = [True, False, False, False, False]
+    bad: list = []
+
+    def work():
+        for _ in range(300):
+            got = [v.is_valid(json.loads(t)) for t in texts]
+            if got != expected:
+                bad.append(got)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert bad == []
