@@ -1,6 +1,7 @@
 package schemafast
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -81,26 +82,38 @@ const maxCache = 1024
 // registry or retriever is involved.
 func Compile(schema python.Object, opt Options) (*Validator, error) {
 	releaseStaleKeys()
-	doc, err := toJSON(schema)
-	if err != nil {
-		return nil, err
-	}
 	draft, ok := drafts[opt.Draft]
 	if !ok {
 		return nil, python.Errorf(python.ValueError, "unknown draft %q", opt.Draft)
 	}
-	key := ""
+	key, prefix := "", ""
 	if opt.MetaRoot {
 		key = "meta\x00" + opt.Draft + fmt.Sprint(opt.UserFormats)
 		if v, hit := cache.Load(key); hit {
 			return v.(*Validator), nil
 		}
 	} else if opt.Registry.IsNil() && opt.Retrieve.IsNil() {
-		text, err := json.Marshal(doc) // map keys sorted: a canonical form
-		if err == nil {
-			fm := append([]string(nil), opt.UserFormats...)
-			sort.Strings(fm)
-			key = opt.Draft + "\x00" + strings.Join(fm, ",") + "\x00" + string(text)
+		fm := append([]string(nil), opt.UserFormats...)
+		sort.Strings(fm)
+		prefix = opt.Draft + "\x00" + strings.Join(fm, ",") + "\x00"
+		var buf bytes.Buffer
+		buf.Grow(2048)
+		if canonKey(&buf, schema, 0) {
+			key = prefix + "c" + buf.String()
+			if v, hit := cache.Load(key); hit {
+				return v.(*Validator), nil
+			}
+		}
+	}
+	doc, err := toJSON(schema)
+	if err != nil {
+		return nil, err
+	}
+	if key == "" && prefix != "" {
+		// Schemas canonKey declines (big ints, subclasses) are keyed by
+		// their JSON text (map keys sorted: a canonical form).
+		if text, err := json.Marshal(doc); err == nil {
+			key = prefix + "j" + string(text)
 			if v, hit := cache.Load(key); hit {
 				return v.(*Validator), nil
 			}

@@ -1,6 +1,7 @@
 package schemafast
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/big"
 	"os"
@@ -219,5 +220,58 @@ func TestArrayOfKeepsVerdicts(t *testing.T) {
 		assert.False(t, valid(t, v, `[[1, 2], [1, True]]`))
 		assert.False(t, valid(t, v, `[[1, 2], {"a": 1}]`))
 		assert.False(t, valid(t, v, `[[1, 2], ([1],)]`)) // a tuple takes the general walk
+	})
+}
+
+// The compile cache keys schemas by a canonical form read from the Python
+// objects: equal schemas share a validator, different ones never do.
+func TestCanonicalCacheKey(t *testing.T) {
+	python.WithGIL(func() {
+		key := func(expr string) (string, bool) {
+			o := eval(t, expr)
+			defer o.Release()
+			var buf bytes.Buffer
+			ok := canonKey(&buf, o.Object, 0)
+			return buf.String(), ok
+		}
+		same := [][2]string{
+			{`{"a": 1, "b": [True, None, "x"]}`, `{"b": [True, None, "x"], "a": 1}`},
+			{`{"a": {"c": 1.5, "d": "é"}}`, `{"a": {"d": "é", "c": 1.5}}`},
+		}
+		for _, p := range same {
+			a, okA := key(p[0])
+			b, okB := key(p[1])
+			assert.True(t, okA && okB)
+			assert.Equal(t, a, b, p[0])
+		}
+		distinct := []string{`{"a": 1}`, `{"a": 1.0}`, `{"a": True}`, `{"a": "1"}`, `{"a": [1]}`, `{"a": None}`,
+			`{"ab": ""}`, `{"a": "b"}`, `{"a": {}}`, `{"a": []}`, `[{"a": 1}]`, `{"a": 1, "b": 1}`, `{"a": [1, [2]]}`, `{"a": [[1], 2]}`}
+		seen := map[string]string{}
+		for _, e := range distinct {
+			k, ok := key(e)
+			require.True(t, ok, e)
+			if prev, dup := seen[k]; dup {
+				t.Errorf("%s and %s share a cache key", prev, e)
+			}
+			seen[k] = e
+		}
+		_, ok := key(`{"a": 2**80}`)
+		assert.False(t, ok, "big ints take the JSON-text key")
+		_, ok = key(`{1: 2}`)
+		assert.False(t, ok)
+	})
+}
+
+func TestCanonicalKeySortsLargeObjects(t *testing.T) {
+	python.WithGIL(func() {
+		key := func(expr string) string {
+			o := eval(t, expr)
+			defer o.Release()
+			var buf bytes.Buffer
+			require.True(t, canonKey(&buf, o.Object, 0))
+			return buf.String()
+		}
+		assert.Equal(t, key(`{f"k{i}": i for i in range(100)}`), key(`{f"k{i}": i for i in reversed(range(100))}`))
+		assert.NotEqual(t, key(`{f"k{i}": i for i in range(100)}`), key(`{f"k{i}": i + (i == 50) for i in range(100)}`))
 	})
 }
