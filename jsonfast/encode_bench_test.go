@@ -183,3 +183,20 @@ func TestAppendUint64Lengths(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDumpsIntoSmall times the Go side of the orjson face's entry for
+// {"a": 1} (the C->Go transition itself is not in it).
+func BenchmarkDumpsIntoSmall(b *testing.B) {
+	var obj python.Ref
+	python.WithGIL(func() { obj = pyEval(b, `{"a": 1}`) })
+	python.WithGIL(func() {
+		var out [2048]byte
+		defer cpuMetric(b)()
+		for i := 0; i < b.N; i++ {
+			if _, _, err := DumpsInto(obj.Object, EncodeOptions{}, out[:]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	python.WithGIL(func() { obj.Release() })
+}
