@@ -41,8 +41,14 @@ const (
 	OptPassthroughDatetime  = 512
 	OptAppendNewline        = 1024
 	OptPassthroughDataclass = 2048
-	// OptAll is every bit orjson accepts; others raise JSONEncodeError.
-	OptAll = 4095
+	// jsonfast's own opt-in types beyond orjson ("beyond both" in the
+	// issue), on bits orjson does not use (orjson itself rejects them):
+	// decimal.Decimal as its number text (NaN and infinities as null, like
+	// floats), set and frozenset as lists in iteration order.
+	OptSerializeDecimal = 4096
+	OptSerializeSet     = 8192
+	// OptAll is every bit accepted; others raise JSONEncodeError.
+	OptAll = 16383
 )
 
 // Encoder holds the state of one run. Encoders are pooled: a run borrows
