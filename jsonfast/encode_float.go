@@ -36,9 +36,22 @@ func appendUint64(b []byte, v uint64) []byte {
 			return b[:l+n]
 		}
 		hi := v / 1e8
+		lo := ascii8(uint32(v - hi*1e8))
+		if hi < 100 {
+			// 9 or 10 digits (most ids): the leading part is one table
+			// pair, not a second ascii8.
+			if hi < 10 {
+				out[0] = byte('0' + hi)
+				binary.LittleEndian.PutUint64(out[1:9], lo)
+				return b[:l+9]
+			}
+			out[0], out[1] = twoDigits[2*hi], twoDigits[2*hi+1]
+			binary.LittleEndian.PutUint64(out[2:10], lo)
+			return b[:l+10]
+		}
 		w0 := ascii8(uint32(hi)) >> (8 * uint(16-n) & 63)
 		binary.LittleEndian.PutUint64(out[0:8], w0)
-		binary.LittleEndian.PutUint64(out[n-8:n], ascii8(uint32(v-hi*1e8)))
+		binary.LittleEndian.PutUint64(out[n-8:n], lo)
 		return b[:l+n]
 	}
 	b = slices.Grow(b, n)
