@@ -14,6 +14,7 @@ import (
 var (
 	decimalOnce sync.Once
 	decimalType python.Object
+	decimalStr  python.Object // Decimal.__str__, called directly
 	decimalErr  error
 )
 
@@ -28,7 +29,13 @@ func loadDecimal() (python.Object, error) {
 		}
 		defer m.Release()
 		r, err := python.GetAttr(m.Object, "Decimal")
-		decimalType, decimalErr = r.Object, err // kept for the process's life
+		if err != nil {
+			decimalErr = err
+			return
+		}
+		decimalType = r.Object // kept for the process's life, as is __str__
+		f, err := python.GetAttr(r.Object, "__str__")
+		decimalStr, decimalErr = f.Object, err
 	})
 	return decimalType, decimalErr
 }
@@ -52,15 +59,23 @@ func (e *Encoder) beyondOrjson(o, t python.Object) (bool, error) {
 	return false, nil
 }
 
-// decimalOrjson writes str(d), which is always a valid JSON number for a
-// finite Decimal ("1.10", "-0", "1E+2", "1.2E-7": exponents included, the
-// digits kept exactly); NaN, sNaN and the infinities become null, as
-// orjson writes non-finite floats.
+// decimalOrjson writes Decimal.__str__(d), which is always a valid JSON
+// number for a finite Decimal ("1.10", "-0", "1E+2", "1.2E-7": exponents
+// included, the digits kept exactly); NaN, sNaN and the infinities become
+// null, as orjson writes non-finite floats. Decimal's own __str__ is
+// called, not str(d): a subclass overriding __str__ ("$9.99") must not
+// put its text into the JSON.
 func (e *Encoder) decimalOrjson(o python.Object) error {
-	s, err := python.Str(o)
+	r, err := python.Call(decimalStr, o)
 	if err != nil {
 		return err
 	}
+	defer r.Release()
+	u, err := python.StrUTF8(r.Object)
+	if err != nil {
+		return err
+	}
+	s := string(u)
 	if strings.ContainsAny(s, "nN") { // NaN, sNaN, Infinity
 		e.buf = append(e.buf, "null"...)
 		return nil

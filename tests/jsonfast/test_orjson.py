@@ -453,6 +453,12 @@ def test_beyond_decimal():
         pass
 
     assert jo.dumps(Money("9.99"), option=opt | jo.OPT_INDENT_2) == b"9.99"
+
+    class Dollars(Decimal):
+        def __str__(self):
+            return "$" + super().__str__()
+
+    assert jo.dumps([Dollars("9.99")], option=opt) == b"[9.99]"  # the number, not the str()
     # Without the flag: orjson's behaviour (default=, or the error).
     with pytest.raises(jo.JSONEncodeError):
         jo.dumps(Decimal("1"))
