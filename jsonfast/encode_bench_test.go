@@ -183,3 +183,32 @@ func TestAppendUint64Lengths(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDumpsIntoSmall times the Go side of the orjson face's entry for
+// {"a": 1} (the C->Go transition itself is not in it).
+func BenchmarkDumpsIntoSmall(b *testing.B) {
+	benchDumpsInto(b, `{"a": 1}`)
+}
+
+// BenchmarkDumpsIntoRecord is BenchmarkDumpsIntoSmall for bench/json.py's
+// 10-field API record.
+func BenchmarkDumpsIntoRecord(b *testing.B) {
+	benchDumpsInto(b, `{"id": 12345, "username": "alice_smith", "email": "alice@example.com", "active": True,
+        "score": 98.5, "tags": ["admin", "staff"], "created": "2024-01-15T10:30:00Z",
+        "manager_id": None, "ratio": 0.25, "address": {"city": "Paris", "zip": "75001"}}`)
+}
+
+func benchDumpsInto(b *testing.B, expr string) {
+	var obj python.Ref
+	python.WithGIL(func() { obj = pyEval(b, expr) })
+	python.WithGIL(func() {
+		var out [2048]byte
+		defer cpuMetric(b)()
+		for i := 0; i < b.N; i++ {
+			if _, _, err := DumpsInto(obj.Object, EncodeOptions{}, out[:]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	python.WithGIL(func() { obj.Release() })
+}

@@ -68,10 +68,36 @@ func (e *Encoder) dictDirect(o python.Object) error {
 		return e.dictIter(o)
 	}
 	first := true
+	flat := e.Indent == nil
 	for i := 0; i < t.N; i++ {
 		k, v := t.Entry(i)
 		if v.IsNil() {
 			continue
+		}
+		if flat && k.Type() == python.StrType {
+			// member() inlined for the common case (no indent, exact
+			// ASCII str key, scalar value), the output kept in b as the
+			// orjson face's loop does.
+			if s, ok := python.StrASCII(k); ok {
+				b := e.buf
+				if !first {
+					b = appendSep(b, e.ItemSep)
+				}
+				first = false
+				b = appendSep(appendQuotedShort(b, s, e.tbl, 0), e.KeySep)
+				if nb, ok := e.scalarJSON(b, v); ok {
+					e.buf = nb
+					continue
+				}
+				e.buf = b
+				if err := e.heldValue(v); err != nil {
+					return err
+				}
+				if e.calls != calls && (python.DictKeysPointer(o) != keysPtr || python.DictLen(o) != used) {
+					return errDictChanged()
+				}
+				continue
+			}
 		}
 		wrote, err := e.member(k, v, first)
 		if err != nil {

@@ -21,7 +21,7 @@ var (
 // output holds lone surrogates it returns the str instead: DRF's
 // str.encode() raises on those, and the Python face lets it.
 func DumpsDRF(o python.Object, opts EncodeOptions) (python.Ref, error) {
-	e := getEncoder(opts)
+	e := getEncoder(&opts)
 	defer putEncoder(e)
 	if err := e.encode(o); err != nil {
 		return python.Ref{}, err

@@ -36,9 +36,22 @@ func appendUint64(b []byte, v uint64) []byte {
 			return b[:l+n]
 		}
 		hi := v / 1e8
+		lo := ascii8(uint32(v - hi*1e8))
+		if hi < 100 {
+			// 9 or 10 digits (most ids): the leading part is one table
+			// pair, not a second ascii8.
+			if hi < 10 {
+				out[0] = byte('0' + hi)
+				binary.LittleEndian.PutUint64(out[1:9], lo)
+				return b[:l+9]
+			}
+			out[0], out[1] = twoDigits[2*hi], twoDigits[2*hi+1]
+			binary.LittleEndian.PutUint64(out[2:10], lo)
+			return b[:l+10]
+		}
 		w0 := ascii8(uint32(hi)) >> (8 * uint(16-n) & 63)
 		binary.LittleEndian.PutUint64(out[0:8], w0)
-		binary.LittleEndian.PutUint64(out[n-8:n], ascii8(uint32(v-hi*1e8)))
+		binary.LittleEndian.PutUint64(out[n-8:n], lo)
 		return b[:l+n]
 	}
 	b = slices.Grow(b, n)
@@ -85,6 +98,28 @@ func putDigits(out []byte, v uint64) {
 		out[i-2], out[i-1] = twoDigits[2*v], twoDigits[2*v+1]
 	} else {
 		out[i-1] = byte('0' + v)
+	}
+}
+
+// putDigitsW writes the n (<= 17) digits of v at the start of out (len
+// >= 25) with whole-word stores of ascii8 (independent 8-digit halves,
+// not putDigits' chain of divisions); bytes past n are scratch.
+func putDigitsW(out []byte, v uint64, n int) {
+	_ = out[24]
+	switch {
+	case n <= 8:
+		binary.LittleEndian.PutUint64(out[0:8], ascii8(uint32(v))>>(8*uint(8-n)&63))
+	case n <= 16:
+		hi := v / 1e8
+		binary.LittleEndian.PutUint64(out[0:8], ascii8(uint32(hi))>>(8*uint(16-n)&63))
+		binary.LittleEndian.PutUint64(out[n-8:n], ascii8(uint32(v-hi*1e8)))
+	default:
+		top := v / 1e16
+		rest := v - top*1e16
+		mid := rest / 1e8
+		out[0] = byte('0' + top)
+		binary.LittleEndian.PutUint64(out[1:9], ascii8(uint32(mid)))
+		binary.LittleEndian.PutUint64(out[9:17], ascii8(uint32(rest-mid*1e8)))
 	}
 }
 
@@ -147,15 +182,15 @@ func appendFloat(b []byte, f float64, orjson bool) []byte {
 		// The common case, digits on both sides of the point: write the
 		// digits once, straight into place, then slide the integer part
 		// left over the point's slot.
-		b = slices.Grow(b, nd+1)
+		b = slices.Grow(b, 26) // 1 + 17 digits + word-store slack
 		p := len(b)
-		out := b[:p+nd+1]
-		putDigits(out[p+1:], digits)
+		out := b[:p+26]
+		putDigitsW(out[p+1:p+26], digits, nd)
 		for j := p; j < p+decpt; j++ { // a few bytes: no memmove call
 			out[j] = out[j+1]
 		}
 		out[p+decpt] = '.'
-		return out
+		return out[:p+nd+1]
 	}
 	var tmp [24]byte
 	d := appendUint64(tmp[:0], digits)

@@ -100,26 +100,10 @@ func escapeFree(s []byte, del bool) bool {
 		}
 		return true
 	}
-	i := 0
-	for ; i+16 <= n; i += 16 {
-		w0 := *(*uint64)(unsafe.Add(p, i))
-		w1 := *(*uint64)(unsafe.Add(p, i+8))
-		if (escapeBits(w0, del)|escapeBits(w1, del))&highs != 0 {
-			return false
-		}
+	if n < 16 { // two overlapping words
+		return (escapeBits(*(*uint64)(p), del)|escapeBits(*(*uint64)(unsafe.Add(p, n-8)), del))&highs == 0
 	}
-	if i+8 <= n {
-		if escapeBits(*(*uint64)(unsafe.Add(p, i)), del)&highs != 0 {
-			return false
-		}
-		i += 8
-	}
-	if i < n { // the last eight bytes, overlapping what was checked
-		if escapeBits(*(*uint64)(unsafe.Add(p, n-8)), del)&highs != 0 {
-			return false
-		}
-	}
-	return true
+	return escIndex((*byte)(p), n, del) == n
 }
 
 // appendQuoted writes the characters s of an ASCII str as a quoted JSON
@@ -135,15 +119,30 @@ func appendQuoted(b []byte, s []byte, tbl *[128]bool, tail byte) []byte {
 
 // appendASCIIEscaped is appendASCIIData for strings that need escapes.
 func appendASCIIEscaped(b []byte, s []byte, tbl *[128]bool) []byte {
-	start := 0
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; tbl[c&127] {
-			b = append(b, s[start:i]...)
+	return appendEscaped(b, s, tbl == &escASCII)
+}
+
+// appendEscaped writes s (ASCII, or UTF-8 when !del) escaping what
+// escapeBits marks: the clean runs between escapes are found by escIndex
+// (sixteen bytes a compare) and copied whole.
+func appendEscaped(b []byte, s []byte, del bool) []byte {
+	for len(s) >= 16 {
+		i := escIndex(unsafe.SliceData(s), len(s), del)
+		b = append(b, s[:i]...)
+		if i == len(s) {
+			return b
+		}
+		b = appendEscape(b, s[i])
+		s = s[i+1:]
+	}
+	for i, c := range s {
+		if c < 0x20 || c == '"' || c == '\\' || (del && c == 0x7f) {
+			b = append(b, s[:i]...)
 			b = appendEscape(b, c)
-			start = i + 1
+			return appendEscaped(b, s[i+1:], del)
 		}
 	}
-	return append(b, s[start:]...)
+	return append(b, s...)
 }
 
 const (
@@ -301,15 +300,7 @@ func appendUTF8Data(b []byte, s []byte, tbl *[128]bool) []byte {
 }
 
 func appendUTF8Escaped(b []byte, s []byte, tbl *[128]bool) []byte {
-	start := 0
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x80 && tbl[c] {
-			b = append(b, s[start:i]...)
-			b = appendEscape(b, c)
-			start = i + 1
-		}
-	}
-	return append(b, s[start:]...)
+	return appendEscaped(b, s, false)
 }
 
 // appendUTF8 writes UTF-8 text (valid) as a JSON string body.

@@ -182,6 +182,20 @@ func TestAppendFloatMatchesStrconv(t *testing.T) {
 		}
 		check(f)
 	}
+	// Values with digits on both sides of the point (the layout's common
+	// path, every digit count up to 17), and short decimals like canada's.
+	for i := 0; i < 200000; i++ {
+		f := r.Float64() * math.Pow(10, float64(r.IntN(19)-3))
+		if i%2 == 0 {
+			p := math.Pow(10, float64(r.IntN(12)))
+			f = math.Round(f*p) / p
+		}
+		check(f)
+		check(-f)
+		if got, want := string(appendFloat(nil, f, false)), strconv.FormatFloat(f, 'f', -1, 64); f >= 1e-4 && f < 1e16 && got != want && got != want+".0" {
+			t.Fatalf("%v: json face wrote %q, strconv 'f' %q", f, got, want)
+		}
+	}
 }
 
 // digitsOf extracts the significant digits from a formatted float.

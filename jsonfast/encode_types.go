@@ -119,6 +119,11 @@ func (e *Encoder) nativeOrjson(o python.Object, asKey bool) (bool, error) {
 	case e.Flags&OptPassthroughDatetime == 0 && (t == dateTimeType || t == dateType || t == timeType):
 		return true, e.datetime(o, t)
 	}
+	if e.Flags&(OptSerializeDecimal|OptSerializeSet) != 0 && !asKey {
+		if ok, err := e.beyondOrjson(o, t); ok || err != nil {
+			return ok, err
+		}
+	}
 	flags := t.TypeFlags()
 	if e.Flags&OptPassthroughSubclass == 0 && !asKey {
 		switch {

@@ -14,6 +14,7 @@ __all__ = [
     "OPT_OMIT_MICROSECONDS", "OPT_PASSTHROUGH_DATACLASS", "OPT_PASSTHROUGH_DATETIME",
     "OPT_PASSTHROUGH_SUBCLASS", "OPT_SERIALIZE_DATACLASS", "OPT_SERIALIZE_NUMPY",
     "OPT_SERIALIZE_UUID", "OPT_SORT_KEYS", "OPT_STRICT_INTEGER", "OPT_UTC_Z",
+    "OPT_SERIALIZE_DECIMAL", "OPT_SERIALIZE_SET",
 ]
 
 # orjson's option bits (orjson 3.13).
@@ -31,6 +32,12 @@ OPT_APPEND_NEWLINE = 1024
 OPT_PASSTHROUGH_DATACLASS = 2048
 OPT_SERIALIZE_DATACLASS = 0  # always on, as in orjson 3
 OPT_SERIALIZE_UUID = 0  # always on, as in orjson 3
+
+# jsonfast's own opt-in types, on bits orjson rejects (not in orjson):
+# decimal.Decimal as its exact number text (str(d); NaN and infinities as
+# null, like floats) and set/frozenset as arrays in iteration order.
+OPT_SERIALIZE_DECIMAL = 4096
+OPT_SERIALIZE_SET = 8192
 
 # orjson.JSONEncodeError is TypeError itself.
 JSONEncodeError = TypeError

@@ -26,11 +26,7 @@ func init() {
 // orjsonDumpsInto serves the C entry point (python/jsonenc_entry.c), which
 // has parsed and checked the arguments.
 func orjsonDumpsInto(obj, def python.Object, option uint32, out []byte) (int, python.Ref, error) {
-	opts := jsonfast.EncodeOptions{Flags: option}
-	if !def.IsNil() {
-		opts.Default = def
-	}
-	return jsonfast.DumpsInto(obj, opts, out)
+	return jsonfast.DumpsOrjsonInto(obj, def, option, out)
 }
 
 // Bits of encode()'s flags argument (jsonfast/encoder.py builds them).

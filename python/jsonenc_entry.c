@@ -58,7 +58,7 @@ static PyObject *jsonenc_orjson_dumps(PyObject *self, PyObject *const *args,
             PyErr_Clear();
             opts = -1;
         }
-        if (opts < 0 || opts > 4095) {
+        if (opts < 0 || opts > 16383) {
             PyErr_SetString(PyExc_TypeError, "Invalid opts");
             return NULL;
         }

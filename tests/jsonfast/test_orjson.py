@@ -243,7 +243,8 @@ def test_errors_match():
             for _ in range(n):
                 nest = [nest]
             same(nest)
-    for bad in [1 << 12, -1, "x", 1.5]:
+    # 1 << 12 and 1 << 13 are jsonfast's own opt-in flags (test_beyond_*).
+    for bad in [1 << 14, -1, "x", 1.5]:
         same(1, option=bad)
     with pytest.raises(jo.JSONEncodeError):
         jo.dumps(object(), default=3)
@@ -432,3 +433,67 @@ def test_callback_frees_the_container_being_walked():
     import jsonfast
 
     assert jsonfast.dumps(holder2["inner"], default=clear2) == '[["x", 1]]'
+
+
+# ---- jsonfast's opt-in types beyond orjson -----------------------------------
+
+def test_beyond_decimal():
+    from decimal import Decimal
+
+    opt = jo.OPT_SERIALIZE_DECIMAL
+    assert jo.dumps([Decimal("1.10"), Decimal("-0"), Decimal("1E+2"), Decimal("1.2E-7")], option=opt) == \
+        b"[1.10,-0,1E+2,1.2E-7]"
+    big = Decimal("3.14159265358979323846264338327950288419716939937510")
+    assert jo.dumps({"pi": big}, option=opt) == b'{"pi":' + str(big).encode() + b"}"
+    assert json.loads(jo.dumps(big, option=opt), parse_float=Decimal) == big
+    for special in ("NaN", "-NaN", "sNaN", "Infinity", "-Infinity"):
+        assert jo.dumps(Decimal(special), option=opt) == b"null"
+
+    class Money(Decimal):
+        pass
+
+    assert jo.dumps(Money("9.99"), option=opt | jo.OPT_INDENT_2) == b"9.99"
+
+    class Dollars(Decimal):
+        def __str__(self):
+            return "$" + super().__str__()
+
+    assert jo.dumps([Dollars("9.99")], option=opt) == b"[9.99]"  # the number, not the str()
+    # Without the flag: orjson's behaviour (default=, or the error).
+    with pytest.raises(jo.JSONEncodeError):
+        jo.dumps(Decimal("1"))
+    assert jo.dumps(Decimal("1.5"), default=str) == orjson.dumps(Decimal("1.5"), default=str)
+    # Decimal keys are not taken (dict keys stay orjson's rules).
+    with pytest.raises(jo.JSONEncodeError):
+        jo.dumps({Decimal("1"): 1}, option=opt | jo.OPT_NON_STR_KEYS)
+
+
+def test_beyond_set():
+    opt = jo.OPT_SERIALIZE_SET
+    assert jo.dumps({3}, option=opt) == b"[3]"
+    assert sorted(json.loads(jo.dumps({1, 2, 3}, option=opt))) == [1, 2, 3]
+    assert jo.dumps(frozenset(), option=opt) == b"[]"
+    assert jo.dumps({"s": set()}, option=opt | jo.OPT_INDENT_2) == orjson.dumps({"s": []}, option=orjson.OPT_INDENT_2)
+    assert jo.dumps({"s": {7}}, option=opt | jo.OPT_INDENT_2) == orjson.dumps({"s": [7]}, option=orjson.OPT_INDENT_2)
+    nested = frozenset([frozenset(["a"]), ("t", 1)])
+    assert sorted(json.loads(jo.dumps(nested, option=opt)), key=str) == sorted([["a"], ["t", 1]], key=str)
+
+    class Tags(set):
+        pass
+
+    assert jo.dumps(Tags(["x"]), option=opt) == b'["x"]'
+    # Items go through the usual rules, default= included.
+    assert jo.dumps({object}, option=opt, default=lambda o: "obj") == b'["obj"]'
+    with pytest.raises(jo.JSONEncodeError):
+        jo.dumps({1}, option=jo.OPT_SERIALIZE_DECIMAL)  # the other flag only
+    with pytest.raises(jo.JSONEncodeError):
+        jo.dumps({1})
+    # Both flags together, and the depth limit still applies.
+    from decimal import Decimal
+
+    assert jo.dumps({Decimal("2.50")}, option=opt | jo.OPT_SERIALIZE_DECIMAL) == b"[2.50]"
+    deep = frozenset()
+    for _ in range(300):
+        deep = frozenset([deep])
+    with pytest.raises(jo.JSONEncodeError):
+        jo.dumps(deep, option=opt)
