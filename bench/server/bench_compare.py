@@ -23,7 +23,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import HERE, Server, Stack, free_port, venv, wrk  # noqa: E402
+from common import HERE, Server, Stack, free_port, record_server, venv, wrk  # noqa: E402
 
 
 def makers(a):
@@ -100,6 +100,7 @@ def main() -> None:
                 for c in conns:
                     res = wrk(port, a.path, connections=c, duration=a.duration)
                     res.rss = srv.rss_mb()
+                    record_server("%s%s c=%d" % (a.app, a.path, c), srv.name, res)
                     key = (srv.name, c)
                     if key not in best or res.rps > best[key].rps:
                         best[key] = res

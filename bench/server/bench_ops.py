@@ -24,7 +24,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Server, free_port, python, wrk  # noqa: E402
+from common import Server, free_port, python, record, wrk  # noqa: E402
 
 NGINX_CONF = """
 worker_processes 1;
@@ -144,6 +144,8 @@ def main() -> None:
             for i in range(a.rounds):
                 r = static_round(root, a)
                 ratio = r["appserver"].rps / r["nginx"].rps
+                record("static 10 KB file", "req/s", {"appserver": r["appserver"].rps, "nginx": r["nginx"].rps},
+                       ours="appserver", unit="rps")
                 ratios.append(ratio)
                 print("  round %d: appserver %8.0f req/s (p99 %.2f ms, errors %d) | nginx %8.0f req/s "
                       "(p99 %.2f ms, errors %d) | ratio %.2fx"
@@ -156,6 +158,8 @@ def main() -> None:
             for i in range(a.rounds):
                 r = scrape_round(a)
                 ratio = r["scraped"].rps / r["plain"].rps
+                record("metrics scrape during load", "req/s", {"scraped": r["scraped"].rps, "plain": r["plain"].rps},
+                       ours="scraped", unit="rps")
                 ratios.append(ratio)
                 print("  round %d: no scrape %8.0f req/s | scraped %8.0f req/s (%d scrapes) | ratio %.3f"
                       % (i + 1, r["plain"].rps, r["scraped"].rps, r["scrapes"], ratio))
@@ -167,6 +171,8 @@ def main() -> None:
             for i in range(a.rounds):
                 r = h2_round(a)
                 ratio = r["http2"] / r["http1"] if r["http1"] else 0.0
+                record("HTTP/2 vs HTTP/1.1", "req/s", {"HTTP/2": r["http2"], "HTTP/1.1": r["http1"]},
+                       ours="HTTP/2", unit="rps")
                 ratios.append(ratio)
                 print("  round %d: HTTP/1.1 %8.0f req/s | HTTP/2 %8.0f req/s (%s ok, %s failed) | ratio %.2f"
                       % (i + 1, r["http1"], r["http2"], r["h2_ok"][0], r["h2_ok"][1], ratio))
