@@ -409,7 +409,7 @@ def write_all(jobs: List[Dict], timings: Dict, results: pathlib.Path) -> None:
         j = by_job.get(job)
         if j:
             out += ["Command: `.venv/bin/python %s`." % " ".join(
-                os.path.relpath(c, ROOT) if os.path.isabs(str(c)) else str(c) for c in j["cmd"]), ""]
+                os.path.relpath(c, ROOT) if str(c).startswith(str(ROOT)) else str(c) for c in j["cmd"]), ""]
         if intro:
             out += [intro, ""]
         if job == "seed":

@@ -48,19 +48,23 @@ func (h *headerFlags) Set(v string) error { *h = append(*h, v); return nil }
 
 // Stage is the result of one load stage (or, mode "total", of a whole ramp).
 type Stage struct {
-	Mode        string         `json:"mode"`
-	Connections int            `json:"connections,omitempty"`
-	Rate        float64        `json:"rate,omitempty"`
-	Seconds     float64        `json:"seconds"`
-	Requests    int64          `json:"requests"`
-	OK          int64          `json:"ok"`
-	Shed        int64          `json:"shed"`
-	RPS         float64        `json:"rps"`
-	Status      map[string]int `json:"status"`
-	Errors      int64          `json:"errors"`
-	Served      Latency        `json:"served_ms"`
-	ShedLat     Latency        `json:"shed_ms"`
-	All         Latency        `json:"all_ms"`
+	Mode        string  `json:"mode"`
+	Connections int     `json:"connections,omitempty"`
+	Rate        float64 `json:"rate,omitempty"`
+	Seconds     float64 `json:"seconds"`
+	// Window is the time requests were started in (a ramp's total:
+	// stages x duration); RPS counts the answered requests started in it,
+	// so the final drain of in-flight requests does not dilute it.
+	Window   float64        `json:"window_seconds,omitempty"`
+	Requests int64          `json:"requests"`
+	OK       int64          `json:"ok"`
+	Shed     int64          `json:"shed"`
+	RPS      float64        `json:"rps"`
+	Status   map[string]int `json:"status"`
+	Errors   int64          `json:"errors"`
+	Served   Latency        `json:"served_ms"`
+	ShedLat  Latency        `json:"shed_ms"`
+	All      Latency        `json:"all_ms"`
 	// Curve is the served latency at each of curveQuantiles, from the HDR
 	// histogram: the data of the percentile plots.
 	Curve [][2]float64 `json:"served_curve"`
@@ -306,6 +310,8 @@ func runRamp(stages []*Stage, tgt vegeta.Target, o options) *Stage {
 	total.Seconds = time.Since(start).Seconds()
 	total.Connections = prev
 	total.finish()
+	total.Window = (time.Duration(len(stages)) * o.duration).Seconds()
+	total.RPS = float64(total.OK) / total.Window
 	for _, st := range stages {
 		st.Seconds = o.duration.Seconds()
 		st.finish()

@@ -80,8 +80,8 @@ def main() -> None:
     ap.add_argument("--stage", type=float, default=0, help="seconds per stage")
     ap.add_argument("--rounds", type=int, default=0)
     a = ap.parse_args()
-    ramp = a.ramp or ("10,50,100,150,200" if a.quick else "10,25,50,75,100,125,150,175,200")
-    stage = a.stage or (1.5 if a.quick else 3)
+    ramp = a.ramp or ("20,60,100,150,200" if a.quick else "10,25,50,75,100,125,150,175,200")
+    stage = a.stage or (1 if a.quick else 3)
     rounds = a.rounds or (1 if a.quick else 2)
     totals = {s: [] for s in SERVERS}
     with tempfile.TemporaryDirectory(prefix="goaccel-seed-") as tmp:
@@ -108,7 +108,7 @@ def main() -> None:
     med = {s: {row: statistics.median(f(t) for t in totals[s]) for row, f in ROWS} for s in SERVERS}
     for row, _ in ROWS:
         record("seed table", row, {s: med[s][row] for s in SERVERS}, ours="appserver",
-               unit="rps" if row.startswith("throughput") else "n" if "requests" in row else "ms")
+               unit="rps" if row.startswith("throughput") else "ms" if "(ms)" in row else "n")
     print("\n%s%s, %d workers x %d threads, closed-loop ramp %s users, %g s per stage, median of %d round(s)"
           % (APP, a.path, a.workers, a.threads, ramp, stage, rounds))
     print("\n| | classic | Granian | appserver | Granian vs classic | appserver vs classic | "
