@@ -50,7 +50,9 @@ def makers(a):
                   "--disable-logging", "--master", "--die-on-term", "--listen", "1024"]
 
     def uwsgi(port):
-        return Server("uwsgi", [venv("uwsgi"), "--http11-socket", "127.0.0.1:%d" % port] + uwsgi_args,
+        # --lazy-apps: the app (and goaccel's Go runtime) loads in each worker,
+        # after uWSGI's fork; goaccel refuses to run in a forked copy.
+        return Server("uwsgi", [venv("uwsgi"), "--http11-socket", "127.0.0.1:%d" % port, "--lazy-apps"] + uwsgi_args,
                       port, cwd=cwd, env=env)
 
     def gunicorn(port):
