@@ -80,7 +80,7 @@ def main() -> None:
     ap.add_argument("--stage", type=float, default=0, help="seconds per stage")
     ap.add_argument("--rounds", type=int, default=0)
     a = ap.parse_args()
-    ramp = a.ramp or ("20,60,100,150,200" if a.quick else "10,25,50,75,100,125,150,175,200")
+    ramp = a.ramp or ("25,75,125,200" if a.quick else "10,25,50,75,100,125,150,175,200")
     stage = a.stage or (1 if a.quick else 2.5)
     rounds = a.rounds or (1 if a.quick else 2)
     totals = {s: [] for s in SERVERS}
