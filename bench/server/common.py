@@ -55,8 +55,13 @@ def wait_port(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
             raise RuntimeError("server exited with %s" % proc.returncode)
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
+                # A first Django request takes seconds on a loaded machine:
+                # wait for it rather than piling up retries. A 5xx (e.g. a
+                # uWSGI worker whose app is still loading) is not "started".
+                s.settimeout(max(1.0, min(15.0, deadline - time.time())))
                 s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-                if s.recv(100):
+                head = s.recv(100)
+                if head and not re.match(rb"HTTP/\d(\.\d)? 5", head):
                     return
         except OSError:
             pass
