@@ -52,9 +52,10 @@ type Stage struct {
 	Connections int     `json:"connections,omitempty"`
 	Rate        float64 `json:"rate,omitempty"`
 	Seconds     float64 `json:"seconds"`
-	// Window is the time requests were started in (a ramp's total:
-	// stages x duration); RPS counts the answered requests started in it,
-	// so the final drain of in-flight requests does not dilute it.
+	// Window is the ramp's length (stages x duration). In a ramp, RPS is
+	// the answered requests that completed within the stage (the total:
+	// within the window) per second: the final drain of in-flight requests
+	// neither dilutes it nor counts as throughput.
 	Window   float64        `json:"window_seconds,omitempty"`
 	Requests int64          `json:"requests"`
 	OK       int64          `json:"ok"`
@@ -301,20 +302,30 @@ func runRamp(stages []*Stage, tgt vegeta.Target, o options) *Stage {
 		prev = max(prev, st.Connections)
 	}
 	go func() { wg.Wait(); close(results) }()
+	window := time.Duration(len(stages)) * o.duration
+	done := make([]int64, len(stages)) // 2xx/3xx answers completed in each stage
+	var doneTotal int64
 	for res := range results {
+		// Latencies go to the stage the request started in (its number of
+		// users); throughput to the stage it completed in.
 		i := int(res.Timestamp.Sub(start) / o.duration)
 		st := stages[min(max(i, 0), len(stages)-1)]
 		st.observe(res, o.backoff)
 		total.observe(res, o.backoff)
+		if end := res.Timestamp.Add(res.Latency).Sub(start); end < window && res.Code >= 200 && res.Code < 400 {
+			done[int(end/o.duration)]++
+			doneTotal++
+		}
 	}
 	total.Seconds = time.Since(start).Seconds()
 	total.Connections = prev
 	total.finish()
-	total.Window = (time.Duration(len(stages)) * o.duration).Seconds()
-	total.RPS = float64(total.OK) / total.Window
-	for _, st := range stages {
+	total.Window = window.Seconds()
+	total.RPS = float64(doneTotal) / total.Window
+	for i, st := range stages {
 		st.Seconds = o.duration.Seconds()
 		st.finish()
+		st.RPS = float64(done[i]) / st.Seconds
 	}
 	return total
 }

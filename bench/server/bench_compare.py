@@ -118,7 +118,8 @@ def main() -> None:
             if cc != c:
                 continue
             print("| %s | %.0f | %.2f | %.2f | %.0f | %d | %.2fx | %.2f | %.2f |" % (
-                name, res.rps, res.p50_ms, res.p99_ms, res.rss, res.errors, base.rps / res.rps,
+                name, res.rps, res.p50_ms, res.p99_ms, res.rss, res.errors,
+                base.rps / res.rps if res.rps else float("inf"),
                 base.p50_ms / res.p50_ms if res.p50_ms else float("nan"),
                 base.p99_ms / res.p99_ms if res.p99_ms else float("nan")))
 
