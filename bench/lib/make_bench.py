@@ -146,7 +146,8 @@ def main() -> int:
         total = time.monotonic() - start
         if only:
             total = sum(r["seconds"] for r in runs)
-        timings = {"quick": a.quick, "total": total, "runs": runs,
+        rerun = sorted(set(old.get("only", [])) | only) if only else []
+        timings = {"quick": a.quick, "total": total, "runs": runs, "only": rerun,
                    "load": [load_start, os.getloadavg()[0]],
                    "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
         timings_path.write_text(json.dumps(timings, indent=1))

@@ -393,7 +393,9 @@ def write_all(jobs: List[Dict], timings: Dict, results: pathlib.Path) -> None:
         "Written by `%s` on %s. Machine: %s.%s" % (
             cmd, timings.get("date", "?"), machine(),
             " Load average (1 min) at the start and end of the run: %.1f, %.1f." % tuple(timings["load"])
-            if timings.get("load") else ""),
+            if timings.get("load") else "") + (
+            " Jobs re-run afterwards with `--only` (the date and load are theirs): %s." % ", ".join(timings["only"])
+            if timings.get("only") else ""),
         "",
         "Every number is the median of all runs of that measurement in this run (repeats of a script and "
         "rounds inside it); the peers are measured in the same run, interleaved with goaccel where the "
