@@ -55,7 +55,7 @@ class _HTTP:
     """One HTTP request in flight: its receive() and send()."""
 
     __slots__ = ("rid", "srv", "body", "more_body", "chunks", "started", "status", "headers",
-                 "complete", "disconnected", "waiter", "drain", "task")
+                 "complete", "disconnected", "waiter", "drain", "task", "trailers", "body_done")
 
     def __init__(self, srv: "_Server", rid: int, body: bytes, more_body: bool) -> None:
         self.srv = srv
@@ -71,6 +71,8 @@ class _HTTP:
         self.waiter: Optional[asyncio.Future] = None  # receive() waiting
         self.drain: Optional[asyncio.Future] = None  # send() waiting for a drain
         self.task: Optional[asyncio.Task] = None
+        self.trailers = False  # http.response.start said trailers follow the body
+        self.body_done = False  # the last body was sent, trailers pending
 
     def _drained(self) -> None:
         d = self.drain
@@ -114,16 +116,21 @@ class _HTTP:
         if t == "http.response.body":
             if not self.started:
                 raise RuntimeError("ASGI: 'http.response.body' sent before 'http.response.start'")
-            if self.complete:
+            if self.complete or self.body_done:
                 raise RuntimeError("ASGI: 'http.response.body' sent after the response was complete")
             more = bool(message.get("more_body", False))
             status = self.status
-            rc = _send(self.rid, status, self.headers, message.get("body", b""), more)
+            if not more and self.trailers:
+                # The response stays open for http.response.trailers.
+                self.body_done = True
+                rc = _send(self.rid, status, self.headers, message.get("body", b""), True)
+            else:
+                rc = _send(self.rid, status, self.headers, message.get("body", b""), more)
+                if not more:
+                    self.complete = True
+                    self._wake()
             if status is not None:
                 self.status = self.headers = None
-            if not more:
-                self.complete = True
-                self._wake()
             if rc == 0:
                 return
             if rc == 1:
@@ -152,6 +159,7 @@ class _HTTP:
             if type(headers) is not list and type(headers) is not tuple:
                 headers = list(headers)
             self.status, self.headers, self.started = status, headers, True
+            self.trailers = bool(message.get("trailers", False))
             return
         if t == "http.response.pathsend":
             if not self.started or self.status is None:
@@ -165,7 +173,32 @@ class _HTTP:
                 raise ClientDisconnected("the client closed the connection")
             return
         if t == "http.response.trailers":
-            return  # accepted and dropped: trailers need the trailers extension (not advertised)
+            if not self.trailers:
+                return  # not announced in http.response.start: ignored
+            if not self.body_done:
+                raise RuntimeError("ASGI: 'http.response.trailers' before the last 'http.response.body'")
+            if self.complete:
+                raise RuntimeError("ASGI: 'http.response.trailers' after the response was complete")
+            headers = message.get("headers", ())
+            if type(headers) is not list and type(headers) is not tuple:
+                headers = list(headers)
+            more = bool(message.get("more_trailers", False))
+            rc = _native.asgi_trailers(self.rid, headers, more)
+            if not more:
+                self.complete = True
+                self._wake()
+            if rc == -1:
+                self.disconnected = True
+                raise ClientDisconnected("the client closed the connection")
+            return
+        if t == "http.response.early_hint":
+            # HTTP/2: a 103 before the response; HTTP/1.1: accepted and
+            # ignored there (and not advertised), see appserver-asgi.md.
+            links = message.get("links", ())
+            if type(links) is not list and type(links) is not tuple:
+                links = list(links)
+            _native.asgi_early_hint(self.rid, links)
+            return
         raise RuntimeError("ASGI: unexpected message type %r on an HTTP connection" % (t,))
 
 
@@ -201,7 +234,12 @@ class _Server:
         self.options = options
         self.reqs: Dict[int, Any] = {}
         self.asgi = {"version": "3.0", "spec_version": "2.4"}
-        self.extensions: Dict[str, Any] = {"http.response.pathsend": {}}
+        self.extensions: Dict[str, Any] = {"http.response.pathsend": {}, "http.response.trailers": {}}
+        # HTTP/2 streams: 103 early hints too; trailers as a trailing HEADERS frame.
+        self.h2_extensions: Dict[str, Any] = {"http.response.pathsend": {},
+                                              "http.response.trailers": {},
+                                              "http.response.early_hint": {}}
+        self.tls = False  # set in start(): TLS connections get scope["extensions"]["tls"]
         addr = sock.getsockname()
         self.server = (str(addr[0]), int(addr[1])) if isinstance(addr, tuple) else (str(addr), None)
         self.stopped = loop.create_future()
@@ -212,7 +250,14 @@ class _Server:
         self.rfd, self.wfd = os.pipe()
         os.set_blocking(self.rfd, False)
         self.handle = _native.asgi_start(os.dup(self.sock.fileno()), self.wfd, self.options)
+        self.tls = bool(_native.asgi_is_tls(self.handle))
+        if self.tls:
+            self.scheme = "https"
         self.loop.add_reader(self.rfd, self._on_wake)
+
+    def ws_flush(self) -> None:
+        """Writes the WebSocket frames queued in this loop iteration."""
+        _native.asgi_ws_flush(self.handle)
 
     def stop(self) -> None:
         if self.handle is not None:
@@ -290,6 +335,8 @@ class _Server:
                 "query_string": query, "headers": headers, "subprotocols": subprotocols,
                 "extensions": {"websocket.http.response": {}},
             }
+            if self.tls:
+                self._add_tls(scope, wid)
             if self.state is not None:
                 scope["state"] = self.state.copy()
             ws = WebSocketState(self, wid, _native)
@@ -332,13 +379,30 @@ class _Server:
             "type": "http", "asgi": self.asgi, "http_version": version, "server": self.server,
             "client": (host, port), "scheme": self.scheme, "method": method,
             "root_path": self.root_path, "path": path, "raw_path": raw_path,
-            "query_string": query, "headers": headers, "extensions": self.extensions,
+            "query_string": query, "headers": headers,
+            "extensions": self.extensions if version != "2" else self.h2_extensions,
         }
+        if self.tls:
+            self._add_tls(scope, rid)
         if self.state is not None:
             scope["state"] = self.state.copy()
         req = _HTTP(self, rid, body, more_body)
         self.reqs[rid] = req
         req.task = self.loop.create_task(self._run(req, scope))
+
+    def _add_tls(self, scope: Dict[str, Any], ident: int) -> None:
+        """The tls extension (asgiref specs/tls.rst 0.2) for this connection."""
+        info = _native.asgi_tls(ident)
+        if info is None:
+            return
+        server_cert, chain, name, version, cipher = info
+        ext = dict(scope["extensions"])
+        # Go verifies client certificates during the handshake and refuses
+        # the connection when one fails, so a served request has no error.
+        ext["tls"] = {"server_cert": server_cert, "client_cert_chain": list(chain),
+                      "client_cert_name": name, "client_cert_error": None,
+                      "tls_version": version, "cipher_suite": cipher}
+        scope["extensions"] = ext
 
     async def _run(self, req: _HTTP, scope: Dict[str, Any]) -> None:
         failed = False

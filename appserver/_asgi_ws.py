@@ -95,6 +95,11 @@ class WebSocketState:
                 if data is None:
                     raise TypeError("websocket.send needs 'bytes' or 'text'")
             rc = self.native.ws_send(self.wid, data)
+            if rc >= 2:
+                # The first frame queued in this loop iteration: the frames
+                # of the whole iteration go out in one write, soon.
+                self.srv.loop.call_soon(self.srv.ws_flush)
+                rc -= 2
             if rc == 1:
                 d = self.drain = self.srv.loop.create_future()
                 try:

@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 import os
 import socket
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 
-def configure(ctrl: socket.socket) -> None:
+def configure(ctrl: socket.socket, sock: Optional[socket.socket] = None) -> None:
     raw = os.environ.pop("APPSERVER_OPS", None)
-    if not raw:
+    if not raw and sock is None:
         return
-    opts = json.loads(raw)
+    opts = json.loads(raw) if raw else {}
+    if sock is not None:
+        # Go drops this copy of the listening socket when the worker stops
+        # (serve() listens on a dup): with the supervisor's copy closed at
+        # shutdown, new connections are refused instead of queued.
+        opts["listen_fd"] = sock.fileno()
     # Go writes b"X" (recycle me) or b"T" (a request timed out) here.
     opts["control_fd"] = ctrl.fileno()
     ssl = opts.pop("ssl", None)

@@ -137,9 +137,9 @@ class Supervisor:
                  % (ns.target, where, ns.workers, ns.threads, ns.backpressure))
         code = self.monitor()
         self.kill_all(signal.SIGTERM)
+        self.sock.close()  # with the workers' copies closed: new connections refused, not queued
         self.reap(ns.grace_timeout + 5)
         self.ops.stop()
-        self.sock.close()
         if ns.uds:
             try:
                 os.unlink(ns.uds)

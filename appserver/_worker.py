@@ -50,7 +50,7 @@ def main() -> int:
         return 0  # the supervisor gave up before handing out the socket
     sock = socket.socket(fileno=fds[0])
     threading.Thread(target=_watch_supervisor, args=(ctrl,), daemon=True).start()
-    configure_ops(ctrl)  # metrics, health, static, access log (_ops_worker.py)
+    configure_ops(ctrl, sock)  # metrics, health, static, access log (_ops_worker.py)
     serve(app, sock=sock, threads=opts["threads"], backpressure=opts["backpressure"],
           multiprocess=opts["workers"] > 1, script_name=opts["url_path_prefix"],
           max_header_size=opts["max_header_size"], max_body_size=opts["max_body_size"],

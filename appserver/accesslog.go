@@ -142,6 +142,9 @@ func (a *accessLog) log(c *conn, status int, dt time.Duration, sent int64) {
 		scheme = string(c.ops.proto)
 	}
 	proto := "HTTP/1." + strconv.Itoa(r.minor)
+	if string(r.proto) == "HTTP/2.0" {
+		proto = "HTTP/2.0"
+	}
 	line := make([]byte, 0, 256)
 	if a.json {
 		rec := map[string]any{

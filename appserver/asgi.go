@@ -1,6 +1,7 @@
 package appserver
 
 import (
+	"crypto/tls"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -45,6 +46,8 @@ type AsgiBridge struct {
 	events []AsgiEvent
 	spare  []AsgiEvent
 	woken  bool // a wake byte is pending: the loop has not polled since
+
+	corked []*wsWriter // WebSockets with frames to write at the loop's flush (loop thread only)
 }
 
 var (
@@ -126,8 +129,10 @@ type AsgiReq struct {
 	// Set by the connection goroutine before the request event; read-only after.
 	Method, Path, Query []byte
 	Minor               int
-	Body                []byte // the first part of the body (the whole body if !MoreBody)
-	MoreBody            bool   // the rest streams in EvBody events
+	H2                  bool                 // an HTTP/2 stream (asgi_h2.go)
+	h2TLS               *tls.ConnectionState // its connection's TLS state (nil: cleartext)
+	Body                []byte               // the first part of the body (the whole body if !MoreBody)
+	MoreBody            bool                 // the rest streams in EvBody events
 	RemoteAddr          []byte
 	RemotePort          int
 	head                bool
@@ -145,8 +150,11 @@ type AsgiReq struct {
 	started   bool
 	chunked   bool
 	close     bool
-	cl        int64 // the app's Content-Length, -1 when none
-	sent      int64 // body bytes accepted so far
+	cl        int64  // the app's Content-Length, -1 when none
+	status    int    // the response status (metrics, access log; 0: none sent)
+	wire      int64  // response bytes queued for the client (metrics)
+	trailers  []byte // trailer fields so far (asgi_trailers.go)
+	sent      int64  // body bytes accepted so far
 	wake      chan struct{}
 	done      chan struct{} // closed when the connection goroutine is done with it
 

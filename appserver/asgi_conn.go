@@ -90,12 +90,14 @@ func (c *conn) serveOneASGI() bool {
 			r.Body = c.req.body
 		}
 	}
+	c.asgiBytesIn(len(r.Body))
 	c.close = !c.req.keepAlive || s.draining.Load()
 	r.close = c.close
 	asgiMu.Lock()
 	asgiReqs[r.ID] = r
 	asgiMu.Unlock()
 	s.stats.served.Add(1)
+	c.asgiBegin()
 	// From here the loop thread may set the read deadline (when the
 	// response completes): set ours before it can run.
 	c.nc.SetReadDeadline(time.Time{})
@@ -142,6 +144,7 @@ func (c *conn) serveOneASGI() bool {
 	asgiMu.Unlock()
 	close(r.done)
 	c.idle.Store(false)
+	c.asgiDone(r.result()) // metrics, access log (asgi_ops.go)
 	if err != nil || r.MoreBody && !r.bodyFullyRead() {
 		// An unread body (the app answered first) would be taken for
 		// the next request: close instead.
@@ -187,6 +190,7 @@ func (r *AsgiReq) streamBody(rest int64) error {
 			return err
 		}
 		rest -= n
+		c.asgiBytesIn(int(n))
 		r.mu.Lock()
 		r.bodyChunks = append(r.bodyChunks, chunk)
 		if rest == 0 {

@@ -45,6 +45,11 @@ func (r *AsgiReq) SendFile(status int, headers python.Object, path string) (int,
 		return 0, python.Errorf(python.ValueError, "http.response.pathsend: content-length %d but the file has %d bytes", r.cl, size)
 	}
 	r.started, r.final = true, true
+	r.status = status
+	r.wire += int64(len(out) - len(r.out))
+	if !r.head {
+		r.wire += size
+	}
 	r.pending += len(out) - len(r.out)
 	r.out = out
 	if r.head || r.flushing {

@@ -37,6 +37,7 @@ func (r *AsgiReq) Send(status int, headers python.Object, body []byte, more bool
 			return 0, err
 		}
 		r.started = true
+		r.status = status
 	}
 	if !r.head && len(body) > 0 {
 		if r.cl >= 0 {
@@ -59,18 +60,10 @@ func (r *AsgiReq) Send(status int, headers python.Object, body []byte, more bool
 	}
 	r.sent += int64(len(body))
 	if !more {
-		r.final = true
-		if r.chunked {
-			out = append(out, "0\r\n\r\n"...)
-		}
-		if r.cl >= 0 && r.sent < r.cl && !r.head {
-			r.close = true // short body: the client sees an incomplete response
-		}
-		if r.c.srv.draining.Load() {
-			r.close = true
-		}
+		out = r.endLocked(out, nil)
 	}
 	r.pending += len(out) - len(r.out)
+	r.wire += int64(len(out) - len(r.out))
 	r.out = out
 	r.flushLocked()
 	if r.pending > asgiHighWater && more && !r.gone {
@@ -78,6 +71,25 @@ func (r *AsgiReq) Send(status int, headers python.Object, body []byte, more bool
 		return SendWait, nil
 	}
 	return SendOK, nil
+}
+
+// endLocked completes the response: the last chunk (with the trailer
+// fields, when there are some and the client accepts them), or the checks
+// of a Content-Length body. r.mu held.
+func (r *AsgiReq) endLocked(out, trailers []byte) []byte {
+	r.final = true
+	if r.chunked {
+		out = append(out, "0\r\n"...)
+		out = append(out, trailers...)
+		out = append(out, "\r\n"...)
+	}
+	if r.cl >= 0 && r.sent < r.cl && !r.head {
+		r.close = true // short body: the client sees an incomplete response
+	}
+	if r.c.srv.draining.Load() {
+		r.close = true
+	}
+	return out
 }
 
 // appendHead validates and serializes the status line and headers.
@@ -228,6 +240,8 @@ func (r *AsgiReq) Finish(failed bool) {
 		out = append(out, "\r\n"...)
 		out = append(out, msg...)
 		r.pending += len(out) - len(r.out)
+		r.wire += int64(len(out) - len(r.out))
+		r.status = 500
 		r.out = out
 	} else if failed {
 		r.c.srv.stats.appErrors.Add(1)

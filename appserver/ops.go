@@ -31,6 +31,7 @@ type OpsConfig struct {
 	TLS            *TLSConfig    // nil: plain HTTP
 	HTTP           string        // "1", "2" or "auto" (HTTP/2: ALPN h2, cleartext prior knowledge)
 	H2MaxStreams   int           // concurrent streams per HTTP/2 connection
+	ListenFD       int           // the Python face's copy of the listening socket (-1 = none)
 }
 
 var pendingOps atomic.Pointer[OpsConfig]
@@ -39,7 +40,7 @@ var pendingOps atomic.Pointer[OpsConfig]
 func ConfigureOps(c OpsConfig) { pendingOps.Store(&c) }
 
 func defaultOpsConfig() OpsConfig {
-	return OpsConfig{WorkerID: "0", ControlFD: -1, HTTP: "auto", H2MaxStreams: 100}
+	return OpsConfig{WorkerID: "0", ControlFD: -1, ListenFD: -1, HTTP: "auto", H2MaxStreams: 100}
 }
 
 // opsState is a Server's production side. Every hook is one call from the
@@ -59,6 +60,7 @@ type opsState struct {
 	h2                 *h2State   // HTTP/2 (http2.go), nil when --http 1
 	trust              *trustList // --forwarded-allow-ips (nil: none)
 	keyScheme, keyHost python.Object
+	stopProfile        func() // APPSERVER_CPUPROFILE (ops_profile.go)
 }
 
 // opsConn is the per-connection state of the hooks (a field of conn).
@@ -116,6 +118,7 @@ func newOps(s *Server) *opsState {
 
 // start runs the background parts (scrape listener, request watchdog).
 func (o *opsState) start() {
+	o.stopProfile = startProfile()
 	if o.cfg.MetricsSocket != "" {
 		o.serveMetricsSocket(o.cfg.MetricsSocket)
 	}
@@ -131,11 +134,34 @@ func (o *opsState) beforeStop() {
 	default:
 		close(o.quit)
 		o.stopHTTP2()
+		o.dropListenFD()
 	}
+}
+
+// dropListenFD releases the worker's other copy of the listening socket
+// (Stop closes Go's): once the supervisor's is closed too, new connections
+// are refused rather than queued where no one accepts them (a kubelet
+// probe fails at once instead of timing out; clients retry elsewhere). The
+// fd number is pointed at /dev/null rather than closed, so the Python
+// socket object that owns it can still close it without hitting a reused
+// number.
+func (o *opsState) dropListenFD() {
+	if o.cfg.ListenFD < 0 {
+		return
+	}
+	null, err := syscall.Open("/dev/null", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return
+	}
+	syscall.Dup3(null, o.cfg.ListenFD, syscall.O_CLOEXEC)
+	syscall.Close(null)
 }
 
 // stopped runs when the server has stopped: last log lines out.
 func (o *opsState) stopped() {
+	if o.stopProfile != nil {
+		o.stopProfile()
+	}
 	if o.alog != nil {
 		o.alog.close()
 	}

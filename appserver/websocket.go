@@ -54,6 +54,7 @@ type AsgiWS struct {
 	Reason    string
 	unread    int           // message bytes handed to the loop and not yet received by the app
 	resume    chan struct{} // the app caught up (Consumed)
+	ww        *wsWriter     // outbound frames, written from the loop thread (websocket_write.go)
 }
 
 // Inbound flow control: the reader pauses above wsHighWater bytes the app
@@ -151,6 +152,7 @@ func (c *conn) serveWebSocket() bool {
 		RemoteAddr: c.remoteAddr, decided: make(chan wsDecision, 1), wake: make(chan struct{}, 1),
 		resume: make(chan struct{}, 1)}
 	w.RemotePort, _ = atoiBytes(c.remotePort)
+	w.ww = newWSWriter(c.nc, s.cfg.KeepAliveTimeout, func() { s.asgi.pushWS(EvWSDrain, w) })
 	for _, h := range c.req.headers {
 		if len(h.name) == 22 && equalFold(h.name, "sec-websocket-protocol") {
 			for _, p := range strings.Split(string(h.value), ",") {
@@ -180,14 +182,15 @@ func (c *conn) serveWebSocket() bool {
 		return false
 	}
 	if !d.accept {
-		if d.response != nil {
-			c.writeRaw(d.response)
-		} else {
-			c.writeRaw([]byte("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
+		resp := d.response
+		if resp == nil {
+			resp = []byte("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 		}
+		c.writeRaw(resp)
+		c.wsAnswered(statusOf(resp), len(resp)) // metrics, access log (asgi_ops.go)
 		return false
 	}
-	hw := &wsHijack{c: c, h: http.Header{}}
+	hw := &wsHijack{c: c, h: http.Header{}, ww: w.ww}
 	for _, kv := range d.headers {
 		hw.h.Add(string(kv[0]), string(kv[1]))
 	}
@@ -204,6 +207,8 @@ func (c *conn) serveWebSocket() bool {
 		w.gone(1006, "")
 		return false
 	}
+	c.wsAnswered(101, hw.sent)
+	w.ww.ready() // messages the app sent since its accept go out now
 	ws.SetReadLimit(s.cfg.MaxBodySize)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -237,6 +242,7 @@ func (c *conn) serveWebSocket() bool {
 				<-readDone
 				return false
 			}
+			c.wsBytes(0, len(op.data))
 			w.mu.Lock()
 			w.pending -= len(op.data)
 			drain := w.wantDrain && w.pending < asgiLowWater
@@ -282,6 +288,7 @@ func (w *AsgiWS) readLoop(ctx context.Context, ws *websocket.Conn, done chan str
 			w.gone(1007, "")
 			return
 		}
+		w.c.wsBytes(len(data), 0)
 		var m any = data
 		if typ == websocket.MessageText {
 			m = wsText(data)
@@ -412,14 +419,41 @@ func (w *AsgiWS) Send(op wsOp) int {
 	return SendOK
 }
 
-// SendMessage queues a text or binary message (data is copied).
+// SendMessage writes a text or binary message from the loop thread (or
+// queues it: websocket_write.go); data is not kept.
 func (w *AsgiWS) SendMessage(data []byte, text bool) int {
-	typ := websocket.MessageBinary
-	if text {
-		typ = websocket.MessageText
+	w.mu.Lock()
+	closed := w.closed
+	w.mu.Unlock()
+	if closed {
+		return SendGone
 	}
-	return w.Send(wsOp{typ: typ, data: append([]byte(nil), data...)})
+	op := byte(2) // binary
+	if text {
+		op = 1
+	}
+	queued, schedule, err := w.ww.writeMessage(op, data)
+	if err != nil {
+		return SendGone
+	}
+	w.c.wsBytes(0, len(data))
+	rc := SendOK
+	if queued > asgiHighWater {
+		rc = SendWait
+	}
+	if schedule {
+		b := w.c.srv.asgi
+		b.corked = append(b.corked, w.ww)
+		if len(b.corked) == 1 {
+			rc += SendFlush // the first this iteration: the loop schedules asgi_ws_flush
+		}
+	}
+	return rc
 }
+
+// SendFlush is added to a ws_send result when the loop must schedule
+// asgi_ws_flush (websocket_write.go).
+const SendFlush = 2
 
 // SendClose queues a close frame.
 func (w *AsgiWS) SendClose(code int, reason string) int {
@@ -474,6 +508,8 @@ type wsHijack struct {
 	c      *conn
 	h      http.Header
 	status int
+	sent   int // bytes of the 101 response
+	ww     *wsWriter
 }
 
 func (h *wsHijack) Header() http.Header { return h.h }
@@ -499,7 +535,9 @@ func (h *wsHijack) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if _, err := h.c.nc.Write(out); err != nil {
 		return nil, nil, err
 	}
-	return h.c.nc, bufio.NewReadWriter(h.c.br, bufio.NewWriter(h.c.nc)), nil
+	h.sent = len(out)
+	lc := wsLibConn{Conn: h.c.nc, ww: h.ww} // the library's writes are ordered with ours
+	return lc, bufio.NewReadWriter(h.c.br, bufio.NewWriter(lc)), nil
 }
 
 // EachHeader calls f with every handshake request header.

@@ -263,17 +263,17 @@ func append2(b []byte, v int) []byte { return append(b, byte('0'+v/10%10), byte(
 
 // datetime writes date, time and datetime in orjson's RFC 3339 form.
 func (e *Encoder) datetime(o, t python.Object) error {
-	var p python.JSONDateTime
+	var p python.DateTime
 	switch t {
 	case dateType:
-		p = python.JSONDateFields(o)
+		p = python.DateFields(o)
 	case timeType:
-		p = python.JSONTimeFields(o)
+		p = python.TimeFields(o)
 		if p.TZInfo != python.None {
 			return encodeError("datetime.time must not have tzinfo set")
 		}
 	default:
-		p = python.JSONDateTimeFields(o)
+		p = python.DateTimeFields(o)
 	}
 	b := append(e.buf, '"')
 	if t != timeType {
@@ -336,7 +336,7 @@ func (e *Encoder) datetime(o, t python.Object) error {
 		e.buf = append(e.buf, '"')
 		return nil
 	}
-	days, secs, _ := python.JSONTimedeltaFields(off.Object)
+	days, secs, _ := python.TimedeltaFields(off.Object)
 	e.offset(days, secs)
 	e.buf = append(e.buf, '"')
 	return nil

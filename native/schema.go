@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"sync/atomic"
 
 	"goaccel/python"
 	"goaccel/schemafast"
@@ -16,11 +17,39 @@ func init() {
 		Functions: []python.Function{
 			{Name: "set_exceptions", Doc: "set_exceptions(SchemaError, Unresolvable): the face's exception types.", Fast: schemaSetExceptions},
 			{Name: "compile", Doc: "compile(schema, draft_url, registry|None, retrieve|None, user_formats[, meta]) -> handle", Fast: schemaCompile},
-			{Name: "is_valid", Doc: "is_valid(handle, formats|None, instance) -> bool (formats first so functools.partial can bind it)", Fast: schemaIsValid},
+			{Name: "is_valid_go", Doc: "is_valid_go(handle, formats|None, instance) -> bool: the all-Go entry (is_valid is the C one)", Fast: schemaIsValid},
 			{Name: "errors", Doc: "errors(handle, formats|None, instance) -> list of error tuples", Fast: schemaErrors},
 			{Name: "uses_fallback", Doc: "uses_fallback(handle) -> bool: the schema needs the v6 (converting) path.", Fast: schemaUsesFallback},
 		},
+		Init: func(m python.Object) error {
+			python.SchemaIsValidHook = schemaIsValidC
+			return python.AddSchemaIsValid(m)
+		},
 	})
+}
+
+// lastHandle remembers the most recent handle -> validator: a hot loop
+// validates against one schema, and cgo handles are never reused, so this
+// skips the handle table's map lookup.
+type handleEntry struct {
+	h uintptr
+	v *schemafast.Validator
+}
+
+var lastHandle atomic.Pointer[handleEntry]
+
+// schemaIsValidC serves the C entry point (python/schema_entry.c), which
+// has checked the argument count and that the handle is a capsule.
+func schemaIsValidC(h uintptr, formats, instance python.Object) (bool, error) {
+	if e := lastHandle.Load(); e != nil && e.h == h {
+		return e.v.IsValid(instance, formats)
+	}
+	v, ok := python.HandleValueOf(h).(*schemafast.Validator)
+	if !ok {
+		return false, python.Errorf(python.TypeError, "is_valid() expects a compiled schema handle")
+	}
+	lastHandle.Store(&handleEntry{h, v})
+	return v.IsValid(instance, formats)
 }
 
 var schemaErrorType, unresolvableType python.Ref

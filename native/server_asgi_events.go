@@ -40,7 +40,7 @@ func (in *interned) get(b []byte) (python.Ref, error) {
 var (
 	methodStrs  = &interned{m: map[string]python.Ref{}}
 	headerNames = &interned{m: map[string]python.Ref{}, bytes: true}
-	versionStrs [2]python.Ref
+	versionStrs [3]python.Ref
 	lowerBuf    []byte
 )
 
@@ -109,8 +109,13 @@ func eventTuple(ev appserver.AsgiEvent) (python.Ref, error) {
 		if versionStrs[0].IsNil() {
 			versionStrs[0], _ = python.NewString("1.0")
 			versionStrs[1], _ = python.NewString("1.1")
+			versionStrs[2], _ = python.NewString("2")
 		}
-		rs.add(versionStrs[r.Minor&1].Clone(), nil)
+		v := r.Minor & 1
+		if r.H2 {
+			v = 2
+		}
+		rs.add(versionStrs[v].Clone(), nil)
 		rs.add(python.NewBytes(r.Path))
 		rs.add(python.NewBytes(r.Query))
 		rs.add(headerList(r))

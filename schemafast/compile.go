@@ -1,6 +1,7 @@
 package schemafast
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,6 +50,8 @@ type Validator struct {
 
 	mu       sync.Mutex
 	schNoFmt *jsv6.Schema
+
+	nodes []*node // nodes with a keyList (their seen keys are released with v)
 }
 
 // CompileError is a schema that v6 refused (SchemaError in Python) or a
@@ -78,26 +81,39 @@ const maxCache = 1024
 // schema's canonical JSON text, draft and user format names when no
 // registry or retriever is involved.
 func Compile(schema python.Object, opt Options) (*Validator, error) {
-	doc, err := toJSON(schema)
-	if err != nil {
-		return nil, err
-	}
+	releaseStaleKeys()
 	draft, ok := drafts[opt.Draft]
 	if !ok {
 		return nil, python.Errorf(python.ValueError, "unknown draft %q", opt.Draft)
 	}
-	key := ""
+	key, prefix := "", ""
 	if opt.MetaRoot {
 		key = "meta\x00" + opt.Draft + fmt.Sprint(opt.UserFormats)
 		if v, hit := cache.Load(key); hit {
 			return v.(*Validator), nil
 		}
 	} else if opt.Registry.IsNil() && opt.Retrieve.IsNil() {
-		text, err := json.Marshal(doc) // map keys sorted: a canonical form
-		if err == nil {
-			fm := append([]string(nil), opt.UserFormats...)
-			sort.Strings(fm)
-			key = opt.Draft + "\x00" + strings.Join(fm, ",") + "\x00" + string(text)
+		fm := append([]string(nil), opt.UserFormats...)
+		sort.Strings(fm)
+		prefix = opt.Draft + "\x00" + strings.Join(fm, ",") + "\x00"
+		var buf bytes.Buffer
+		buf.Grow(2048)
+		if canonKey(&buf, schema, 0) {
+			key = prefix + "c" + buf.String()
+			if v, hit := cache.Load(key); hit {
+				return v.(*Validator), nil
+			}
+		}
+	}
+	doc, err := toJSON(schema)
+	if err != nil {
+		return nil, err
+	}
+	if key == "" && prefix != "" {
+		// Schemas canonKey declines (big ints, subclasses) are keyed by
+		// their JSON text (map keys sorted: a canonical form).
+		if text, err := json.Marshal(doc); err == nil {
+			key = prefix + "j" + string(text)
 			if v, hit := cache.Load(key); hit {
 				return v.(*Validator), nil
 			}
@@ -179,6 +195,8 @@ func Compile(schema python.Object, opt Options) (*Validator, error) {
 		b.linkResources()
 		v.dynamic = true
 	}
+	v.trackKeyRefs(b.seen)
+	v.shed(b.seen)
 	if key != "" {
 		cacheMu.Lock()
 		if cacheSize >= maxCache { // a crude bound: start over
@@ -383,4 +401,17 @@ func hasSchemaKey(v any) bool {
 		}
 	}
 	return false
+}
+
+// shed drops what only compilation needed: v6's schema graph and the
+// converted documents (kept when the v6 fallback validates). Cached
+// validators stay small, so the Go GC's marking, which visits every live
+// validator, costs less per compile (it was a quarter of compile time).
+func (v *Validator) shed(built map[*jsv6.Schema]*node) {
+	for _, n := range built {
+		n.src = nil
+	}
+	if !v.needsV6 {
+		v.sch, v.docs = nil, nil
+	}
 }

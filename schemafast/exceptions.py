@@ -71,6 +71,30 @@ class _Error(Exception):
         for error in self.context:
             error.parent = self
 
+    @classmethod
+    def _make(cls, message: str, validator: Any, path: Any, cause: Any, context: list,
+              validator_value: Any, instance: Any, schema: Any, schema_path: Any,
+              type_checker: Any) -> "_Error":
+        """__init__'s result without its keyword handling (iter_errors builds
+        many errors; context must be a fresh list)."""
+        self = cls.__new__(cls)
+        self.args = (message, validator, path, cause, context, validator_value,
+                     instance, schema, schema_path, None)
+        self.message = message
+        self.path = self.relative_path = deque(path)
+        self.schema_path = self.relative_schema_path = deque(schema_path)
+        self.context = context
+        self.cause = self.__cause__ = cause
+        self.validator = validator
+        self.validator_value = validator_value
+        self.instance = instance
+        self.schema = schema
+        self.parent = None
+        self._type_checker = type_checker
+        for error in context:
+            error.parent = self
+        return self
+
     def __repr__(self) -> str:
         return f"<{self.__class__.__name__}: {self.message!r}>"
 

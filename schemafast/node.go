@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	jsv6 "github.com/santhosh-tekuri/jsonschema/v6"
+
+	"goaccel/python"
 )
 
 // Type bits of the JSON types; "integer" is its own bit because whether a
@@ -53,8 +55,8 @@ func newBound(r *big.Rat) *bound {
 // node is one compiled subschema, mirroring v6's Schema with the lookups the
 // direct walker needs precomputed. Nodes form a graph ($ref cycles allowed).
 type node struct {
-	src     *jsv6.Schema
-	loc     string // v6 Location: document URL '#' JSON pointer
+	src     *jsv6.Schema // nil once compiled (see Validator.shed)
+	loc     string       // v6 Location: document URL '#' JSON pointer
 	draft   int
 	boolean int8 // 0: object schema; 1: true; -1: false
 
@@ -76,16 +78,25 @@ type node struct {
 	format   *jsv6.Format
 
 	maxProps, minProps int // -1 when absent
-	required           []string
-	reqIndex           map[string]int
-	reqSlot            []int // reqIndex of each required entry
-	propertyNames      *node
-	props              map[string]*node
-	patternProps       []patProp
-	addProps           *node // nil: absent; boolean nodes for true/false
-	depRequired        map[string][]string
-	depSchemas         map[string]*node
-	depKeyword         string // "dependencies" or "dependentRequired"/"dependentSchemas"
+	// fastMin/fastMax bound the property count for the is_valid walk:
+	// minProperties and the distinct required names, maxProperties and,
+	// for additionalProperties false without patternProperties, the
+	// number of properties (a dict with more keys has an extra one). An
+	// invalid object then fails before any of its values is read.
+	fastMin, fastMax int  // fastMax -1: no bound
+	simpleObj        bool // objectFast serves it (see walk_fast.go)
+	simpleArr        bool // arrayOf serves it (see walk_fast.go)
+	objOnly          bool // {"type": "object"} + simpleObj keywords: objectFast serves dicts
+	required         []string
+	reqIndex         map[string]int
+	reqSlot          []int // reqIndex of each required entry
+	propertyNames    *node
+	props            map[string]*node
+	patternProps     []patProp
+	addProps         *node // nil: absent; boolean nodes for true/false
+	depRequired      map[string][]string
+	depSchemas       map[string]*node
+	depKeyword       string // "dependencies" or "dependentRequired"/"dependentSchemas"
 
 	minItems, maxItems int
 	uniqueItems        bool
@@ -117,23 +128,37 @@ type node struct {
 	keys                               map[string]keyInfo
 	keyList                            []namedKey // the same, scanned when short
 	order                              *keyOrder  // source order, for error order
+	// propName is the name this node has under its parent's "properties",
+	// boxed once for iter_errors' schema paths.
+	propName    string
+	propNameAny any
 
 	// Dynamic references: the resource (schema with $id, or document root)
 	// each node belongs to, and per resource its $dynamicAnchor names.
 	recRef, dynRef *node
 	dynAnchor      string
-	resource       *node
-	dynAnchors     map[string]*node
+	// The source's $recursiveAnchor and $dynamicAnchor, kept for the walk.
+	recursiveAnchor bool
+	declaredAnchor  string
+	resource        *node
+	dynAnchors      map[string]*node
 }
 
 type namedKey struct {
 	name string
 	info keyInfo
+	// seen is the last Python str object that matched name, owned (a
+	// reference is held so its address cannot be reused by another
+	// object). Documents repeat key objects (json.loads memoises keys,
+	// literals are interned), so the is_valid walk usually recognises a
+	// key by its address without reading it. Written with the GIL held.
+	seen python.Object
 }
 
-// maxScan is the key count up to which a linear scan (length, then bytes)
+// maxScan is the key count up to which a node keeps keyList: scanned by
+// address first (see namedKey.seen), then by length and bytes, which
 // beats hashing the property name.
-const maxScan = 8
+const maxScan = 16
 
 // lookup finds what property name b means to n.
 func (n *node) lookup(b []byte) (keyInfo, bool) {
@@ -151,9 +176,11 @@ func (n *node) lookup(b []byte) (keyInfo, bool) {
 }
 
 // keyInfo is what one property name means to a node: its properties
-// subschema and its index in required (-1 if not required).
+// subschema, the node the is_valid walk runs for it (prop's $ref-only
+// chain followed), and its index in required (-1 if not required).
 type keyInfo struct {
 	prop *node
+	fast *node
 	req  int
 }
 
@@ -168,6 +195,14 @@ func (b *builder) finish() {
 		n.strKw = n.minLen >= 0 || n.maxLen >= 0 || n.pattern != nil
 		n.numKw = n.minimum != nil || n.maximum != nil || n.exclMin != nil || n.exclMax != nil || n.multipleOf != nil
 		n.combKw = n.recRef != nil || n.dynRef != nil || n.allOf != nil || n.anyOf != nil || n.oneOf != nil || n.not != nil || n.ifN != nil
+		n.fastMin, n.fastMax = n.minProps, n.maxProps
+		if len(n.reqIndex) > n.fastMin {
+			n.fastMin = len(n.reqIndex)
+		}
+		if n.addProps != nil && n.addProps.boolean == -1 && n.patternProps == nil && (n.fastMax < 0 || len(n.props) < n.fastMax) {
+			n.fastMax = len(n.props)
+		}
+		n.simpleObj = n.patternProps == nil && n.propertyNames == nil && n.depRequired == nil && n.depSchemas == nil
 		n.reqSlot = make([]int, len(n.required))
 		for i, r := range n.required {
 			n.reqSlot[i] = n.reqIndex[r]
@@ -189,7 +224,7 @@ func (b *builder) finish() {
 		n.keyList = nil
 		if len(n.keys) <= maxScan {
 			for k, ki := range n.keys {
-				n.keyList = append(n.keyList, namedKey{k, ki})
+				n.keyList = append(n.keyList, namedKey{name: k, info: ki})
 			}
 		}
 		// A node whose only assertion is $ref behaves as its target.
@@ -197,6 +232,11 @@ func (b *builder) finish() {
 			n.enum == nil && n.constV == nil && n.format == nil && !n.needsV6 {
 			n.refOnly = true
 		}
+		n.simpleArr = n.boolean == 0 && n.hasTypes && n.types == tArr && !n.objKw && !n.strKw && !n.numKw && !n.combKw &&
+			n.ref == nil && n.enum == nil && n.constV == nil && n.format == nil && !n.needsV6 &&
+			!n.uniqueItems && n.contains == nil && n.prefix == nil && n.additionalItems == nil
+		n.objOnly = n.boolean == 0 && n.hasTypes && n.types == tObj && n.simpleObj && !n.arrKw && !n.strKw && !n.numKw &&
+			!n.combKw && n.ref == nil && n.enum == nil && n.constV == nil && n.format == nil && !n.needsV6
 		n.typeOnly = n.boolean == 0 && n.hasTypes && !n.objKw && !n.arrKw && !n.strKw && !n.numKw && !n.combKw &&
 			n.ref == nil && n.enum == nil && n.constV == nil && n.format == nil && !n.needsV6
 	}
@@ -263,7 +303,7 @@ func (b *builder) build(s *jsv6.Schema) *node {
 	if n, ok := b.seen[s]; ok {
 		return n
 	}
-	n := &node{src: s, loc: s.Location, draft: s.DraftVersion}
+	n := &node{src: s, loc: s.Location, draft: s.DraftVersion, recursiveAnchor: s.RecursiveAnchor, declaredAnchor: s.DynamicAnchor}
 	b.seen[s] = n
 	if s.Bool != nil {
 		if *s.Bool {
@@ -311,7 +351,11 @@ func (b *builder) build(s *jsv6.Schema) *node {
 	if len(s.Properties) > 0 {
 		n.props = make(map[string]*node, len(s.Properties))
 		for k, v := range s.Properties {
-			n.props[k] = b.build(v)
+			c := b.build(v)
+			n.props[k] = c
+			if c.propNameAny == nil && c.boolean == 0 {
+				c.propName, c.propNameAny = k, k
+			}
 		}
 	}
 	for re, v := range s.PatternProperties {
@@ -435,4 +479,23 @@ func (b *builder) linkTargets() {
 		}
 		n.target = t
 	}
+	for _, n := range b.seen {
+		// typeOnly of every node is known now (finish ran).
+		n.simpleArr = n.simpleArr && (n.itemsOne == nil || n.itemsOne.typeOnly)
+		for k, ki := range n.keys {
+			ki.fast = fastNode(ki.prop)
+			n.keys[k] = ki
+		}
+		for i := range n.keyList {
+			n.keyList[i].info.fast = fastNode(n.keyList[i].info.prop)
+		}
+	}
+}
+
+// fastNode is the node the is_valid walk (no dynamic scope) runs for n.
+func fastNode(n *node) *node {
+	if n != nil && n.target != nil {
+		return n.target
+	}
+	return n
 }

@@ -97,17 +97,8 @@ class _Validator:
         self._compiled: _Compiled | None = None
         self._compile_error: BaseException | None = None
         self._lock = threading.Lock()
-        # Compile now (cached in Go by schema), but raise compile errors
-        # where python-jsonschema would: on use, not on construction.
-        try:
-            c = self._compile()
-        except (SchemaError, RefResolutionError) as e:
-            self._compile_error = e
-        else:
-            fc = self.format_checker
-            if type(self).is_valid is _Validator.is_valid:
-                # The hot path: one C call, no Python frame.
-                self.is_valid = partial(_native.is_valid, c.handle, None if fc is None else fc._for_native())
+        # Compiled on first use, like python-jsonschema, which also builds
+        # nothing at construction; compile errors surface there too.
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}(schema={self.schema!r:.60}, format_checker={self.format_checker!r})"
@@ -169,7 +160,12 @@ class _Validator:
             warnings.warn("Passing a schema to is_valid is deprecated; use evolve(schema=...)",
                           DeprecationWarning, stacklevel=2)
             return self.evolve(schema=_schema).is_valid(instance)
-        return _native.is_valid(self._compile().handle, self._formats(), instance)
+        c = self._compile()
+        fc = self.format_checker
+        if type(self).is_valid is _Validator.is_valid:
+            # Later calls take the hot path: one C call, no Python frame.
+            self.is_valid = partial(_native.is_valid, c.handle, None if fc is None else fc._for_native())
+        return _native.is_valid(c.handle, self._formats(), instance)
 
     def iter_errors(self, instance: Any, _schema: Any = None) -> Iterator[ValidationError]:
         if _schema is not None:
@@ -222,7 +218,7 @@ class _Validator:
             return ValidationError(fb_msg, validator=kw, path=ipath, validator_value=value,
                                    instance=instance, schema=subschema, schema_path=spath,
                                    type_checker=self._type_checker)
-        ctx = [self._error(r, c, instance) for r in context]
+        ctx = [self._error(r, c, instance) for r in context] if context else []
         if kw == "":
             return ValidationError(f"False schema does not allow {instance!r}", validator=None,
                                    path=path, validator_value=None, instance=instance,
@@ -234,15 +230,17 @@ class _Validator:
         if kw == "contains" and self.DRAFT >= 2019 and isinstance(subschema, dict):
             value = subschema.get("contains")
         message, cause = message_for(self, kw, value, instance, subschema, extra)
-        return ValidationError(message, validator=kw, path=path, cause=cause, context=ctx,
-                               validator_value=value, instance=instance, schema=subschema,
-                               schema_path=spath, type_checker=self._type_checker)
+        return _make_error(message, kw, path, cause, ctx, value, instance, subschema, spath,
+                           self._type_checker)
 
     def _type_checker(self, instance: Any, type: str) -> bool:
         try:
             return _is_type(instance, type, self.DRAFT, self.schema)
         except UnknownType:
             return False
+
+
+_make_error = ValidationError._make
 
 
 def _walk_instance(root: Any, parts: tuple) -> tuple:

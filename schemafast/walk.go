@@ -27,6 +27,10 @@ type verr struct {
 	extra any
 	ctx   []*verr
 	order []uint32
+
+	ipBuf [4]pel
+	spBuf [8]any
+	orBuf [6]uint32
 }
 
 // walker validates Python objects in place against compiled nodes. With
@@ -49,14 +53,16 @@ func (w *walker) fail(n *node, kw string, o python.Object, extra any) {
 	if !w.collect {
 		return
 	}
+	// One allocation per error: the paths live in the record's own
+	// buffers unless they are longer.
 	e := &verr{kw: kw, loc: n.loc, inst: o, extra: extra}
-	e.ipath = append([]pel(nil), w.ipath...)
+	e.ipath = append(e.ipBuf[:0], w.ipath...)
 	pathKw := kw
 	if kw == "minContains" || kw == "maxContains" {
 		pathKw = "contains" // python-jsonschema reports them from contains
 	}
-	e.spath = append(append([]any(nil), w.spath...), pathKw)
-	e.order = append(append([]uint32(nil), w.order...), n.rank(step{kw: pathKw}, noPel))
+	e.spath = append(append(e.spBuf[:0], w.spath...), boxKw(pathKw))
+	e.order = append(append(e.orBuf[:0], w.order...), n.rank(step{kw: pathKw}, noPel))
 	w.errs = append(w.errs, e)
 }
 
@@ -109,12 +115,16 @@ func (w *walker) subCollect(p, n *node, o python.Object, depth int, ip pel, st s
 		w.ipath = append(w.ipath, ip)
 	}
 	if st.kind > 0 {
-		w.spath = append(w.spath, st.kw)
+		w.spath = append(w.spath, boxKw(st.kw))
 	}
 	switch st.kind {
 	case 2:
 		if st.keyb != nil {
-			w.spath = append(w.spath, string(st.keyb))
+			if n.propName == string(st.keyb) && n.propNameAny != nil {
+				w.spath = append(w.spath, n.propNameAny) // boxed once at compile
+			} else {
+				w.spath = append(w.spath, string(st.keyb))
+			}
 		} else {
 			w.spath = append(w.spath, st.key)
 		}
@@ -144,7 +154,7 @@ func (w *walker) probe(n *node, o python.Object, depth int) bool {
 // context runs n on o as a fresh walk whose paths start empty (the
 // context errors of anyOf/oneOf are relative to their parent error).
 func (w *walker) context(n *node, o python.Object, depth int, index int) (bool, []*verr) {
-	p := walker{collect: true, formats: w.formats, fmtMap: w.fmtMap, dynamic: w.dynamic, scope: w.scope, spath: []any{index}, order: []uint32{uint32(index)}}
+	p := walker{collect: true, formats: w.formats, fmtMap: w.fmtMap, dynamic: w.dynamic, scope: w.scope, spath: append(make([]any, 0, 16), index), order: append(make([]uint32, 0, 8), uint32(index))}
 	ok := p.valid(n, o, depth+1)
 	w.fmtMap = p.fmtMap
 	if p.err != nil && w.err == nil {
@@ -170,7 +180,7 @@ func (w *walker) resolveDynamic(name string, fallback *node) *node {
 // resource has $recursiveAnchor: true.
 func (w *walker) resolveRecursive(fallback *node) *node {
 	for _, s := range w.scope {
-		if r := s.resource; r != nil && r.src.RecursiveAnchor {
+		if r := s.resource; r != nil && r.recursiveAnchor {
 			return s
 		}
 	}
@@ -261,7 +271,11 @@ func (w *walker) check(n *node, o python.Object, depth int) bool {
 	}
 	switch k {
 	case kDict:
-		if n.objKw && !w.object(n, o, depth) {
+		if n.objKw && n.simpleObj && !w.collect && !w.dynamic {
+			if !w.objectFast(n, o, depth) {
+				return false
+			}
+		} else if n.objKw && !w.object(n, o, depth) {
 			if !w.collect {
 				return false
 			}
@@ -345,7 +359,7 @@ func (w *walker) combinators(n *node, o python.Object, depth int) bool {
 	ok := true
 	if n.recRef != nil {
 		t := n.recRef
-		if t.src.RecursiveAnchor {
+		if t.recursiveAnchor {
 			t = w.resolveRecursive(t)
 		}
 		if !w.sub(n, t, o, depth, noPel, step{kw: "$recursiveRef", kind: 1}) {
@@ -357,7 +371,7 @@ func (w *walker) combinators(n *node, o python.Object, depth int) bool {
 	}
 	if n.dynRef != nil {
 		t := n.dynRef
-		if n.dynAnchor != "" && t.src.DynamicAnchor == n.dynAnchor {
+		if n.dynAnchor != "" && t.declaredAnchor == n.dynAnchor {
 			t = w.resolveDynamic(n.dynAnchor, t)
 		}
 		if !w.sub(n, t, o, depth, noPel, step{kw: "$dynamicRef", kind: 1}) {

@@ -11,6 +11,9 @@ const maxDepth = 2000
 func (w *walker) object(n *node, o python.Object, depth int) bool {
 	ok := true
 	size := python.DictLen(o)
+	if !w.collect && (size < n.fastMin || n.fastMax >= 0 && size > n.fastMax) {
+		return false
+	}
 	if n.minProps >= 0 && size < n.minProps {
 		if !w.collect {
 			return false
@@ -43,6 +46,10 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 		return ok
 	}
 	var extras []python.Object
+	// fastKeys: the is_valid walk may match keys by address; needBytes:
+	// some keyword reads every key's text anyway.
+	fastKeys := !w.collect && n.keyList != nil
+	needBytes := w.collect || n.patternProps != nil || n.propertyNames != nil || n.depRequired != nil || n.depSchemas != nil
 	var it python.DictIter
 	it.Reset(o)
 	for {
@@ -50,22 +57,37 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 		if !more {
 			break
 		}
-		if key.Type() != python.StrType && kindOf(key) != kStr {
-			r, _ := python.Repr(key)
-			w.err = python.Errorf(python.TypeError, "object keys must be str, not %s (%s)", key.TypeName(), r)
-			return false
-		}
-		b, err := python.StrUTF8(key)
-		if err != nil {
-			w.err = err
-			return false
-		}
-		// One lookup serves properties and required; m[string(b)] does not
-		// allocate (b aliases the key's memory).
 		var ki keyInfo
 		known := false
-		if n.keys != nil {
-			ki, known = n.lookup(b)
+		var b []byte
+		if fastKeys {
+			// Most keys are objects seen before: matched by address.
+			for i := range n.keyList {
+				if n.keyList[i].seen == key {
+					ki, known = n.keyList[i].info, true
+					break
+				}
+			}
+		}
+		if !known || needBytes {
+			if key.Type() != python.StrType && kindOf(key) != kStr {
+				r, _ := python.Repr(key)
+				w.err = python.Errorf(python.TypeError, "object keys must be str, not %s (%s)", key.TypeName(), r)
+				return false
+			}
+			var err error
+			if b, err = python.StrUTF8(key); err != nil {
+				w.err = err
+				return false
+			}
+		}
+		if !known && n.keys != nil {
+			// m[string(b)] does not allocate (b aliases the key's memory).
+			if fastKeys {
+				ki, known = n.remember(key, b)
+			} else {
+				ki, known = n.lookup(b)
+			}
 		}
 		if known && ki.req >= 0 {
 			seen[ki.req] = true
@@ -80,6 +102,9 @@ func (w *walker) object(n *node, o python.Object, depth int) bool {
 		if known && ki.prop != nil {
 			if s := ki.prop; true {
 				matched = true
+				if !w.collect && !w.dynamic {
+					s = ki.fast
+				}
 				if !w.collect && s.typeOnly {
 					if vk := kindOf(val); vk == kOther || !s.typeMatch(val, vk) {
 						return w.valid(s, val, depth+1) // the slow path reports why
@@ -229,6 +254,15 @@ func (w *walker) array(n *node, o python.Object, items []python.Object, depth in
 			}
 			w.fail(n, "items", o, 0)
 			ok = false
+		} else if !w.collect && !w.dynamic && fastNode(s).simpleArr {
+			// Arrays of small arrays (coordinates, matrices): no call per item.
+			if !w.arrayOf(fastNode(s), items, depth) {
+				return false
+			}
+		} else if !w.collect && !w.dynamic && fastNode(s).objOnly {
+			if !w.objectsOf(fastNode(s), items, depth) {
+				return false
+			}
 		} else if !w.collect && s.typeOnly {
 			// The common "items": {"type": ...}: no call per item.
 			for _, it := range items {

@@ -2,8 +2,12 @@
 the source tree: pytest runs with --import-mode=importlib from tests/."""
 import os
 import pathlib
+import sys
 
 import pytest
+
+# Helpers shared by several folders (appserver_harness.py) import by name.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = pathlib.Path(os.environ.get("GOACCEL_CORPUS", ROOT.parent / "shared" / "corpus"))

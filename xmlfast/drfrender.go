@@ -375,11 +375,12 @@ func (w *drfWriter) temporal(o, t python.Object) (bool, error) {
 	}
 	switch t {
 	case dtType:
-		y, mo, d, h, mi, s, us, tz := python.DateTimeParts(o)
-		if tz {
+		f := python.DateTimeFields(o)
+		if f.TZInfo != python.None {
 			return false, nil
 		}
-		w.buf = appendDate(w.buf, y, mo, d)
+		h, mi, s, us := f.Hour, f.Minute, f.Second, f.Microsecond
+		w.buf = appendDate(w.buf, f.Year, f.Month, f.Day)
 		w.buf = append(w.buf, ' ')
 		w.buf = append2(w.buf, h)
 		w.buf = append(w.buf, ':')
@@ -394,8 +395,8 @@ func (w *drfWriter) temporal(o, t python.Object) (bool, error) {
 		}
 		return true, nil
 	case dateType:
-		y, mo, d := python.DateParts(o)
-		w.buf = appendDate(w.buf, y, mo, d)
+		f := python.DateFields(o)
+		w.buf = appendDate(w.buf, f.Year, f.Month, f.Day)
 		return true, nil
 	}
 	return false, nil

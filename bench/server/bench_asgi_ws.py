@@ -1,12 +1,15 @@
 """WebSocket echo, many small messages: appserver --interface asgi vs
 uvicorn (uvloop, websockets) and Granian --interface asgi.
 
-The client (websockets, asyncio, on core 1) keeps --connections sockets,
-each sending bursts of --burst 32-byte text messages and reading the
-echoes. Prints messages/s and the server's CPU microseconds per echoed
-message (steadier than rates on a shared machine), all from one run.
+The client (on core 1) keeps --connections sockets, each sending bursts of
+--burst 32-byte text messages and reading the echoes: --client go (default)
+is bench/server/wsload (raw frames, built on the fly), fast enough not to
+be the bottleneck; --client python is the websockets library (asyncio),
+which saturates its core before the servers do. Prints messages/s and the
+server's CPU microseconds per echoed message (steadier than rates on a
+shared machine), all from one run.
 
-    .venv/bin/python bench/server/bench_asgi_ws.py [--duration 4] [--rounds 2]
+    .venv/bin/python bench/server/bench_asgi_ws.py [--duration 4] [--rounds 2] [--client go|python]
 """
 from __future__ import annotations
 
@@ -59,8 +62,20 @@ async def client(port: int, connections: int, burst: int, duration: float) -> in
     return count
 
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WSLOAD = os.path.join(ROOT, "build", "wsload")
+CLIENT = {"kind": "go"}
+
+
 def run_client(port: int, connections: int, burst: int, duration: float) -> int:
     """The client in its own process pinned to core 1 (the server is on core 0)."""
+    if CLIENT["kind"] == "go":
+        out = subprocess.run(pin(1) + [WSLOAD, "-addr", "127.0.0.1:%d" % port, "-c", str(connections),
+                                       "-burst", str(burst), "-d", "%gs" % duration],
+                             capture_output=True, text=True, timeout=duration + 60)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr[-2000:])
+        return int(out.stdout.strip())
     code = ("import asyncio, sys; sys.path.insert(0, %r); import bench_asgi_ws as b; "
             "print(asyncio.run(b.client(%d, %d, %d, %f)))"
             % (os.path.dirname(os.path.abspath(__file__)), port, connections, burst, duration))
@@ -77,7 +92,11 @@ def main() -> None:
     ap.add_argument("--burst", type=int, default=16)
     ap.add_argument("--duration", type=float, default=4)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--client", choices=["go", "python"], default="go")
     args = ap.parse_args()
+    CLIENT["kind"] = args.client
+    if args.client == "go":
+        subprocess.run(["go", "build", "-o", WSLOAD, "./bench/server/wsload"], cwd=ROOT, check=True)
     best = {}
     for r in range(args.rounds):
         makers = servers()
@@ -98,8 +117,8 @@ def main() -> None:
             if prev is None or rate > prev[0]:
                 best[srv.name] = (rate, cpu_us)
     base = best.get("appserver")
-    print("\nWebSocket echo, %d connections, bursts of %d, best of %d rounds of %gs"
-          % (args.connections, args.burst, args.rounds, args.duration))
+    print("\nWebSocket echo, %d connections, bursts of %d, best of %d rounds of %gs (%s client)"
+          % (args.connections, args.burst, args.rounds, args.duration, args.client))
     print("| server | messages/s | server CPU us/msg | appserver msg/s ratio | CPU/msg ratio (peer/appserver) |")
     print("|---|---|---|---|---|")
     for name, (rate, cpu) in best.items():

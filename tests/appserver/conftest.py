@@ -1,84 +1,28 @@
 """Starts `appserver` (the real command line, with its supervisor and
 worker processes) on 127.0.0.1 for the tests, and kills every process it
-started when they end."""
+started when they end (tests/appserver_harness.py)."""
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-from typing import List, Optional
 
 import pytest
+
+from appserver_harness import Running, free_port, starter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The tests import their raw HTTP client (rawhttp.py) from this folder.
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
-APPSERVER = [sys.executable, "-m", "appserver"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Running:
-    def __init__(self, args: List[str], port: int):
-        self.port = port
-        self.stderr = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(APPSERVER + ["--port", str(port)] + args, cwd=HERE,
-                                     stdout=subprocess.DEVNULL, stderr=self.stderr,
-                                     start_new_session=True)
-
-    def wait_ready(self, timeout: float = 30.0) -> "Running":
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("appserver exited %s:\n%s" % (self.proc.returncode, self.log()))
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("appserver did not start:\n" + self.log())
-
-    def log(self) -> str:
-        self.stderr.seek(0)
-        return self.stderr.read().decode(errors="replace")
-
-    def signal(self, sig: int) -> None:
-        os.kill(self.proc.pid, sig)
-
-    def stop(self) -> Optional[int]:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                pass
-        # Whatever happened, nothing the test started survives it.
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.proc.wait()
-        return self.proc.returncode
+def run_here(args, port, **kw) -> Running:
+    return Running(args, port, cwd=HERE, **kw)
 
 
 @pytest.fixture
 def start_server():
-    started: List[Running] = []
-
-    def start(*args: str, ready: bool = True) -> Running:
-        r = Running(list(args), free_port())
-        started.append(r)
-        return r.wait_ready() if ready else r
-
+    start, started = starter(run_here)
     yield start
     for r in started:
         r.stop()
@@ -87,8 +31,8 @@ def start_server():
 @pytest.fixture(scope="module")
 def server():
     """One shared server (2 threads) for the tests that do not restart it."""
-    r = Running(["--threads", "2", "--header-timeout", "1", "--keepalive-timeout", "2",
-                 "--max-header-size", "4096", "--max-body-size", "100000", "apps:app"], free_port())
+    r = run_here(["--threads", "2", "--header-timeout", "1", "--keepalive-timeout", "2",
+                  "--max-header-size", "4096", "--max-body-size", "100000", "apps:app"], free_port())
     try:
         yield r.wait_ready()
     finally:

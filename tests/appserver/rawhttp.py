@@ -4,6 +4,8 @@ from __future__ import annotations
 import socket
 from typing import Dict, List, Optional, Tuple
 
+from appserver_harness import free_port  # noqa: F401 (re-exported for the tests)
+
 
 class Response:
     def __init__(self, status: int, reason: str, headers: List[Tuple[str, str]], body: bytes,
@@ -117,11 +119,3 @@ def get(port: int, path: str, **kw) -> Response:
         return c.request(kw.pop("method", "GET"), path, **kw)
     finally:
         c.close()
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1 (the conftest's helper, importable by a
-    unique module name: several test folders have a conftest.py)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

@@ -122,6 +122,32 @@ async def app(scope, receive, send):
                     "headers": [(b"content-length", b"5")]})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else b"hello"})
         return
+    if path.startswith("/trailers"):
+        # Body then two trailers messages; /trailers-single: one body message;
+        # /trailers-cl: a Content-Length body (trailers cannot go out).
+        ext = scope["extensions"]
+        assert "http.response.trailers" in ext
+        headers = [(b"trailer", b"x-checksum, x-status")]
+        if path == "/trailers-cl":
+            headers.append((b"content-length", b"5"))
+        await send({"type": "http.response.start", "status": 200, "headers": headers, "trailers": True})
+        if path == "/trailers":
+            await send({"type": "http.response.body", "body": b"hel", "more_body": True})
+            await send({"type": "http.response.body", "body": b"lo"})
+        else:
+            await send({"type": "http.response.body", "body": b"hello"})
+        await send({"type": "http.response.trailers", "headers": [(b"x-checksum", b"abc123")],
+                    "more_trailers": True})
+        await send({"type": "http.response.trailers", "headers": [(b"x-status", b"ok"),
+                                                                  (b"content-length", b"99")]})
+        return
+    if path == "/early-hint":
+        await send({"type": "http.response.early_hint", "links": [b"</style.css>; rel=preload; as=style"]})
+        return await _json(send, {"extensions": sorted(scope["extensions"])})
+    if path == "/tls":
+        tls = scope["extensions"].get("tls")
+        return await _json(send, {"scheme": scope["scheme"], "tls": tls,
+                                  "extensions": sorted(scope["extensions"])})
     if path == "/state":
         return await _json(send, {"state": dict(scope.get("state", {}))})
     return await _json(send, {"hello": "world", "method": scope["method"]})
@@ -182,6 +208,9 @@ async def ws_app(scope, receive, send):
             got += len(m.get("bytes") or b"")
         await send({"type": "websocket.send", "text": str(got)})
         return
+    if path == "/tls":
+        await send({"type": "websocket.send", "text": json.dumps({
+            "scheme": scope["scheme"], "tls": scope["extensions"].get("tls")})})
     if path == "/info":
         await send({"type": "websocket.send", "text": json.dumps({
             "path": path, "query": scope["query_string"].decode(), "scheme": scope["scheme"],
@@ -196,3 +225,10 @@ async def ws_app(scope, receive, send):
             await send({"type": "websocket.send", "text": m["text"]})
         else:
             await send({"type": "websocket.send", "bytes": m["bytes"]})
+
+
+async def ops_app(scope, receive, send):
+    """HTTP routes of `app` and WebSocket routes of `ws_app` on one server."""
+    if scope["type"] == "websocket":
+        return await ws_app(scope, receive, send)
+    return await app(scope, receive, send)

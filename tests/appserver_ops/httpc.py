@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 from typing import Dict, Optional, Tuple
 
+from appserver_harness import free_port  # noqa: F401 (re-exported for the tests)
+
 
 class NoAnswer(ConnectionError):
     """The connection closed or reset before any byte of the answer."""
@@ -57,11 +59,3 @@ def get(port: int, target: str, **kw) -> Tuple[int, Dict[str, str], bytes]:
         return c.request(target, **kw)
     finally:
         c.close()
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1 (the conftest's helper, importable by a
-    unique module name: several test folders have a conftest.py)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

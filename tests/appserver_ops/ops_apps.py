@@ -27,6 +27,18 @@ def app(environ, start_response):
 def h2app(environ, start_response):
     """Echo of what HTTP/2 requests look like to the app."""
     path = environ["PATH_INFO"]
+    if path == "/big":  # larger than HTTP/2's initial flow-control windows
+        n = int(environ.get("QUERY_STRING") or "1000000")
+        data = bytes(i % 251 for i in range(n))
+        start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", str(n))])
+        return [data[: n // 3], data[n // 3:]]
+    if path == "/bigstream":  # chunked, several writes
+        start_response("200 OK", [("Content-Type", "application/octet-stream")])
+        return (bytes([i]) * 100000 for i in range(7))
+    if path == "/sleep":
+        time.sleep(float(environ.get("QUERY_STRING") or "0.05"))
+    if path == "/hang":
+        time.sleep(60)
     if path == "/stream":
         start_response("200 OK", [("Content-Type", "text/plain")])
 

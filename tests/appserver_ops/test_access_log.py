@@ -43,6 +43,14 @@ def test_custom_format_atoms(start_server, tmp_path):
     assert parts[:7] == ["127.0.0.1", "GET", "http", "HTTP/1.1", "/a/b", "q=1&r=2", "200"]
     assert re.match(r"^\d+\.\d$", parts[7])
     assert parts[8:] == ["tester/1.0", "-", "100%"]
+    # HTTP/2 (cleartext, prior knowledge): the protocol atom says so, and
+    # header names are matched case-insensitively (h2 sends them lower-case).
+    import subprocess
+    subprocess.run(["curl", "-s", "-o", "/dev/null", "--http2-prior-knowledge", "-A", "h2c/1", srv.url("/h2")],
+                   check=True, timeout=30)
+    parts = wait_lines(log, 2)[1].split("|")
+    assert parts[:7] == ["127.0.0.1", "GET", "http", "HTTP/2.0", "/h2", "", "200"]
+    assert parts[8] == "h2c/1"
 
 
 def test_json_format(start_server, tmp_path):

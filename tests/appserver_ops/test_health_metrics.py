@@ -65,6 +65,21 @@ def test_readiness_turns_false_while_draining(start_server):
         time.sleep(0.2)
     assert seen[-1] == (503, b"draining\n"), seen
     assert c.request("/healthz")[0] == 200
+    # A probe on a new connection (what the kubelet opens) cannot reach a
+    # draining pod: every copy of the listening socket is closed, so it is
+    # refused at once (not queued in a backlog nobody accepts from).
+    refused = False
+    deadline = time.time() + 5
+    while not refused and time.time() < deadline:
+        try:
+            status = get(srv.port, "/readyz")[0]
+            assert status != 200
+            time.sleep(0.05)
+        except ConnectionRefusedError:
+            refused = True
+        except ConnectionError:  # reset: it was queued just before the close
+            time.sleep(0.05)
+    assert refused
     for x in spare:  # silent connections would hold the drain until the grace timeout
         x.close()
     t.join(10)

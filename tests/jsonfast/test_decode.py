@@ -302,3 +302,63 @@ def test_cls_with_its_own_init_signature():
 
     assert jd.loads("[1, 2]", cls=NoArgs) == json.loads("[1, 2]", cls=NoArgs) == [1.0, 2.0]
     assert_same_as_stdlib("[1, 2]", cls=NoArgs)
+
+
+def test_big_dicts_filled_in_place_behave_like_stdlib():
+    # Dicts of more than five pairs are filled by the builder directly:
+    # duplicates (same bytes, escaped spellings, keys too long for the key
+    # cache), lookups, mutation, resizing and GC tracking must be CPython's.
+    import gc
+    long_key = "k" * 100
+    docs = [
+        '{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"a":7}',
+        '{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"\\u0061":[8]}',
+        '{"%s":1,"b":2,"c":3,"d":4,"e":5,"f":6,"%s":{"x":1}}' % (long_key, long_key),
+        '{"%s\\u00e9":1,"b":2,"c":3,"d":4,"e":5,"f":6,"%s\xe9":2}' % (long_key, long_key),
+        '{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":"s"}',
+        '{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":{}}',
+        '{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":[]}',
+        '{' + ",".join('"k%d":%d' % (i, i) for i in range(5000)) + ',"k17":-1}',
+    ]
+    for doc in docs:
+        for inp in (doc, doc.encode()):
+            got, want = jd.loads(inp), json.loads(inp)
+            assert same(got, want), doc[:80]
+            assert gc.is_tracked(got) == gc.is_tracked(want), doc[:80]
+            got_o = jd.orjson_loads(inp)
+            assert same(got_o, want), doc[:80]
+            for k in want:
+                assert got[k] is not None and k in got and got.get(k) == want[k]
+            got["new"] = 1
+            del got[next(iter(want))]
+            for i in range(100):  # forces a resize
+                got["r%d" % i] = i
+            want["new"] = 1
+            del want[next(iter(want))]
+            for i in range(100):
+                want["r%d" % i] = i
+            assert got == want and list(got) == list(want)
+
+
+def test_small_dicts_filled_in_place_behave_like_stdlib():
+    # Dicts of two to five pairs get their first pair from CPython and the
+    # rest from the builder: same checks as for big ones.
+    import gc
+    long_key = "q" * 90
+    docs = ['{"a":1,"a":2}', '{"a":1,"\\u0061":[2]}', '{"a":{},"b":1}', '{"a":1,"b":"x","c":null}',
+            '{"%s":1,"%s":2}' % (long_key, long_key), '{"é":1,"\\u00e9":2,"x":3,"y":4,"z":[5]}',
+            '{"a":1,"b":2,"c":3,"d":4,"e":5}', '[{"a":1,"b":2},{"b":3,"a":4},{"a":5}]']
+    for doc in docs:
+        for inp in (doc, doc.encode()):
+            got, want = jd.loads(inp), json.loads(inp)
+            assert same(got, want), doc
+            assert same(jd.orjson_loads(inp), want), doc
+            for g, w in ((got, want),) if isinstance(want, dict) else zip(got, want):
+                assert gc.is_tracked(g) == gc.is_tracked(w), doc
+                assert all(k in g and g[k] == w[k] for k in w)
+                g["n"] = 0
+                w["n"] = 0
+                del g[next(iter(w))], w[next(iter(w))]
+                for i in range(20):
+                    g["r%d" % i] = w["r%d" % i] = i
+                assert g == w and list(g) == list(w)

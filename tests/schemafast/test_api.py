@@ -238,3 +238,89 @@ def test_install_makes_jsonschema_resolve_to_schemafast():
         schemafast.uninstall()
     for k, m in saved.items():
         assert sys.modules.get(k) is m
+
+
+def test_native_is_valid_rejects_bad_arguments():
+    from _goaccel import schema as native
+
+    with pytest.raises(TypeError, match="compiled schema handle"):
+        native.is_valid(object(), None, 1)
+    with pytest.raises(TypeError, match="3 arguments"):
+        native.is_valid(1)
+
+
+def test_fresh_key_objects_and_interned_keys_agree():
+    """is_valid matches keys by address when it has seen the key object
+    before; new key objects (a json.loads per document) must give the same
+    verdicts as repeated ones."""
+    import json
+
+    schema = {"type": "object", "required": ["id", "tags"], "additionalProperties": False,
+              "properties": {"id": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}},
+                             "note": {"type": "string"}}}
+    v = schemafast.Draft202012Validator(schema)
+    texts = ['{"id": 1, "tags": ["a"]}', '{"id": "x", "tags": []}', '{"id": 1}', '{"id": 1, "tags": [], "extra": 1}',
+             '{"tags": [], "id": 2, "note": "n"}', '{"tags": [1], "id": 2}', '{"ID": 1, "tags": []}']
+    expected = [True, False, False, False, True, False, False]
+    for _ in range(50):
+        assert [v.is_valid(json.loads(t)) for t in texts] == expected
+    docs = [json.loads(t) for t in texts]
+    for _ in range(50):
+        assert [v.is_valid(d) for d in docs] == expected
+
+
+def test_cyclic_dict_raises_recursion_error():
+    """The is_valid fast paths for objects call each other directly; the
+    depth bound must still hold on a cyclic instance."""
+    schema = {"$defs": {"n": {"type": "object", "properties": {"a": {"$ref": "#/$defs/n"},
+                                                               "l": {"type": "array", "items": {"$ref": "#/$defs/n"}}}}},
+              "$ref": "#/$defs/n"}
+    v = schemafast.Draft202012Validator(schema)
+    d: dict = {}
+    d["a"] = d
+    with pytest.raises(RecursionError):
+        v.is_valid(d)
+    e: dict = {"l": []}
+    e["l"].append(e)
+    with pytest.raises(RecursionError):
+        v.is_valid(e)
+    assert v.is_valid({"a": {"a": {}}, "l": [{}, {"l": [{"a": {}}]}]})
+    assert not v.is_valid({"a": {"a": 1}})
+    assert not v.is_valid({"l": [{}, {"l": [{"a": []}]}]})
+
+
+def test_threads_switch_inside_walks_with_fresh_keys():
+    """A user format check lets another thread run in the middle of a walk;
+    every walk updates the shared key-address entries (fresh key objects
+    from json.loads each time). Verdicts must stay right."""
+    import json
+    import time
+
+    checker = schemafast.FormatChecker()
+
+    @checker.checks("slow")
+    def slow(value):
+        time.sleep(0)  # releases the GIL: another thread's walk runs now
+        return value != "bad"
+
+    schema = {"type": "object", "required": ["a", "b"],
+              "properties": {"a": {"type": "string", "format": "slow"}, "b": {"type": "integer"},
+                             "c": {"type": "object", "properties": {"a": {"type": "string", "format": "slow"}}}}}
+    v = schemafast.Draft202012Validator(schema, format_checker=checker)
+    texts = ['{"a": "x", "b": 1, "c": {"a": "y"}}', '{"a": "bad", "b": 1}', '{"b": 1, "a": "x", "c": {"a": "bad"}}',
+             '{"a": "x", "b": "1"}', '{"a": "x"}']
+    expected = [True, False, False, False, False]
+    bad: list = []
+
+    def work():
+        for _ in range(300):
+            got = [v.is_valid(json.loads(t)) for t in texts]
+            if got != expected:
+                bad.append(got)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert bad == []
