@@ -17,6 +17,7 @@ import sys
 # `import django` finds the real package.
 if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
     del sys.path[0]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))  # benchresults only
 
 import argparse  # noqa: E402
 import importlib  # noqa: E402
@@ -107,6 +108,8 @@ def main() -> int:
             print("MISMATCH: %s renders differently from %s" % (fast_path, stock_path))
             return 1
         t_fast = best_us(lambda: fast.render(data, media, ctx), rounds, number)
+        from benchresults import record
+        record("DRF list render", what, {"stock": t_stock / 1e6, "goaccel": t_fast / 1e6}, ours="goaccel")
         print("| %s | `%s` | %.1f | `%s` | %.1f | %.2fx | %.0fx |"
               % (what, stock_path, t_stock, fast_path, t_fast, t_stock / t_fast, target))
     print()

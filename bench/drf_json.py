@@ -29,6 +29,7 @@ import sys
 # imports below find the standard library and the real Django.
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
+sys.path.insert(0, os.path.join(_HERE, "lib"))  # benchresults only: no shadowing there
 
 import argparse  # noqa: E402
 import collections  # noqa: E402
@@ -51,6 +52,7 @@ from rest_framework import parsers as drf_parsers  # noqa: E402
 from rest_framework import renderers as drf_renderers  # noqa: E402
 from rest_framework.utils.serializer_helpers import ReturnList  # noqa: E402
 
+from benchresults import record as save_result  # noqa: E402
 from jsonfast import drf  # noqa: E402
 
 UTC = datetime.timezone.utc
@@ -147,6 +149,8 @@ def main() -> int:
         t = race({"drf": lambda: stock.render(data, mt, ctx),
                   "fast": lambda: fast.render(data, mt, ctx),
                   "pyd": lambda: pyd.render(data, mt, ctx)}, budget)
+        save_result("DRF JSON", what, {"DRF": t["drf"], "jsonfast": t["fast"], "jsonfast + Python default()": t["pyd"]},
+               ours="jsonfast")
         print(f"| {what} | {t['drf'] * 1e6:.1f} | {t['fast'] * 1e6:.1f} | "
               f"**{t['drf'] / t['fast']:.2f}x** | {t['pyd'] * 1e6:.1f} |")
     body = stock.render(page(False), media, ctx)
@@ -156,6 +160,7 @@ def main() -> int:
         failed = True
     t = race({"drf": lambda: p0.parse(io.BytesIO(body)), "fast": lambda: p1.parse(io.BytesIO(body))},
              budget)
+    save_result("DRF JSON", "parse: serializer output body", {"DRF": t["drf"], "jsonfast": t["fast"]}, ours="jsonfast")
     print(f"| parse: serializer output body ({len(body)} bytes) | {t['drf'] * 1e6:.1f} | "
           f"{t['fast'] * 1e6:.1f} | **{t['drf'] / t['fast']:.2f}x** | |")
     return 1 if failed else 0

@@ -21,6 +21,7 @@ import sys
 # `import json` below is the standard library.
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
+sys.path.insert(0, os.path.join(_HERE, "lib"))  # benchresults only: no shadowing there
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -33,6 +34,7 @@ import ujson  # noqa: E402
 
 import jsonfast  # noqa: E402
 import jsonfast.orjson as jo  # noqa: E402
+from benchresults import record  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = pathlib.Path(os.environ.get("GOACCEL_CORPUS", ROOT.parent / "shared" / "corpus")) / "json"
@@ -83,6 +85,7 @@ def table(title, rows, peers):
     print("|---|---:|" + "---:|" * len(peers))
     for name, times in rows:
         own = times["jsonfast"]
+        record(title, name, times, ours="jsonfast")
         cells = [f"{times[p] / own:.2f}" if p in times else "—" for p in peers]
         print(f"| {name} | {fmt_time(own)} | " + " | ".join(cells) + " |")
     print()

@@ -15,6 +15,7 @@ import sys
 # `import logging` below finds the standard library's module.
 if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
     del sys.path[0]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))  # benchresults only
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -202,6 +203,9 @@ def main() -> int:
                     print("MISMATCH in %s:\n%s\n%s" % (name, want, other.format(r)))
                     return 1
         t = best(fs, recs, rounds)
+        from benchresults import record
+        record("format()", name, {"python-json-logger": t[0] / 1e6, "jsonfast.logging": t[1] / 1e6},
+               ours="jsonfast.logging")
         line = "| %s | %.2f | %.2f | %.2fx |" % (name, t[0], t[1], t[0] / t[1])
         cols[0].append(t[0] / t[1])
         if engine:

@@ -1,17 +1,26 @@
 """Plots for docs/benchmarks.md (matplotlib, PNG into docs/img/).
 
-Inputs are what the benchmark scripts already produce:
+Inputs are the raw numbers the benchmark scripts record (bench/lib/report.py
+calls these functions for `make bench`):
 - server ramps: one JSON object per stage, as printed by bench/loadgen
-  (fields connections, rps, served_ms{Mean,P50,P90,P95,P99,P999,Max});
+  (fields connections, rps, served_ms{Mean,P50,P90,P95,P99,P999,Max},
+  served_curve [[percentile, ms], ...] from the HDR histogram);
 - speed bars: {case: {implementation: seconds}} from the product benchmarks.
 """
 from __future__ import annotations
 
-import json
-import pathlib
-from typing import Dict, List, Mapping
+import os
+import sys
 
-import matplotlib
+# bench/ holds json.py: keep it off sys.path when run as a script.
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+
+import json  # noqa: E402
+import math  # noqa: E402
+import pathlib  # noqa: E402
+from typing import Dict, List, Mapping  # noqa: E402
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -43,11 +52,19 @@ def ramp_plot(ramps: Mapping[str, List[dict]], title: str, name: str) -> pathlib
 
 
 def percentile_plot(stages: Mapping[str, dict], title: str, name: str) -> pathlib.Path:
-    """Latency percentile curves (p50 … p99.9) per server, one stage each."""
+    """Latency percentile curves (p50 … p99.99) per server, one stage each,
+    from the HDR histogram's served_curve; x is log(1 / (1 - p)) as in HDR
+    plots, so the tail gets the room."""
     keys = [("P50", 50), ("P90", 90), ("P95", 95), ("P99", 99), ("P999", 99.9)]
     fig, ax = plt.subplots(figsize=(7, 4.5))
+    ticks: Dict[float, str] = {}
     for server, st in stages.items():
-        ax.plot([str(p) for _, p in keys], [st["served_ms"][k] for k, _ in keys], marker="o", label=server)
+        curve = st.get("served_curve") or [[p, st["served_ms"][k]] for k, p in keys]
+        xs = [-math.log10(1 - p / 100) for p, _ in curve]
+        ax.plot(xs, [ms for _, ms in curve], marker="o", label=server)
+        for (p, _), x in zip(curve, xs):
+            ticks[x] = "%g" % p
+    ax.set_xticks(list(ticks), list(ticks.values()), rotation=45, fontsize=8)
     ax.set(xlabel="percentile", ylabel="latency (ms)", title=title, yscale="log")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
@@ -55,7 +72,8 @@ def percentile_plot(stages: Mapping[str, dict], title: str, name: str) -> pathli
     return _save(fig, name)
 
 
-def speed_bars(times: Mapping[str, Mapping[str, float]], title: str, name: str, reference: str) -> pathlib.Path:
+def speed_bars(times: Mapping[str, Mapping[str, float]], title: str, name: str, reference: str,
+               log: bool = False) -> pathlib.Path:
     """Bars of speed relative to `reference` (higher is faster) per case."""
     cases = list(times)
     impls: List[str] = []
@@ -71,8 +89,8 @@ def speed_bars(times: Mapping[str, Mapping[str, float]], title: str, name: str, 
             t = times[case].get(impl)
             values.append(times[case][reference] / t if t else 0)
         ax.bar([c + i * width for c in range(len(cases))], values, width, label=impl)
-    ax.set_xticks([c + width * (len(impls) - 1) / 2 for c in range(len(cases))], cases, rotation=15)
-    ax.set(ylabel=f"speed relative to {reference}", title=title)
+    ax.set_xticks([c + width * (len(impls) - 1) / 2 for c in range(len(cases))], cases, rotation=15, fontsize=8)
+    ax.set(ylabel=f"speed relative to {reference}", title=title, yscale="log" if log else "linear")
     ax.axhline(1.0, color="black", linewidth=0.8)
     ax.grid(True, axis="y", alpha=0.3)
     ax.legend(fontsize=8)

@@ -29,6 +29,9 @@ import jsonschema_rs
 
 import schemafast
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from benchresults import record  # noqa: E402
+
 def _corpus() -> Path:
     """GOACCEL_CORPUS, else the nearest ../shared/corpus above the repo."""
     if os.environ.get("GOACCEL_CORPUS"):
@@ -296,6 +299,8 @@ def main():
             t_rs = min(t_rs, timeit(lambda: rs.is_valid(doc), budget / 2))
             t_fj = min(t_fj, timeit(lambda: fj(doc), budget / 2))
         t_pj = timeit(lambda: pj.is_valid(doc), budget)
+        record("is_valid", name, {"schemafast": t_sf, "jsonschema-rs": t_rs, "python-jsonschema": t_pj,
+                                  "fastjsonschema": t_fj}, ours="schemafast")
         print(f"{name:18} {t_sf:11.3e} {t_rs:14.3e} {t_rs / t_sf:6.2f} {t_pj:11.3e} {t_pj / t_sf:7.1f} {t_fj:10.3e} {t_fj / t_sf:6.2f}  {agree}")
 
     # iter_errors on the invalid API document, against python-jsonschema.
@@ -311,6 +316,7 @@ def main():
         t_sf = min(t_sf, timeit(lambda: list(sf.iter_errors(API_INVALID)), budget / 2))
         t_pj = min(t_pj, timeit(lambda: list(pj.iter_errors(API_INVALID)), budget / 2))
     n = len(list(sf.iter_errors(API_INVALID)))
+    record("iter_errors", "api 2KB invalid", {"schemafast": t_sf, "python-jsonschema": t_pj}, ours="schemafast")
     print(f"\niter_errors (api invalid, {n} errors): schemafast {t_sf:.3e}s python-jsonschema {t_pj:.3e}s "
           f"ratio {t_pj / t_sf:.1f}x; same errors: {same}")
 
@@ -339,6 +345,9 @@ def main():
             make(s).is_valid(ORDER)
         rows[lib] = (t_construct, (time.process_time() - t0) / n)
     sf_c, sf_f = rows["schemafast"]
+    record("compile", "openapi $refs: construct", {k: v[0] for k, v in rows.items()}, ours="schemafast")
+    record("compile", "openapi $refs: construct + first is_valid", {k: v[1] for k, v in rows.items()},
+           ours="schemafast")
     print("\ncompile (openapi schema, fresh schema each time; seconds, ratio peer/schemafast):")
     for lib, (c, f) in rows.items():
         print(f"  {lib:18} construct {c:.3e} ({c / sf_c:6.2f}x)   construct+first is_valid {f:.3e} ({f / sf_f:6.2f}x)")

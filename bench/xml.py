@@ -15,6 +15,7 @@ import sys
 # standard library's `xml` package stays importable.
 _here = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
+sys.path.insert(0, os.path.join(_here, "lib"))  # benchresults only: no shadowing there
 
 import argparse
 import datetime
@@ -103,6 +104,8 @@ ROWS: list = []
 def row(what: str, fns: tuple, peer_name: str, min_time: float) -> None:
     ours, peer = compare(fns[0], fns[1], min_time)
     ROWS.append((what, ours, peer, peer_name))
+    from benchresults import record
+    record("xmlfast", what, {"xmlfast": ours, peer_name: peer}, ours="xmlfast")
     print("%-48s %9.3f ms %9.3f ms  %-28s %6.1fx" % (what, ours * 1e3, peer * 1e3, peer_name, peer / ours),
           flush=True)
 

@@ -14,7 +14,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Server, free_port, venv, wrk  # noqa: E402
+from common import Server, free_port, record_server, venv, wrk  # noqa: E402
 
 
 def cpu_seconds(srv: Server) -> float:
@@ -87,6 +87,7 @@ def main() -> None:
                 res = wrk(port, path=args.path, connections=args.connections, duration=args.duration)
                 res.cpu_us = (cpu_seconds(srv) - cpu0) / max(1.0, res.rps * args.duration) * 1e6
                 res.rss = srv.rss_mb()
+            record_server("%s ASGI" % args.app, srv.name, res)
             prev = best.get(srv.name)
             if prev is None or res.rps > prev.rps:
                 best[srv.name] = res

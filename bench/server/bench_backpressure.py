@@ -1,7 +1,7 @@
 """Load shedding: served latency under overload, with and without
 --backpressure, against the classic stack's HAProxy queue.
 
-Uses bench/server/loadgen (Go; built on the fly) which reports served (2xx)
+Uses bench/loadgen (Go; built on the fly) which reports served (2xx)
 and shed (503) latencies apart; a client waits --backoff after a 503.
 
     .venv/bin/python bench/server/bench_backpressure.py [--app cpu:app] [--connections 200]
@@ -14,14 +14,14 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import HERE, ROOT, Server, Stack, free_port, pin, venv  # noqa: E402
+from common import HERE, ROOT, Server, Stack, build_loadgen, free_port, pin, venv  # noqa: E402
 
 LOADGEN = os.path.join(ROOT, "build", "loadgen")
 
 
 def load(port, path, c, d, backoff):
     cmd = pin(1) + [LOADGEN, "-url", "http://127.0.0.1:%d%s" % (port, path), "-c", str(c),
-                    "-d", "%ds" % d, "-backoff", backoff]
+                    "-d", "%ds" % d, "-backoff", backoff, "-text"]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=d + 60).stdout.strip()
 
 
@@ -36,7 +36,7 @@ def main() -> None:
     ap.add_argument("--duration", type=int, default=6)
     ap.add_argument("--backoff", default="100ms")
     a = ap.parse_args()
-    subprocess.run(["go", "build", "-o", LOADGEN, "./bench/server/loadgen"], cwd=ROOT, check=True)
+    build_loadgen(LOADGEN)
     w, t = str(a.workers), str(a.threads)
     module, _, attr = a.app.partition(":")
 

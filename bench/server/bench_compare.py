@@ -23,7 +23,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import HERE, Server, Stack, free_port, venv, wrk  # noqa: E402
+from common import HERE, Server, Stack, free_port, record_server, venv, wrk  # noqa: E402
 
 
 def makers(a):
@@ -50,7 +50,9 @@ def makers(a):
                   "--disable-logging", "--master", "--die-on-term", "--listen", "1024"]
 
     def uwsgi(port):
-        return Server("uwsgi", [venv("uwsgi"), "--http11-socket", "127.0.0.1:%d" % port] + uwsgi_args,
+        # --lazy-apps: the app (and goaccel's Go runtime) loads in each worker,
+        # after uWSGI's fork; goaccel refuses to run in a forked copy.
+        return Server("uwsgi", [venv("uwsgi"), "--http11-socket", "127.0.0.1:%d" % port, "--lazy-apps"] + uwsgi_args,
                       port, cwd=cwd, env=env)
 
     def gunicorn(port):
@@ -100,6 +102,7 @@ def main() -> None:
                 for c in conns:
                     res = wrk(port, a.path, connections=c, duration=a.duration)
                     res.rss = srv.rss_mb()
+                    record_server("%s%s c=%d" % (a.app, a.path, c), srv.name, res)
                     key = (srv.name, c)
                     if key not in best or res.rps > best[key].rps:
                         best[key] = res
@@ -115,7 +118,8 @@ def main() -> None:
             if cc != c:
                 continue
             print("| %s | %.0f | %.2f | %.2f | %.0f | %d | %.2fx | %.2f | %.2f |" % (
-                name, res.rps, res.p50_ms, res.p99_ms, res.rss, res.errors, base.rps / res.rps,
+                name, res.rps, res.p50_ms, res.p99_ms, res.rss, res.errors,
+                base.rps / res.rps if res.rps else float("inf"),
                 base.p50_ms / res.p50_ms if res.p50_ms else float("nan"),
                 base.p99_ms / res.p99_ms if res.p99_ms else float("nan")))
 

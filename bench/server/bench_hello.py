@@ -13,7 +13,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Server, free_port, python, venv, wrk  # noqa: E402
+from common import Server, free_port, python, record_server, venv, wrk  # noqa: E402
 
 
 def servers(threads: int, workers: int):
@@ -63,6 +63,7 @@ def main() -> None:
                 wrk(port, connections=args.connections, duration=1)  # warm-up
                 res = wrk(port, connections=args.connections, duration=args.duration)
                 res.rss = srv.rss_mb()
+            record_server("hello-world WSGI", srv.name, res)
             prev = best.get(srv.name)
             if prev is None or res.rps > prev.rps:
                 best[srv.name] = res

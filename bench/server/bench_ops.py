@@ -26,7 +26,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Server, free_port, python, wrk  # noqa: E402
+from common import Server, free_port, python, record, wrk  # noqa: E402
 
 NGINX_CONF = """
 worker_processes 1;
@@ -194,6 +194,8 @@ def main() -> None:
             for i in range(a.rounds):
                 r = static_round(root, a)
                 ratio = r["appserver"].rps / r["nginx"].rps
+                record("static 10 KB file", "req/s", {"appserver": r["appserver"].rps, "nginx": r["nginx"].rps},
+                       ours="appserver", unit="rps")
                 ratios.append(ratio)
                 cpu_ratios.append(r["nginx_cpu_us"] / r["appserver_cpu_us"] if r["appserver_cpu_us"] else 0.0)
                 print("  round %d: appserver %8.0f req/s (p99 %.2f ms, errors %d) | nginx %8.0f req/s "
@@ -211,6 +213,8 @@ def main() -> None:
             for i in range(a.rounds):
                 r = scrape_round(a, i)
                 ratio = r["scraped"].rps / r["plain"].rps
+                record("metrics scrape during load", "req/s", {"scraped": r["scraped"].rps, "plain": r["plain"].rps},
+                       ours="scraped", unit="rps")
                 ratios.append(ratio)
                 cpu_on.append(r["plain_cpu_us"] / r["off_cpu_us"])
                 cpu_scraped.append(r["scraped_cpu_us"] / r["off_cpu_us"])
@@ -238,6 +242,8 @@ def main() -> None:
             for i in range(a.rounds):
                 r = h2_round(a)
                 ratio = r["http2"] / r["http1"] if r["http1"] else 0.0
+                record("HTTP/2 vs HTTP/1.1", "req/s", {"HTTP/2": r["http2"], "HTTP/1.1": r["http1"]},
+                       ours="HTTP/2", unit="rps")
                 cpu_ratio = r["cpu1_us"] / r["cpu2_us"] if r["cpu2_us"] else 0.0
                 ratios.append(ratio)
                 cpu_ratios.append(cpu_ratio)

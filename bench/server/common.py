@@ -6,6 +6,7 @@ anything (the machine is shared).
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -15,11 +16,25 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
+from benchresults import record  # noqa: E402
+
+
+def _terminate(signum, frame):
+    # SIGTERM/SIGHUP (scripts/bench stopping a script, a closed terminal):
+    # unwind like Ctrl-C does, so every `with Server(...)` stops its process
+    # group on the way out instead of leaving it behind.
+    raise KeyboardInterrupt("signal %d" % signum)
+
+
+for _sig in (signal.SIGTERM, signal.SIGHUP):
+    signal.signal(_sig, _terminate)
 
 
 def venv(cmd: str) -> str:
@@ -33,15 +48,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_port(port: int, proc: subprocess.Popen, timeout: float = 20.0) -> None:
+def wait_port(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError("server exited with %s" % proc.returncode)
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
+                # A first Django request takes seconds on a loaded machine:
+                # wait for it rather than piling up retries. A 5xx (e.g. a
+                # uWSGI worker whose app is still loading) is not "started".
+                s.settimeout(max(1.0, min(15.0, deadline - time.time())))
                 s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-                if s.recv(100):
+                head = s.recv(100)
+                if head and not re.match(rb"HTTP/\d(\.\d)? 5", head):
                     return
         except OSError:
             pass
@@ -91,7 +111,9 @@ def wrk(port: int, path: str = "/", connections: int = 64, duration: float = 5,
 
 
 class Server:
-    """A server command line started in its own process group."""
+    """A server command line started in its own process group (so one killpg
+    stops it with all its workers, and a Ctrl-C on the terminal reaches the
+    bench script, which stops it, rather than the server directly)."""
 
     def __init__(self, name: str, cmd: List[str], port: int, cwd: str = HERE,
                  env: Optional[dict] = None, core: Optional[int] = 0):
@@ -101,6 +123,7 @@ class Server:
         self.proc: Optional[subprocess.Popen] = None
 
     def __enter__(self) -> "Server":
+        _LIVE.append(self)
         self.proc = subprocess.Popen(pin(self.core) + self.cmd, cwd=self.cwd, env=self.env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                      start_new_session=True)
@@ -112,6 +135,8 @@ class Server:
         return self
 
     def stop(self) -> str:
+        if self in _LIVE:
+            _LIVE.remove(self)
         p = self.proc
         if p is None:
             return ""
@@ -197,3 +222,60 @@ class Stack:
 
     def rss_mb(self) -> float:
         return sum(p.rss_mb() for p in self.started)
+
+
+# Servers started and not yet stopped; stop_all() is the last resort (atexit).
+_LIVE: List[Server] = []
+
+
+def stop_all() -> None:
+    for srv in list(_LIVE):
+        srv.stop()
+
+
+import atexit  # noqa: E402
+
+atexit.register(stop_all)
+
+
+def record_server(table: str, name: str, res: Result, ours: str = "appserver") -> None:
+    """The raw numbers of one measured server (one round), for scripts/bench."""
+    record(table, "req/s", {name: res.rps}, ours=ours, unit="rps")
+    record(table, "p50 ms", {name: res.p50_ms}, ours=ours, unit="ms")
+    record(table, "p99 ms", {name: res.p99_ms}, ours=ours, unit="ms")
+    for attr, row, unit in (("rss", "RSS MB", "MB"), ("cpu_us", "CPU µs/request", "us")):
+        if getattr(res, attr, None) is not None:
+            record(table, row, {name: getattr(res, attr)}, ours=ours, unit=unit)
+
+
+LOADGEN_SRC = os.path.join(os.path.dirname(HERE), "loadgen")
+
+
+def build_loadgen(out: str = os.path.join(ROOT, "build", "loadgen")) -> str:
+    """Builds bench/loadgen (its own Go module: vegeta + HDR histograms)
+    unless the binary is newer than its sources; returns its path."""
+    srcs = [os.path.join(LOADGEN_SRC, f) for f in ("main.go", "go.mod", "go.sum")]
+    if not (os.path.exists(out) and os.path.getmtime(out) >= max(map(os.path.getmtime, srcs))):
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        subprocess.run(["go", "build", "-o", out, "."], cwd=LOADGEN_SRC, check=True)
+    return out
+
+
+def loadgen(port: int, path: str = "/", *, connections: int = 0, ramp: str = "", rate: float = 0,
+            duration: float = 5, core: Optional[int] = 1, extra: Optional[List[str]] = None) -> List[Dict]:
+    """Runs bench/loadgen against 127.0.0.1:port and returns its JSON stages
+    (a ramp ends with a "total" stage over all its requests)."""
+    cmd = pin(core) + [build_loadgen(), "-url", "http://127.0.0.1:%d%s" % (port, path),
+                       "-duration", "%gs" % duration] + (extra or [])
+    if ramp:
+        cmd += ["-ramp", ramp]
+        stages = len(ramp.split(","))
+    elif rate:
+        cmd += ["-rate", "%g" % rate]
+        stages = 1
+    else:
+        cmd += ["-connections", str(connections)]
+        stages = 1
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True,
+                         timeout=stages * (duration + 35) + 30).stdout
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
