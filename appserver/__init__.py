@@ -34,6 +34,7 @@ DEFAULTS: Dict[str, Any] = {
     "body_timeout": 60.0,
     "grace_timeout": 30.0,
     "retry_after": 1,
+    "queue_timeout": 0.0,  # seconds a request may wait for a thread (0: no limit but backpressure)
 }
 
 
@@ -115,6 +116,7 @@ def serve(app: Callable[..., Any], *, host: str = DEFAULTS["host"], port: int = 
           body_timeout: float = DEFAULTS["body_timeout"],
           grace_timeout: float = DEFAULTS["grace_timeout"],
           retry_after: int = DEFAULTS["retry_after"],
+          queue_timeout: float = DEFAULTS["queue_timeout"],
           ready: Optional[Callable[[socket.socket], None]] = None) -> None:
     """Serves a WSGI app in this process until stop(), Ctrl-C or SIGTERM.
 
@@ -136,7 +138,7 @@ def serve(app: Callable[..., Any], *, host: str = DEFAULTS["host"], port: int = 
         "max_header_size": int(max_header_size), "max_body_size": int(max_body_size),
         "header_timeout": float(header_timeout), "keepalive_timeout": float(keepalive_timeout),
         "body_timeout": float(body_timeout), "grace_timeout": float(grace_timeout),
-        "retry_after": int(retry_after),
+        "retry_after": int(retry_after), "queue_timeout": float(queue_timeout),
     }
     template = _template(sock, threads, multiprocess, script_name, url_scheme)
     main = threading.current_thread() is threading.main_thread()

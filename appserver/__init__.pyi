@@ -31,6 +31,7 @@ def serve(
     body_timeout: float = ...,
     grace_timeout: float = ...,
     retry_after: int = ...,
+    queue_timeout: float = ...,
     ready: Optional[Callable[[socket.socket], None]] = ...,
 ) -> None: ...
 def stop() -> None: ...

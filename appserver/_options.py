@@ -63,6 +63,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--backpressure", type=positive("--backpressure"), default=None,
                    help="requests per worker that may wait for a thread; beyond it 503 with Retry-After "
                         "(default: backlog / workers)")
+    p.add_argument("--queue-timeout", type=seconds("--queue-timeout"), default=DEFAULTS["queue_timeout"],
+                   help="seconds a request may wait for a thread; beyond it 503 with Retry-After "
+                        "(default 0: no time limit, only --backpressure)")
     p.add_argument("--factory", action="store_true", help="APP is a factory: call it to get the application")
     p.add_argument("--working-dir", default=None, help="change to this directory (and import from it)")
     p.add_argument("--env-file", default=None, help="load KEY=VALUE lines into the environment")

@@ -14,6 +14,7 @@ type App struct {
 	Callable python.Object // the WSGI callable
 	Template python.Object // environ keys that never change (copied per request)
 	keys     *envKeys
+	mkInput  python.Ref // appserver._input.stream_input (streamed chunked bodies)
 }
 
 // NewApp prepares the shared objects. GIL held.
@@ -25,7 +26,16 @@ func NewApp(callable python.Object, template python.Object) (*App, error) {
 	if err := captureFileWrapper(template); err != nil {
 		return nil, err
 	}
-	return &App{Callable: callable, Template: template, keys: newEnvKeys()}, nil
+	mod, err := python.Import("appserver._input")
+	if err != nil {
+		return nil, err
+	}
+	defer mod.Release()
+	mk, err := python.GetAttr(mod.Object, "stream_input")
+	if err != nil {
+		return nil, err
+	}
+	return &App{Callable: callable, Template: template, keys: newEnvKeys(), mkInput: mk}, nil
 }
 
 // worker is one of the cfg.Threads slots allowed to run the app at once,

@@ -55,6 +55,7 @@ def main() -> None:
     resp_us = (after["respond_ns"] - before["respond_ns"]) / n / 1000
     run_us = (after["run_ns"] - before["run_ns"]) / n / 1000
     pre_us = (after["pre_ns"] - before["pre_ns"]) / n / 1000
+    write_us = (after.get("write_ns", 0) - before.get("write_ns", 0)) / n / 1000
     rps = [l for l in out.splitlines() if "Requests/sec" in l]
     print("%s%s, 1 connection, %d requests (%s)" % (a.app, a.path, n, rps[0].strip() if rps else "?"))
     print("| per request | µs |")
@@ -63,6 +64,7 @@ def main() -> None:
     print("| in the app (the call, the result's close() and freeing it) | %.1f |" % app_us)
     print("| server: head in .. thread slot taken (parse, body, queue) | %.1f |" % pre_us)
     print("| server: thread slot released .. response written | %.1f |" % (handle - run_us - pre_us))
+    print("| of which the write(2) of the response | %.1f |" % write_us)
     print("| server: waiting for the GIL at the start | %.1f |" % gil_us)
     print("| server: building the environ | %.1f |" % env_us)
     print("| server: collecting the body, building the response | %.1f |" % resp_us)

@@ -1,0 +1,63 @@
+package appserver
+
+import (
+	"time"
+)
+
+// The backpressure queue bounds the number of waiters (--backpressure) and,
+// with --queue-timeout, their wait (HAProxy's "timeout queue"):
+//
+//   - at arrival, a request is turned away (503 + Retry-After) when the
+//     queue is full, or when its expected wait (requests ahead x recent slot
+//     time / usable threads) is over the timeout;
+//   - when it gets a thread after waiting longer than the timeout, it is
+//     turned away then: serving it would only add a late answer to the tail,
+//     and the thread goes to the next waiter at once.
+//
+// A count alone does not bound the wait: how long N waiters take depends on
+// how long requests hold a thread, which grows exactly when the machine is
+// overloaded. (A timeout derived from the recent slot time was tried and
+// made things worse: under load the slot time itself is inflated, see
+// docs/notes/appserver.md.)
+
+const svcShift = 3 // EWMA weight 1/8
+
+// recordSlotTime folds one request's slot-holding time into the average.
+func (s *Server) recordSlotTime(d time.Duration) {
+	for {
+		old := s.svcEWMA.Load()
+		nv := int64(d)
+		if old != 0 {
+			nv = old + (int64(d)-old)>>svcShift
+		}
+		if s.svcEWMA.CompareAndSwap(old, nv) {
+			return
+		}
+	}
+}
+
+// admit reserves a place in the queue for a request that found every
+// thread busy; false: answer 503 now.
+func (s *Server) admit() bool {
+	n := s.waiting.Add(1)
+	if n > int64(s.cfg.Backpressure) {
+		s.waiting.Add(-1)
+		return false
+	}
+	if bound := s.cfg.QueueTimeout; bound > 0 {
+		expected := time.Duration(n * s.svcEWMA.Load() / int64(s.usableThreads()))
+		if expected > bound {
+			s.waiting.Add(-1)
+			return false
+		}
+	}
+	return true
+}
+
+// tooLate reports whether a request that waited wait should be shed now
+// that it has a thread.
+func (s *Server) tooLate(wait time.Duration) bool {
+	return s.cfg.QueueTimeout > 0 && wait > s.cfg.QueueTimeout
+}
+
+func (s *Server) usableThreads() int { return s.cfg.Threads }
