@@ -142,7 +142,7 @@ func (c *conn) serveOne() bool {
 	s.stats.preNs.Add(int64(tRun.Sub(t0)))
 	w.run(c)
 	held := time.Since(tRun)
-	s.slots <- w
+	s.release(w, held, w.gilWait) // limit.go
 	s.stats.runNs.Add(int64(held))
 	s.recordSlotTime(held)
 	if c.body != nil {

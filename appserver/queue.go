@@ -14,6 +14,11 @@ import (
 //     turned away then: serving it would only add a late answer to the tail,
 //     and the thread goes to the next waiter at once.
 //
+// --queue-timeout auto (QueueTimeout < 0) makes the bound twice the recent
+// time a request holds a thread, and adapts the number of threads running
+// the app to GIL contention (limit.go), so that the slot time stays the
+// app's own time and the bound means what it says.
+//
 // A count alone does not bound the wait: how long N waiters take depends on
 // how long requests hold a thread, which grows exactly when the machine is
 // overloaded. (A timeout derived from the recent slot time was tried and
@@ -44,7 +49,7 @@ func (s *Server) admit() bool {
 		s.waiting.Add(-1)
 		return false
 	}
-	if bound := s.cfg.QueueTimeout; bound > 0 {
+	if bound := s.waitBound(); bound > 0 {
 		expected := time.Duration(n * s.svcEWMA.Load() / int64(s.usableThreads()))
 		if expected > bound {
 			s.waiting.Add(-1)
@@ -57,7 +62,19 @@ func (s *Server) admit() bool {
 // tooLate reports whether a request that waited wait should be shed now
 // that it has a thread.
 func (s *Server) tooLate(wait time.Duration) bool {
-	return s.cfg.QueueTimeout > 0 && wait > s.cfg.QueueTimeout
+	bound := s.waitBound()
+	return bound > 0 && wait > bound
 }
 
-func (s *Server) usableThreads() int { return s.cfg.Threads }
+// waitBound is the longest a request may wait for a thread (0: no bound).
+// QueueTimeout < 0 means "auto": twice the recent slot time, at least 1 ms.
+func (s *Server) waitBound() time.Duration {
+	if s.cfg.QueueTimeout >= 0 {
+		return s.cfg.QueueTimeout
+	}
+	svc := time.Duration(s.svcEWMA.Load())
+	if svc == 0 {
+		return 0
+	}
+	return max(2*svc, time.Millisecond)
+}

@@ -16,7 +16,7 @@ import (
 type Config struct {
 	Threads          int           // Python threads running the app
 	Backpressure     int           // requests that may wait for a thread; beyond it 503
-	QueueTimeout     time.Duration // longest wait for a thread (0: derived, queue.go); beyond it 503
+	QueueTimeout     time.Duration // longest wait for a thread (0: none, < 0: auto, queue.go); beyond it 503
 	MaxHeaderSize    int           // request line + headers; beyond it 431
 	MaxBodySize      int64         // request body; beyond it 413
 	HeaderTimeout    time.Duration // from the first byte of a head to its end
@@ -55,6 +55,7 @@ type Stats struct {
 	served      atomic.Int64
 	shed        atomic.Int64 // 503 because the queue was full or the wait too long (queue.go)
 	shedLate    atomic.Int64 // of which: shed when a thread came free, after waiting too long
+	threadLimit atomic.Int64 // threads that may run the app now (limit.go)
 	rejectedBad atomic.Int64 // answered by the server itself (4xx/5xx before the app)
 	appErrors   atomic.Int64 // 500 because the app failed or its output was invalid
 	canceled    atomic.Int64
@@ -74,8 +75,9 @@ type Stats struct {
 func (s *Stats) Snapshot() map[string]int64 {
 	return map[string]int64{
 		"accepted": s.accepted.Load(), "served": s.served.Load(), "shed": s.shed.Load(),
-		"shed_late": s.shedLate.Load(),
-		"rejected":  s.rejectedBad.Load(), "app_errors": s.appErrors.Load(),
+		"shed_late":    s.shedLate.Load(),
+		"thread_limit": s.threadLimit.Load(),
+		"rejected":     s.rejectedBad.Load(), "app_errors": s.appErrors.Load(),
 		"canceled": s.canceled.Load(), "queue_wait_ns": s.queueWaitNs.Load(),
 		"queue_wait_max_ns": s.queueMaxNs.Load(),
 		"handle_ns":         s.handleNs.Load(), "app_ns": s.appNs.Load(), "gil_wait_ns": s.gilWaitNs.Load(),
@@ -93,6 +95,7 @@ type Server struct {
 	slots    chan *worker // the threads allowed to run the app
 	waiting  atomic.Int64 // connections waiting for a slot
 	svcEWMA  atomic.Int64 // recent time a request holds a slot, ns (queue.go)
+	lim      limiter      // adaptive thread limit (limit.go)
 	stats    Stats
 	draining atomic.Bool
 	conns    sync.WaitGroup

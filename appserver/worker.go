@@ -50,11 +50,12 @@ type worker struct {
 	spec    []int64 // (key object, key off, key len, value off, value len)
 	extra   map[string]python.Object
 	lname   []byte
-	bodyBuf []byte      // the collected body, reused
-	hdrBuf  []byte      // response headers, validated, before they go to c.out
-	handle  uintptr     // cgo.Handle of this worker, for write() callbacks
-	cur     *conn       // the request being served
-	st      streamState // framing of a streamed response
+	bodyBuf []byte        // the collected body, reused
+	hdrBuf  []byte        // response headers, validated, before they go to c.out
+	handle  uintptr       // cgo.Handle of this worker, for write() callbacks
+	cur     *conn         // the request being served
+	st      streamState   // framing of a streamed response
+	gilWait time.Duration // of the last request, at its start (limit.go)
 }
 
 // StartWorkers creates the slots (bounded concurrency; waiters queue FIFO
@@ -66,6 +67,8 @@ func (s *Server) StartWorkers(app *App) {
 		w.handle = uintptr(cgo.NewHandle(w))
 		s.slots <- w
 	}
+	s.lim = limiter{limit: s.cfg.Threads, active: s.cfg.Threads, enabled: s.cfg.QueueTimeout < 0}
+	s.stats.threadLimit.Store(int64(s.cfg.Threads))
 }
 
 // run executes c's request on this goroutine's OS thread with the GIL.
@@ -73,7 +76,8 @@ func (w *worker) run(c *conn) {
 	runtime.LockOSThread()
 	t0 := w.srv.ops.beginApp(c) // queue wait, request timeout (ops.go)
 	python.ThreadEnter()
-	w.srv.stats.gilWaitNs.Add(int64(time.Since(t0)))
+	w.gilWait = time.Since(t0)
+	w.srv.stats.gilWaitNs.Add(int64(w.gilWait))
 	defer func() {
 		if r := recover(); r != nil {
 			logf("internal error serving %s: %v", c.req.target, r)

@@ -43,7 +43,7 @@ def main() -> None:
     ap.add_argument("--backoff", default="100ms")
     ap.add_argument("--work-ms", type=float, default=None, help="WORK_MS of the cpu app (its default: 1)")
     ap.add_argument("--rounds", type=int, default=1)
-    ap.add_argument("--queue-timeout", type=float, default=None, help="passed to appserver --queue-timeout")
+    ap.add_argument("--queue-timeout", default=None, help="passed to appserver --queue-timeout in the --backpressure run")
     a = ap.parse_args()
     env = {"WORK_MS": str(a.work_ms)} if a.work_ms else None
     subprocess.run(["go", "build", "-o", LOADGEN, "./bench/server/loadgen"], cwd=ROOT, check=True)
@@ -69,8 +69,8 @@ def main() -> None:
         ("appserver, no limit (backpressure 512/worker)", lambda p: appserver(p), a.connections),
         ("appserver --backpressure %d" % a.backpressure, lambda p: appserver(p, a.backpressure), a.connections),
         ("nginx -> haproxy (maxconn %d) -> uwsgi, 1 connection" % (a.workers * a.threads), stack, 1),
-        ("appserver --backpressure %d, count bound only (--queue-timeout 3600)" % a.backpressure,
-         lambda p: appserver(p, a.backpressure, 3600), a.connections),
+        ("appserver --backpressure %d --queue-timeout auto" % a.backpressure,
+         lambda p: appserver(p, a.backpressure, "auto"), a.connections),
         ("nginx -> haproxy (maxconn %d) -> uwsgi" % (a.workers * a.threads), stack, a.connections),
     ]
     results = []
@@ -89,8 +89,8 @@ def main() -> None:
     print("| round | setup | unloaded p99 ms | loaded served p50 ms | loaded served p99 ms | ratio | served/s | shed % |")
     print("|---|---|---|---|---|---|---|---|")
     for rnd, res in enumerate(results, 1):
-        for label, u, l in (("appserver --backpressure %d" % a.backpressure, 0, 2),
-                            ("appserver --backpressure %d, count bound only" % a.backpressure, 0, 4),
+        for label, u, l in (("appserver --backpressure %d --queue-timeout auto" % a.backpressure, 0, 4),
+                            ("appserver --backpressure %d" % a.backpressure, 0, 2),
                             ("appserver, no limit", 0, 1),
                             ("haproxy maxconn %d queue" % (a.workers * a.threads), 3, 5)):
             U, L = res[u], res[l]
