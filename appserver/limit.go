@@ -11,13 +11,19 @@ import (
 // on the GIL, so 4 requests "running" at once each take about 4 times as
 // long and the queue's wait bound says nothing about the latency served. The
 // signal is direct: the time a request waits for the GIL when it starts.
-// After each round of requests, if they spent more than gilShare of their
+// After each round of requests, if they spent more than gilHigh of their
 // thread time waiting for the GIL at start, one fewer thread may run the app
-// (down to 1); if they did not and requests are waiting, one more (up to
-// --threads). An I/O-bound app (threads waiting on a database hold no GIL)
+// (down to 1); after growRounds rounds in a row under gilLow with requests
+// waiting, one more (up to --threads). Growing slowly and shrinking at once
+// keeps a CPU-bound app at 1 thread most of the time instead of swinging
+// between 1 and 2. An I/O-bound app (threads waiting on a database hold no GIL)
 // keeps all its threads. Threads over the limit are parked: the FIFO of
 // waiting requests is untouched.
-const gilShare = 0.25
+const (
+	gilHigh    = 0.2
+	gilLow     = 0.05
+	growRounds = 3
+)
 
 type limiter struct {
 	mu      sync.Mutex
@@ -27,6 +33,7 @@ type limiter struct {
 	sumRun  time.Duration
 	sumGIL  time.Duration
 	n       int
+	good    int // rounds in a row with little GIL waiting
 	enabled bool
 }
 
@@ -43,12 +50,21 @@ func (s *Server) release(w *worker, run, gil time.Duration) {
 	l.sumGIL += gil
 	l.n++
 	if l.n >= 2*l.limit+2 {
-		if float64(l.sumGIL) > gilShare*float64(l.sumRun) {
+		share := float64(l.sumGIL) / float64(max(l.sumRun, 1))
+		switch {
+		case share > gilHigh:
+			l.good = 0
 			if l.limit > 1 {
 				l.limit--
 			}
-		} else if s.waiting.Load() > 0 && l.limit < s.cfg.Threads {
-			l.limit++
+		case share < gilLow && s.waiting.Load() > 0:
+			l.good++
+			if l.good >= growRounds && l.limit < s.cfg.Threads {
+				l.limit++
+				l.good = 0
+			}
+		default:
+			l.good = 0
 		}
 		l.sumRun, l.sumGIL, l.n = 0, 0, 0
 		s.stats.threadLimit.Store(int64(l.limit))

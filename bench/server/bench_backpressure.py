@@ -45,7 +45,15 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--queue-timeout", default=None, help="passed to appserver --queue-timeout in the --backpressure run")
     a = ap.parse_args()
-    env = {"WORK_MS": str(a.work_ms)} if a.work_ms else None
+    env = None
+    if a.app == "cpu:app":
+        # Calibrate once, here: every server then runs the same work.
+        if a.work_ms:
+            os.environ["WORK_MS"] = str(a.work_ms)
+        import cpu
+        env = {"CPU_ROUNDS": str(cpu.ROUNDS)}
+        print("cpu app: %d rounds of JSON work per request (WORK_MS=%s, calibrated in this process)"
+              % (cpu.ROUNDS, os.environ.get("WORK_MS", "1")), flush=True)
     subprocess.run(["go", "build", "-o", LOADGEN, "./bench/server/loadgen"], cwd=ROOT, check=True)
     w, t = str(a.workers), str(a.threads)
     module, _, attr = a.app.partition(":")
