@@ -43,6 +43,8 @@ def main() -> None:
     ap.add_argument("--backoff", default="100ms")
     ap.add_argument("--work-ms", type=float, default=None, help="WORK_MS of the cpu app (its default: 1)")
     ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--cpu-rounds", type=int, default=None,
+                    help="fixed work of the cpu app (CPU_ROUNDS) instead of calibrating --work-ms here")
     ap.add_argument("--queue-timeout", default=None, help="passed to appserver --queue-timeout in the --backpressure run")
     a = ap.parse_args()
     env = None
@@ -50,10 +52,13 @@ def main() -> None:
         # Calibrate once, here: every server then runs the same work.
         if a.work_ms:
             os.environ["WORK_MS"] = str(a.work_ms)
+        if a.cpu_rounds:
+            os.environ["CPU_ROUNDS"] = str(a.cpu_rounds)
         import cpu
         env = {"CPU_ROUNDS": str(cpu.ROUNDS)}
-        print("cpu app: %d rounds of JSON work per request (WORK_MS=%s, calibrated in this process)"
-              % (cpu.ROUNDS, os.environ.get("WORK_MS", "1")), flush=True)
+        print("cpu app: %d rounds of JSON work per request (WORK_MS=%s, CPU_ROUNDS=%s)"
+              % (cpu.ROUNDS, os.environ.get("WORK_MS", "1"), os.environ.get("CPU_ROUNDS", "calibrated here")),
+              flush=True)
     subprocess.run(["go", "build", "-o", LOADGEN, "./bench/server/loadgen"], cwd=ROOT, check=True)
     w, t = str(a.workers), str(a.threads)
     module, _, attr = a.app.partition(":")
