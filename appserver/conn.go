@@ -35,6 +35,12 @@ var crlfcrlf, lflf = []byte("\r\n\r\n"), []byte("\n\n")
 
 func (s *Server) serveConn(nc net.Conn) {
 	defer s.conns.Done()
+	fresh := true // counted in s.fresh until its first response (queue.go)
+	defer func() {
+		if fresh {
+			s.fresh.Add(-1)
+		}
+	}()
 	c := &conn{srv: s, nc: nc}
 	c.br = bufio.NewReaderSize(nc, s.cfg.MaxHeaderSize)
 	if ta, ok := nc.RemoteAddr().(*net.TCPAddr); ok {
@@ -55,7 +61,12 @@ func (s *Server) serveConn(nc net.Conn) {
 		serveOne = c.serveOneASGI // ASGI bridge: asgi_conn.go
 	}
 	for {
-		if !serveOne() {
+		ok := serveOne()
+		if fresh {
+			fresh = false
+			s.fresh.Add(-1)
+		}
+		if !ok {
 			return
 		}
 	}

@@ -78,3 +78,33 @@ func (s *Server) waitBound() time.Duration {
 	}
 	return max(2*svc, time.Millisecond)
 }
+
+// acceptPause slows the accept loop of a saturated worker to the pace at
+// which it frees threads (recent slot time / threads, at most 20 ms; 1 ms
+// before any request was measured; never for requests under 100 µs).
+// Saturated: connections accepted whose first request is not answered yet,
+// plus requests waiting for a thread, reach the thread count.
+//
+// Workers share one listening socket, and a keep-alive connection stays
+// with the worker that accepted it. When 200 connections arrive at once,
+// the worker whose thread happens to run accepts nearly all of them in a
+// tight loop (both workers on one core: the other cannot even run), and its
+// queue is then several times longer than the other's for the life of the
+// connections; HAProxy in front of uWSGI has one queue for all. A paused
+// worker lets the others accept their share; connections wait in the
+// kernel's backlog meanwhile, which is FIFO across workers.
+func (s *Server) acceptPause() {
+	if s.slots == nil || s.fresh.Load()+s.waiting.Load() < int64(s.cfg.Threads) {
+		return
+	}
+	d := time.Duration(s.svcEWMA.Load() / int64(s.cfg.Threads))
+	switch {
+	case s.svcEWMA.Load() == 0:
+		d = time.Millisecond
+	case d < 100*time.Microsecond:
+		return
+	case d > 20*time.Millisecond:
+		d = 20 * time.Millisecond
+	}
+	time.Sleep(d)
+}

@@ -95,6 +95,7 @@ type Server struct {
 	slots    chan *worker // the threads allowed to run the app
 	waiting  atomic.Int64 // connections waiting for a slot
 	svcEWMA  atomic.Int64 // recent time a request holds a slot, ns (queue.go)
+	fresh    atomic.Int64 // accepted connections whose first request is not answered yet (queue.go)
 	lim      limiter      // adaptive thread limit (limit.go)
 	stats    Stats
 	draining atomic.Bool
@@ -162,6 +163,7 @@ func (s *Server) Accept() {
 		// otherwise Stop's Wait could finish between Accept handing over a
 		// connection and its Add, and the process would exit with an
 		// accepted connection unserved (the client sees a reset).
+		s.acceptPause() // queue.go: a saturated worker leaves new connections to the others
 		s.conns.Add(1)
 		nc, err := s.ln.Accept()
 		if err != nil {
@@ -184,6 +186,7 @@ func (s *Server) Accept() {
 			tc.SetNoDelay(true)
 		}
 		s.stats.accepted.Add(1)
+		s.fresh.Add(1)     // until its first response (serveConn)
 		go s.serveConn(nc) // its deferred Done matches the Add above
 	}
 }
