@@ -35,11 +35,19 @@ var crlfcrlf, lflf = []byte("\r\n\r\n"), []byte("\n\n")
 
 func (s *Server) serveConn(nc net.Conn) {
 	defer s.conns.Done()
-	fresh := true // counted in s.fresh until its first response (queue.go)
-	defer func() {
-		if fresh {
+	// Counted in s.fresh (queue.go) until its first response, or for 100 ms
+	// at most: a client that connects and sends nothing (a browser's spare
+	// connection) must not slow the accept loop for long.
+	var freshDone atomic.Bool
+	notFresh := func() {
+		if freshDone.CompareAndSwap(false, true) {
 			s.fresh.Add(-1)
 		}
+	}
+	freshTimer := time.AfterFunc(100*time.Millisecond, notFresh)
+	defer func() {
+		freshTimer.Stop()
+		notFresh()
 	}()
 	c := &conn{srv: s, nc: nc}
 	c.br = bufio.NewReaderSize(nc, s.cfg.MaxHeaderSize)
@@ -62,10 +70,7 @@ func (s *Server) serveConn(nc net.Conn) {
 	}
 	for {
 		ok := serveOne()
-		if fresh {
-			fresh = false
-			s.fresh.Add(-1)
-		}
+		notFresh()
 		if !ok {
 			return
 		}
@@ -128,7 +133,7 @@ func (c *conn) serveOne() bool {
 		// channel are served in arrival order) unless the wait would be
 		// too long (queue.go).
 		if !s.admit() {
-			return c.shed() && c.body == nil
+			return c.shed()
 		}
 		start := time.Now()
 		w = <-s.slots
@@ -146,7 +151,7 @@ func (c *conn) serveOne() bool {
 		if s.tooLate(wait) {
 			s.slots <- w
 			s.stats.shedLate.Add(1)
-			return c.shed() && c.body == nil
+			return c.shed()
 		}
 	}
 	tRun := time.Now()
@@ -349,11 +354,13 @@ func (c *conn) writeError(status int, msg string) {
 	c.nc.Write(b)
 }
 
-// shed answers 503 + Retry-After without running the app.
+// shed answers 503 + Retry-After without running the app. A request with
+// an unread streamed body closes its connection.
 func (c *conn) shed() bool {
 	c.srv.stats.shed.Add(1)
-	c.writeRaw(c.srv.busyResponse(c.req.keepAlive))
-	return c.req.keepAlive
+	ka := c.req.keepAlive && c.body == nil
+	c.writeRaw(c.srv.busyResponse(ka))
+	return ka
 }
 
 func (c *conn) writeRaw(b []byte) {

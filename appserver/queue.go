@@ -82,8 +82,9 @@ func (s *Server) waitBound() time.Duration {
 // acceptPause slows the accept loop of a saturated worker to the pace at
 // which it frees threads (recent slot time / threads, at most 20 ms; 1 ms
 // before any request was measured; never for requests under 100 µs).
-// Saturated: connections accepted whose first request is not answered yet,
-// plus requests waiting for a thread, reach the thread count.
+// Saturated: connections accepted in the last 100 ms whose first request is
+// not answered yet, plus requests waiting for a thread, reach the thread
+// count.
 //
 // Workers share one listening socket, and a keep-alive connection stays
 // with the worker that accepted it. When 200 connections arrive at once,
@@ -94,7 +95,7 @@ func (s *Server) waitBound() time.Duration {
 // worker lets the others accept their share; connections wait in the
 // kernel's backlog meanwhile, which is FIFO across workers.
 func (s *Server) acceptPause() {
-	if s.slots == nil || s.fresh.Load()+s.waiting.Load() < int64(s.cfg.Threads) {
+	if s.slots == nil || s.asgi != nil || s.fresh.Load()+s.waiting.Load() < int64(s.cfg.Threads) {
 		return
 	}
 	d := time.Duration(s.svcEWMA.Load() / int64(s.cfg.Threads))
