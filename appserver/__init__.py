@@ -145,6 +145,7 @@ def serve(app: Callable[..., Any], *, host: str = DEFAULTS["host"], port: int = 
         "header_timeout": float(header_timeout), "keepalive_timeout": float(keepalive_timeout),
         "body_timeout": float(body_timeout), "grace_timeout": float(grace_timeout),
         "retry_after": int(retry_after), "queue_timeout": float(queue_timeout),
+        "multiprocess": bool(multiprocess),
     }
     template = _template(sock, threads, multiprocess, script_name, url_scheme)
     main = threading.current_thread() is threading.main_thread()

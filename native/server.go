@@ -82,6 +82,9 @@ func configFrom(opts map[string]any) (appserver.Config, error) {
 		}
 	}
 	cfg.MaxBodySize = int64(maxBody)
+	if v, ok := opts["multiprocess"].(bool); ok {
+		cfg.MultiProcess = v // other workers share the socket (accept pacing, queue.go)
+	}
 	if cfg.Threads < 1 || cfg.Threads > 1024 {
 		return cfg, python.Errorf(python.ValueError, "threads must be between 1 and 1024")
 	}
