@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 import threading
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Union
 
 __all__ = ["serve", "stop", "stats", "bind", "FileWrapper", "DEFAULTS"]
 
@@ -34,6 +34,9 @@ DEFAULTS: Dict[str, Any] = {
     "body_timeout": 60.0,
     "grace_timeout": 30.0,
     "retry_after": 1,
+    # seconds a request may wait for a thread (0: no limit but backpressure);
+    # "auto": twice the recent service time, threads adapted to GIL contention
+    "queue_timeout": 0.0,
 }
 
 
@@ -115,6 +118,7 @@ def serve(app: Callable[..., Any], *, host: str = DEFAULTS["host"], port: int = 
           body_timeout: float = DEFAULTS["body_timeout"],
           grace_timeout: float = DEFAULTS["grace_timeout"],
           retry_after: int = DEFAULTS["retry_after"],
+          queue_timeout: Union[float, str] = DEFAULTS["queue_timeout"],
           ready: Optional[Callable[[socket.socket], None]] = None) -> None:
     """Serves a WSGI app in this process until stop(), Ctrl-C or SIGTERM.
 
@@ -126,6 +130,10 @@ def serve(app: Callable[..., Any], *, host: str = DEFAULTS["host"], port: int = 
         raise ValueError("threads must be an int between 1 and 1024")
     if backpressure is None:
         backpressure = backlog
+    if queue_timeout == "auto":
+        queue_timeout = -1.0
+    elif isinstance(queue_timeout, str) or float(queue_timeout) < 0:
+        raise ValueError("queue_timeout must be a number of seconds >= 0 or 'auto'")
     own = sock is None
     if own:
         sock = bind(host, port, uds, backlog)
@@ -136,7 +144,8 @@ def serve(app: Callable[..., Any], *, host: str = DEFAULTS["host"], port: int = 
         "max_header_size": int(max_header_size), "max_body_size": int(max_body_size),
         "header_timeout": float(header_timeout), "keepalive_timeout": float(keepalive_timeout),
         "body_timeout": float(body_timeout), "grace_timeout": float(grace_timeout),
-        "retry_after": int(retry_after),
+        "retry_after": int(retry_after), "queue_timeout": float(queue_timeout),
+        "multiprocess": bool(multiprocess),
     }
     template = _template(sock, threads, multiprocess, script_name, url_scheme)
     main = threading.current_thread() is threading.main_thread()

@@ -1,5 +1,5 @@
 import socket
-from typing import Any, Callable, Dict, Iterator, Optional
+from typing import Any, Callable, Dict, Iterator, Optional, Union
 
 DEFAULTS: Dict[str, Any]
 
@@ -31,6 +31,7 @@ def serve(
     body_timeout: float = ...,
     grace_timeout: float = ...,
     retry_after: int = ...,
+    queue_timeout: Union[float, str] = ...,
     ready: Optional[Callable[[socket.socket], None]] = ...,
 ) -> None: ...
 def stop() -> None: ...

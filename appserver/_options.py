@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import List, Optional
+from typing import List, Optional, Union
 
 from . import DEFAULTS
 from ._ops_options import add_options, check_options
@@ -43,6 +43,12 @@ def port(v: str) -> int:
     return n
 
 
+def queue_timeout(v: str) -> Union[float, str]:
+    if v == "auto":
+        return v
+    return seconds("--queue-timeout")(v)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="appserver",
@@ -63,6 +69,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--backpressure", type=positive("--backpressure"), default=None,
                    help="requests per worker that may wait for a thread; beyond it 503 with Retry-After "
                         "(default: backlog / workers)")
+    p.add_argument("--queue-timeout", type=queue_timeout, default=DEFAULTS["queue_timeout"],
+                   help="seconds a request may wait for a thread; beyond it 503 with Retry-After. "
+                        "'auto': twice the recent service time, with the threads running the app at once "
+                        "adapted to GIL contention (default 0: no time limit, only --backpressure)")
     p.add_argument("--factory", action="store_true", help="APP is a factory: call it to get the application")
     p.add_argument("--working-dir", default=None, help="change to this directory (and import from it)")
     p.add_argument("--env-file", default=None, help="load KEY=VALUE lines into the environment")

@@ -55,7 +55,7 @@ def main() -> int:
           multiprocess=opts["workers"] > 1, script_name=opts["url_path_prefix"],
           max_header_size=opts["max_header_size"], max_body_size=opts["max_body_size"],
           header_timeout=opts["header_timeout"], keepalive_timeout=opts["keepalive_timeout"],
-          grace_timeout=opts["grace_timeout"])
+          grace_timeout=opts["grace_timeout"], queue_timeout=opts.get("queue_timeout", 0.0))
     return 0
 
 

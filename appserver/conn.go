@@ -25,6 +25,7 @@ type conn struct {
 	streamed   bool   // the worker wrote the response itself
 	remoteAddr []byte
 	remotePort []byte
+	body       *bodyStream // a chunked body the app reads as it runs (body.go), or nil
 	idle       atomic.Bool // waiting for the next request (a stop closes it)
 	requests   int
 	ops        opsConn // metrics, access log, timeouts (ops.go)
@@ -34,6 +35,20 @@ var crlfcrlf, lflf = []byte("\r\n\r\n"), []byte("\n\n")
 
 func (s *Server) serveConn(nc net.Conn) {
 	defer s.conns.Done()
+	// Counted in s.fresh (queue.go) until its first response, or for 100 ms
+	// at most: a client that connects and sends nothing (a browser's spare
+	// connection) must not slow the accept loop for long.
+	var freshDone atomic.Bool
+	notFresh := func() {
+		if freshDone.CompareAndSwap(false, true) {
+			s.fresh.Add(-1)
+		}
+	}
+	freshTimer := time.AfterFunc(100*time.Millisecond, notFresh)
+	defer func() {
+		freshTimer.Stop()
+		notFresh()
+	}()
 	c := &conn{srv: s, nc: nc}
 	c.br = bufio.NewReaderSize(nc, s.cfg.MaxHeaderSize)
 	if ta, ok := nc.RemoteAddr().(*net.TCPAddr); ok {
@@ -54,7 +69,9 @@ func (s *Server) serveConn(nc net.Conn) {
 		serveOne = c.serveOneASGI // ASGI bridge: asgi_conn.go
 	}
 	for {
-		if !serveOne() {
+		ok := serveOne()
+		notFresh()
+		if !ok {
 			return
 		}
 	}
@@ -89,7 +106,7 @@ func (c *conn) serveOne() bool {
 		c.writeError(he.status, he.msg)
 		return false
 	}
-	if err := c.readBody(); err != nil {
+	if err := c.readBodyWSGI(); err != nil {
 		var he *httpError
 		if errors.As(err, &he) {
 			s.stats.rejectedBad.Add(1)
@@ -97,48 +114,75 @@ func (c *conn) serveOne() bool {
 		}
 		return false
 	}
+	if c.body != nil {
+		// Whatever path the request takes, its wsgi.input reads EOF
+		// afterwards; an unread body closes the connection unless drained.
+		defer c.endBody()
+	}
 	c.out = c.out[:0]
 	c.close = !c.req.keepAlive || s.draining.Load()
 	c.streamed = false
 	if s.ops.intercept(c) { // health, static files (ops.go)
-		return !c.close
+		return !c.close && c.body == nil
 	}
 	var w *worker
 	select {
 	case w = <-s.slots:
 	default:
 		// All threads busy: wait in the FIFO (goroutines blocked on a
-		// channel are served in arrival order) unless it is full.
-		if s.waiting.Add(1) > int64(s.cfg.Backpressure) {
-			s.waiting.Add(-1)
-			s.stats.shed.Add(1)
-			c.writeRaw(c.srv.busyResponse(c.req.keepAlive))
-			return c.req.keepAlive
+		// channel are served in arrival order) unless the wait would be
+		// too long (queue.go).
+		if !s.admit() {
+			return c.shed()
 		}
 		start := time.Now()
 		w = <-s.slots
 		s.waiting.Add(-1)
-		wait := int64(time.Since(start))
-		s.stats.queueWaitNs.Add(wait)
-		if wait > s.stats.queueMaxNs.Load() {
-			s.stats.queueMaxNs.Store(wait)
+		wait := time.Since(start)
+		s.stats.queueWaitNs.Add(int64(wait))
+		if int64(wait) > s.stats.queueMaxNs.Load() {
+			s.stats.queueMaxNs.Store(int64(wait))
 		}
 		if c.br.Buffered() == 0 && peerGone(c.nc) {
 			s.slots <- w
 			s.stats.canceled.Add(1)
 			return false
 		}
+		if s.tooLate(wait) {
+			s.slots <- w
+			s.stats.shedLate.Add(1)
+			return c.shed()
+		}
 	}
 	tRun := time.Now()
 	s.stats.preNs.Add(int64(tRun.Sub(t0)))
 	w.run(c)
-	s.stats.runNs.Add(int64(time.Since(tRun)))
-	s.slots <- w
+	held := time.Since(tRun)
+	s.release(w, held, w.gilWait) // limit.go
+	s.stats.runNs.Add(int64(held))
+	s.recordSlotTime(held)
+	if c.body != nil {
+		if status, msg := bodyErrorStatus(c.body.failure()); status != 0 && !c.streamed {
+			// The body was malformed or too large: that is the answer,
+			// whatever the app made of the failed read.
+			s.stats.rejectedBad.Add(1)
+			c.out = appendError(c.out[:0], status, msg)
+			c.close = true
+		} else if c.body.failure() != nil {
+			c.close = true
+		}
+	}
 	s.ops.done(c) // metrics, access log, max-requests (ops.go)
 	if !c.streamed && len(c.out) > 0 {
-		if _, err := c.nc.Write(c.out); err != nil {
+		tw := time.Now()
+		_, err := c.nc.Write(c.out)
+		s.stats.writeNs.Add(int64(time.Since(tw)))
+		if err != nil {
 			return false
 		}
+	}
+	if c.body != nil && !c.close && !c.body.finish() {
+		return false // the rest of the body could not be drained
 	}
 	s.stats.handleNs.Add(int64(time.Since(t0)))
 	if cap(c.out) > 1<<20 {
@@ -229,63 +273,44 @@ func (c *conn) readBody() error {
 	return err
 }
 
-// readChunked decodes a chunked body; trailers are read and dropped.
+// readBodyWSGI is readBody except that a chunked body longer than
+// bodyPrebuffer is streamed to the app (body.go).
+func (c *conn) readBodyWSGI() error {
+	r := &c.req
+	if !r.chunked {
+		return c.readBody()
+	}
+	if r.expect100 {
+		if _, err := c.nc.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n")); err != nil {
+			return err
+		}
+	}
+	c.nc.SetReadDeadline(time.Now().Add(c.srv.cfg.BodyTimeout))
+	bs := &bodyStream{dec: chunkDecoder{br: c.br, max: c.srv.cfg.MaxBodySize, maxLine: c.srv.cfg.MaxHeaderSize}}
+	pre, complete, err := prebufferChunked(&bs.dec, bodyPrebuffer)
+	if err != nil {
+		return err
+	}
+	if complete {
+		r.body = pre
+		return nil
+	}
+	bs.pre = pre
+	bs.id = registerStream(bs)
+	c.body = bs
+	return nil
+}
+
+// readChunked decodes a whole chunked body (within max); trailers are read
+// and dropped.
 func readChunked(br *bufio.Reader, max int64, maxLine int) ([]byte, error) {
-	var body []byte
-	for {
-		line, err := readLine(br, maxLine)
-		if err != nil {
-			return nil, err
-		}
-		if i := bytes.IndexByte(line, ';'); i >= 0 {
-			line = line[:i] // chunk extensions are ignored
-		}
-		line = trimOWS(line)
-		if len(line) == 0 || len(line) > 15 {
-			return nil, badRequest("invalid chunk size")
-		}
-		var size int64
-		for _, ch := range line {
-			v, ok := unhex(ch)
-			if !ok {
-				return nil, badRequest("invalid chunk size")
-			}
-			size = size<<4 | int64(v)
-		}
-		if size == 0 {
-			break
-		}
-		if int64(len(body))+size > max {
-			return nil, &httpError{413, "request body too large"}
-		}
-		start := len(body)
-		body = append(body, make([]byte, size)...)
-		if _, err := io.ReadFull(br, body[start:]); err != nil {
-			return nil, err
-		}
-		crlf, err := readLine(br, 2)
-		if err != nil {
-			return nil, err
-		}
-		if len(crlf) != 0 {
-			return nil, badRequest("chunk data longer than its size")
-		}
+	d := &chunkDecoder{br: br, max: max, maxLine: maxLine}
+	body, complete, err := prebufferChunked(d, int(max)+1)
+	if err != nil {
+		return nil, err
 	}
-	// Trailer fields until the empty line.
-	for n := 0; ; n++ {
-		line, err := readLine(br, maxLine)
-		if err != nil {
-			return nil, err
-		}
-		if len(line) == 0 {
-			break
-		}
-		if n > 100 {
-			return nil, &httpError{431, "too many trailer fields"}
-		}
-	}
-	if body == nil {
-		body = []byte{}
+	if !complete {
+		return nil, errBodyTooLarge
 	}
 	return body, nil
 }
@@ -327,6 +352,15 @@ func (c *conn) writeError(status int, msg string) {
 	b = append(b, body...)
 	c.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	c.nc.Write(b)
+}
+
+// shed answers 503 + Retry-After without running the app. A request with
+// an unread streamed body closes its connection.
+func (c *conn) shed() bool {
+	c.srv.stats.shed.Add(1)
+	ka := c.req.keepAlive && c.body == nil
+	c.writeRaw(c.srv.busyResponse(ka))
+	return ka
 }
 
 func (c *conn) writeRaw(b []byte) {

@@ -154,7 +154,12 @@ func (w *worker) environ(c *conn) (python.Ref, error) {
 		w.addKeyValue(ek, val)
 	}
 	w.srv.ops.proxyEnviron(w, c) // forwarded scheme and host (proxyheaders.go)
-	input, err := python.WSGIInput(r.body)
+	var input python.Ref
+	if c.body != nil {
+		input, err = w.app.streamInput(c.body.id) // body.go
+	} else {
+		input, err = python.WSGIInput(r.body)
+	}
 	if err != nil {
 		return python.Ref{}, err
 	}

@@ -16,6 +16,7 @@ import (
 type Config struct {
 	Threads          int           // Python threads running the app
 	Backpressure     int           // requests that may wait for a thread; beyond it 503
+	QueueTimeout     time.Duration // longest wait for a thread (0: none, < 0: auto, queue.go); beyond it 503
 	MaxHeaderSize    int           // request line + headers; beyond it 431
 	MaxBodySize      int64         // request body; beyond it 413
 	HeaderTimeout    time.Duration // from the first byte of a head to its end
@@ -52,7 +53,9 @@ func DefaultConfig() Config {
 type Stats struct {
 	accepted    atomic.Int64
 	served      atomic.Int64
-	shed        atomic.Int64 // 503 because the queue was full
+	shed        atomic.Int64 // 503 because the queue was full or the wait too long (queue.go)
+	shedLate    atomic.Int64 // of which: shed when a thread came free, after waiting too long
+	threadLimit atomic.Int64 // threads that may run the app now (limit.go)
 	rejectedBad atomic.Int64 // answered by the server itself (4xx/5xx before the app)
 	appErrors   atomic.Int64 // 500 because the app failed or its output was invalid
 	canceled    atomic.Int64
@@ -65,17 +68,21 @@ type Stats struct {
 	preNs       atomic.Int64 // head in .. thread slot taken (parse, body, queue)
 	runNs       atomic.Int64 // holding a thread slot (GIL taken .. released; part of handleNs)
 	respondNs   atomic.Int64 // collecting the body and building the response (part of handleNs)
+	writeNs     atomic.Int64 // writing a collected response to the socket (part of handleNs)
 }
 
 // Snapshot returns the counters by name.
 func (s *Stats) Snapshot() map[string]int64 {
 	return map[string]int64{
 		"accepted": s.accepted.Load(), "served": s.served.Load(), "shed": s.shed.Load(),
-		"rejected": s.rejectedBad.Load(), "app_errors": s.appErrors.Load(),
+		"shed_late":    s.shedLate.Load(),
+		"thread_limit": s.threadLimit.Load(),
+		"rejected":     s.rejectedBad.Load(), "app_errors": s.appErrors.Load(),
 		"canceled": s.canceled.Load(), "queue_wait_ns": s.queueWaitNs.Load(),
 		"queue_wait_max_ns": s.queueMaxNs.Load(),
 		"handle_ns":         s.handleNs.Load(), "app_ns": s.appNs.Load(), "gil_wait_ns": s.gilWaitNs.Load(),
 		"environ_ns": s.envNs.Load(), "run_ns": s.runNs.Load(), "pre_ns": s.preNs.Load(), "respond_ns": s.respondNs.Load(),
+		"write_ns": s.writeNs.Load(),
 	}
 }
 
@@ -87,6 +94,9 @@ type Server struct {
 	ln       net.Listener
 	slots    chan *worker // the threads allowed to run the app
 	waiting  atomic.Int64 // connections waiting for a slot
+	svcEWMA  atomic.Int64 // recent time a request holds a slot, ns (queue.go)
+	fresh    atomic.Int64 // accepted connections whose first request is not answered yet (queue.go)
+	lim      limiter      // adaptive thread limit (limit.go)
 	stats    Stats
 	draining atomic.Bool
 	conns    sync.WaitGroup
@@ -153,6 +163,7 @@ func (s *Server) Accept() {
 		// otherwise Stop's Wait could finish between Accept handing over a
 		// connection and its Add, and the process would exit with an
 		// accepted connection unserved (the client sees a reset).
+		s.acceptPause() // queue.go: a saturated worker leaves new connections to the others
 		s.conns.Add(1)
 		nc, err := s.ln.Accept()
 		if err != nil {
@@ -175,6 +186,7 @@ func (s *Server) Accept() {
 			tc.SetNoDelay(true)
 		}
 		s.stats.accepted.Add(1)
+		s.fresh.Add(1)     // until its first response (serveConn)
 		go s.serveConn(nc) // its deferred Done matches the Add above
 	}
 }

@@ -14,6 +14,7 @@ type App struct {
 	Callable python.Object // the WSGI callable
 	Template python.Object // environ keys that never change (copied per request)
 	keys     *envKeys
+	mkInput  python.Ref // appserver._input.stream_input (streamed chunked bodies)
 }
 
 // NewApp prepares the shared objects. GIL held.
@@ -25,7 +26,16 @@ func NewApp(callable python.Object, template python.Object) (*App, error) {
 	if err := captureFileWrapper(template); err != nil {
 		return nil, err
 	}
-	return &App{Callable: callable, Template: template, keys: newEnvKeys()}, nil
+	mod, err := python.Import("appserver._input")
+	if err != nil {
+		return nil, err
+	}
+	defer mod.Release()
+	mk, err := python.GetAttr(mod.Object, "stream_input")
+	if err != nil {
+		return nil, err
+	}
+	return &App{Callable: callable, Template: template, keys: newEnvKeys(), mkInput: mk}, nil
 }
 
 // worker is one of the cfg.Threads slots allowed to run the app at once,
@@ -40,11 +50,12 @@ type worker struct {
 	spec    []int64 // (key object, key off, key len, value off, value len)
 	extra   map[string]python.Object
 	lname   []byte
-	bodyBuf []byte      // the collected body, reused
-	hdrBuf  []byte      // response headers, validated, before they go to c.out
-	handle  uintptr     // cgo.Handle of this worker, for write() callbacks
-	cur     *conn       // the request being served
-	st      streamState // framing of a streamed response
+	bodyBuf []byte        // the collected body, reused
+	hdrBuf  []byte        // response headers, validated, before they go to c.out
+	handle  uintptr       // cgo.Handle of this worker, for write() callbacks
+	cur     *conn         // the request being served
+	st      streamState   // framing of a streamed response
+	gilWait time.Duration // of the last request, at its start (limit.go)
 }
 
 // StartWorkers creates the slots (bounded concurrency; waiters queue FIFO
@@ -56,6 +67,8 @@ func (s *Server) StartWorkers(app *App) {
 		w.handle = uintptr(cgo.NewHandle(w))
 		s.slots <- w
 	}
+	s.lim = limiter{limit: s.cfg.Threads, active: s.cfg.Threads, enabled: s.cfg.QueueTimeout < 0}
+	s.stats.threadLimit.Store(int64(s.cfg.Threads))
 }
 
 // run executes c's request on this goroutine's OS thread with the GIL.
@@ -63,7 +76,8 @@ func (w *worker) run(c *conn) {
 	runtime.LockOSThread()
 	t0 := w.srv.ops.beginApp(c) // queue wait, request timeout (ops.go)
 	python.ThreadEnter()
-	w.srv.stats.gilWaitNs.Add(int64(time.Since(t0)))
+	w.gilWait = time.Since(t0)
+	w.srv.stats.gilWaitNs.Add(int64(w.gilWait))
 	defer func() {
 		if r := recover(); r != nil {
 			logf("internal error serving %s: %v", c.req.target, r)

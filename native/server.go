@@ -21,6 +21,7 @@ func init() {
 			{Name: "serve", Doc: "serve(app, environ_template, fd, options) -> None: serves until stop() or a signal.", Fast: serve},
 			{Name: "stop", Doc: "stop() -> None: gracefully stops every server running in this process.", Fast: stop},
 			{Name: "stats", Doc: "stats() -> dict: counters of the running server (or the last one).", Fast: stats},
+			{Name: "read_body", Doc: "read_body(stream_id, n) -> bytes: the next bytes of a streamed request body (wsgi.input).", Fast: readBody},
 		},
 	})
 }
@@ -74,12 +75,16 @@ func configFrom(opts map[string]any) (appserver.Config, error) {
 		optSeconds(opts, "keepalive_timeout", &cfg.KeepAliveTimeout),
 		optSeconds(opts, "body_timeout", &cfg.BodyTimeout),
 		optSeconds(opts, "grace_timeout", &cfg.GraceTimeout),
+		optSeconds(opts, "queue_timeout", &cfg.QueueTimeout),
 	} {
 		if e != nil {
 			return cfg, e
 		}
 	}
 	cfg.MaxBodySize = int64(maxBody)
+	if v, ok := opts["multiprocess"].(bool); ok {
+		cfg.MultiProcess = v // other workers share the socket (accept pacing, queue.go)
+	}
 	if cfg.Threads < 1 || cfg.Threads > 1024 {
 		return cfg, python.Errorf(python.ValueError, "threads must be between 1 and 1024")
 	}
@@ -216,4 +221,16 @@ func stats(args []python.Object) (python.Ref, error) {
 		}
 	}
 	return d, nil
+}
+
+func readBody(args []python.Object) (python.Ref, error) {
+	if len(args) != 2 || args[0].Type() != python.IntType || args[1].Type() != python.IntType {
+		return python.Ref{}, python.Errorf(python.TypeError, "read_body(stream_id, n) takes two ints")
+	}
+	id, ok1 := python.LongInt64(args[0])
+	n, ok2 := python.LongInt64(args[1])
+	if !ok1 || !ok2 || id < 0 {
+		return python.Ref{}, python.Errorf(python.ValueError, "read_body(): bad arguments")
+	}
+	return appserver.ReadBody(uint64(id), int(n))
 }

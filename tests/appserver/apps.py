@@ -56,6 +56,25 @@ def app(environ, start_response):
         start_response("200 OK", [("Content-Type", "application/octet-stream"),
                                   ("X-Content-Length", environ.get("CONTENT_LENGTH", "-"))])
         return [data]
+    if path == "/upload":
+        # Reads the body as it arrives and reports each step at once
+        # (write()), so a client can check the app runs before the body ends.
+        inp = environ["wsgi.input"]
+        write = start_response("200 OK", [("Content-Type", "text/plain")])
+        total = 0
+        if environ.get("QUERY_STRING") == "lines":
+            for line in inp:
+                total += len(line)
+                write(b"line %d\n" % len(line))
+        else:
+            while True:
+                data = inp.read1(65536)
+                if not data:
+                    break
+                total += len(data)
+                write(b"got %d\n" % total)
+        write(b"end %d %s\n" % (total, environ.get("CONTENT_LENGTH", "-").encode()))
+        return []
     if path == "/raise":
         raise RuntimeError("boom from the app")
     if path == "/raise-after-start":

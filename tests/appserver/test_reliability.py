@@ -128,6 +128,30 @@ def test_backpressure_sheds_with_503_and_retry_after(start_server):
     assert len(ok) + len(shed) == 6
 
 
+def test_queue_timeout_sheds_requests_that_waited_too_long(start_server):
+    # One thread, room for 10 waiters, but none may wait more than 0.3 s: the
+    # first request runs 1 s, the ones queued behind it get 503 when the
+    # thread comes free instead of a late answer.
+    srv = start_server("--threads", "1", "--backpressure", "10", "--queue-timeout", "0.3", "apps:app")
+    statuses = []
+    lock = threading.Lock()
+
+    def one(delay):
+        time.sleep(delay)
+        r = get(srv.port, "/sleep?1")
+        with lock:
+            statuses.append((r.status, r.header("Retry-After")))
+
+    threads = [threading.Thread(target=one, args=(0.2 * (i > 0),)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(s for s, _ in statuses) == [200, 503, 503, 503], statuses
+    assert all(ra == "1" for s, ra in statuses if s == 503)
+    assert get(srv.port, "/hello").status == 200
+
+
 def _worker_pids(srv):
     return [p.pid for p in psutil.Process(srv.proc.pid).children()]
 
