@@ -213,6 +213,12 @@ func (s *h2Stream) Write(b []byte) (int, error) {
 	hc.mu.Lock()
 	defer hc.mu.Unlock()
 	n, err := s.writeLocked(b)
+	if s.ended && !s.receiving {
+		// Closed both ways: free the slot before the END_STREAM leaves, or a
+		// client at the stream limit that opens the next stream at once
+		// would be refused (RFC 9113 §5.1.2 counts only open streams).
+		hc.closeStreamLocked(s)
+	}
 	hc.flushLocked()
 	return n, err
 }
