@@ -233,15 +233,21 @@ def _shape_of(d: dict, plan: "_Plan") -> _Shape:
             extras = [(plan.rename.get(k, k), k) for k in entry.keys]
             entry.build = _compile_builder(plan.head_items, extras)
             if plan.render_with is not None:
-                entry.render = _compile_renderer(plan, extras, set(shape))
+                entry.render = _compile_renderer(plan, extras, shape)
                 if entry.render is not None:
                     if len(plan.renders) >= _MAX_SHAPES:
                         plan.renders.clear()
+                        plan.go_table = None  # its shapes go with the renderers
                     plan.renders[shape] = entry.render
     return entry
 
 
 _UTC = _dt.timezone.utc
+
+try:  # the Go renderer (jsonfast/logrecord.go); without it the f-string renderers serve
+    from _goaccel.json import log_add as _log_add, log_render as _log_render, log_table as _log_table
+except ImportError:  # a build without it
+    _log_add = _log_render = _log_table = None  # type: ignore[assignment]
 _MSEC = tuple(",%03d" % i for i in range(1000))  # logging's default_msec_format tails
 _ISO_CACHE: tuple = (None, "")  # (second, "YYYY-MM-DDTHH:MM:SS")
 
@@ -314,7 +320,7 @@ def _compile_builder(head: list, extras: list) -> Callable[[dict], dict]:
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def _compile_renderer(plan: "_Plan", extras: list, present: set) -> Callable[[dict, float], str] | None:
+def _compile_renderer(plan: "_Plan", extras: list, shape: tuple) -> Callable[[dict, float], str] | None:
     """A function writing the JSON text of one record shape directly.
 
     Used only when nobody can observe log_data (no override point is
@@ -324,8 +330,16 @@ def _compile_renderer(plan: "_Plan", extras: list, present: set) -> Callable[[di
     and finite floats are written as json writes them (its own C string
     escaper, int/float repr); any other value goes through the serializer
     made by _make_dumps, exactly as inside the whole dict.
+
+    The same program is also handed to Go (_goaccel.json.log_add), which then
+    renders records of this shape in one call from format(); this f-string
+    renderer serves the records Go does not match (key objects that are equal
+    but not identical to the shape's) and builds without the Go side.
     """
     value_enc, ascii_ = plan.render_with
+    present = set(shape)
+    index = {k: i for i, k in enumerate(shape)}
+    gops: list | None = []  # the Go program: str literal | int slot | None ts | (const,)
     esc = (_json_encoder.c_encode_basestring_ascii if ascii_
            else _json_encoder.c_encode_basestring)
     int_repr, float_repr = int.__repr__, float.__repr__
@@ -381,6 +395,8 @@ def _compile_renderer(plan: "_Plan", extras: list, present: set) -> Callable[[di
             pieces[-1] += t
         else:
             pieces.append(t)
+        if gops is not None:
+            gops.append(t)
 
     text(plan.prefix + "{")
     for i, (out, (kind, v)) in enumerate(fields.items()):
@@ -394,19 +410,26 @@ def _compile_renderer(plan: "_Plan", extras: list, present: set) -> Callable[[di
                 text(enc(v))
                 continue
             pieces.append(("expr", "enc(%s)" % name_of(v)))  # mutable: encode its current state
+            if gops is not None:
+                gops.append((v,))
         elif kind == "ts":
             if plan.iso_ts:
                 text('"')
                 pieces.append(("expr", "iso(created)"))
+                if gops is not None:
+                    gops.append(None)
                 text('"')
                 continue
             pieces.append(("expr", "enc(fromts(created, tz=UTC))"))
+            gops = None  # a datetime through the encoder: Python only
         else:
             if kind == "get" and v not in present:  # the shape says: d.get(v) is None
                 text("null")
                 continue
             var = "v%d" % len(lines)
             lines.append("    %s = d[%s]" % (var, lit(v)))  # present in every record of the shape
+            if gops is not None:
+                gops.append(index[v])
             pieces.append(("expr", (
                 "esc({0}) if {0}.__class__ is str else int_repr({0}) if {0}.__class__ is int"
                 " else float_repr({0}) if {0}.__class__ is float and {0} - {0} == 0.0"
@@ -417,6 +440,12 @@ def _compile_renderer(plan: "_Plan", extras: list, present: set) -> Callable[[di
     src = ("def render(d, created):\n" + "".join(l + "\n" for l in lines)
            + "    return f'%s'\n" % fstring)
     exec(src, env)  # noqa: S102  (source built above from repr()s and generated names)
+    if gops is not None and _log_table is not None:
+        if plan.go_table is None:
+            plan.go_table = _log_table(ascii_, value_enc)
+            plan.go_keep = []
+        if _log_add(plan.go_table, shape, gops):
+            plan.go_keep.append((shape, gops))  # Go borrows the keys and constants
     return env["render"]
 
 
@@ -431,6 +460,7 @@ class _Plan:
         "fused", "serialize", "iso_ts",       # no hook overridden; the serializer; ts as text
         "shapes", "renders",                  # per record shape: _Shape, generated renderer
         "render_with", "direct",              # renderer inputs; renderers usable at all
+        "go_table", "go_keep",                # Go's compiled shapes; what they borrow
     )
 
 
@@ -517,6 +547,8 @@ class BaseJsonFormatter(logging.Formatter):
         p.skip = frozenset(self._skip_fields)
         p.shapes = {}
         p.renders = {}  # shape -> generated renderer (prefix + JSON text)
+        p.go_table = None  # made with the first compiled renderer
+        p.go_keep = None
         ts = self.timestamp
         if ts:
             key = ts if isinstance(ts, str) else "timestamp"
@@ -614,6 +646,11 @@ class BaseJsonFormatter(logging.Formatter):
         if message_dict is _EMPTY and plan.direct:
             # The common case: a repeating record shape rendered by its generated code.
             d = record.__dict__
+            if plan.go_table is not None:
+                s = _log_render(plan.go_table, d,
+                                _utc_isoformat(record.created) if plan.ts_key is not None else None)
+                if s is not None:
+                    return s
             render = plan.renders.get(tuple(d))
             if render is not None:
                 return render(d, record.created)
