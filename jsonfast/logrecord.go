@@ -150,7 +150,7 @@ func (t *LogTable) Render(d, ts python.Object) (python.Ref, error) {
 	e := getEncoder(&EncodeOptions{EnsureASCII: t.ascii, AllowNaN: true})
 	defer putEncoder(e)
 	e.nonASCII = sh.nonASCII // else the text would be made an ASCII str
-	var held []python.Ref // values kept alive once Python code may run
+	var held []python.Ref    // values kept alive once Python code may run
 	defer func() {
 		for _, r := range held {
 			r.Release()
