@@ -336,10 +336,10 @@ def _compile_renderer(plan: "_Plan", extras: list, shape: tuple) -> Callable[[di
     renderer serves the records Go does not match (key objects that are equal
     but not identical to the shape's) and builds without the Go side.
     """
-    value_enc, ascii_ = plan.render_with
+    value_enc, ascii_, go_default = plan.render_with
     present = set(shape)
     index = {k: i for i, k in enumerate(shape)}
-    gops: list | None = []  # the Go program: str literal | int slot | None ts | (const,)
+    gops: list | None = []  # the Go program: str literal | int slot (index in shape) | ("ts", index of created) | (const,)
     esc = (_json_encoder.c_encode_basestring_ascii if ascii_
            else _json_encoder.c_encode_basestring)
     int_repr, float_repr = int.__repr__, float.__repr__
@@ -416,8 +416,8 @@ def _compile_renderer(plan: "_Plan", extras: list, shape: tuple) -> Callable[[di
             if plan.iso_ts:
                 text('"')
                 pieces.append(("expr", "iso(created)"))
-                if gops is not None:
-                    gops.append(None)
+                if gops is not None:  # Go formats record.created itself
+                    gops = gops + [("ts", index["created"])] if "created" in index else None
                 text('"')
                 continue
             pieces.append(("expr", "enc(fromts(created, tz=UTC))"))
@@ -442,7 +442,7 @@ def _compile_renderer(plan: "_Plan", extras: list, shape: tuple) -> Callable[[di
     exec(src, env)  # noqa: S102  (source built above from repr()s and generated names)
     if gops is not None and _log_table is not None:
         if plan.go_table is None:
-            plan.go_table = _log_table(ascii_, value_enc)
+            plan.go_table = _log_table(ascii_, go_default)
             plan.go_keep = []
         if _log_add(plan.go_table, shape, gops):
             plan.go_keep.append((shape, gops))  # Go borrows the keys and constants
@@ -582,8 +582,8 @@ class BaseJsonFormatter(logging.Formatter):
     def _stock_datetime_default(self) -> bool:
         return False
 
-    def _render_with(self) -> tuple[Callable[[Any], str], bool] | None:
-        """(value serializer, ensure_ascii) when records may be rendered directly."""
+    def _render_with(self) -> tuple[Callable[[Any], str], bool, Callable] | None:
+        """(value serializer, ensure_ascii, its default) when records may be rendered directly."""
         return None
 
     # -- logging.Formatter ------------------------------------------------
@@ -647,8 +647,7 @@ class BaseJsonFormatter(logging.Formatter):
             # The common case: a repeating record shape rendered by its generated code.
             d = record.__dict__
             if plan.go_table is not None:
-                s = _log_render(plan.go_table, d,
-                                _utc_isoformat(record.created) if plan.ts_key is not None else None)
+                s = _log_render(plan.go_table, d)
                 if s is not None:
                     return s
             render = plan.renders.get(tuple(d))
@@ -833,7 +832,8 @@ class JsonFormatter(BaseJsonFormatter):
         if not fast or self.json_indent is not None:
             return None
         ascii_ = bool(self.json_ensure_ascii)
-        return _make_dumps(default, None, ascii_), ascii_
+        return (_make_dumps(default, None, ascii_), ascii_,
+                default if default is not None else _no_default)
 
     def jsonify_log_record(self, log_data: dict) -> str:
         """Returns a JSON string of the log data."""

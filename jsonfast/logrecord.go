@@ -1,6 +1,9 @@
 package jsonfast
 
 import (
+	"math"
+	"time"
+
 	"goaccel/python"
 )
 
@@ -19,11 +22,13 @@ import (
 
 // LogTable holds the compiled shapes of one formatter plan.
 type LogTable struct {
-	ascii  bool
-	enc    python.Object // the plan's value encoder: obj -> JSON text (borrowed)
-	byLen  map[int][]*logShape
-	spare  []python.Object // a reusable items buffer (nil while in use)
-	shapes int
+	ascii   bool
+	def     python.Object // json's default for values it cannot encode (borrowed)
+	byLen   map[int][]*logShape
+	spare   []python.Object // a reusable items buffer (nil while in use)
+	shapes  int
+	isoSec  float64 // the second isoBase is the text of
+	isoBase []byte  // "YYYY-MM-DDTHH:MM:SS" of isoSec
 }
 
 type logShape struct {
@@ -34,7 +39,7 @@ type logShape struct {
 
 const (
 	opSlot = iota // the value of keys[arg]
-	opTS          // the timestamp text passed in
+	opTS          // record.created (keys[arg]) as a UTC isoformat() string
 	opObj         // a constant object, encoded from its current state
 	opNone        // literal text only
 )
@@ -49,13 +54,15 @@ type logOp struct {
 // MaxLogShapes bounds a table; Python replaces the table when it is full.
 const MaxLogShapes = 256
 
-// NewLogTable makes the table of a plan whose output is ASCII-escaped when ascii.
-func NewLogTable(ascii bool, enc python.Object) *LogTable {
-	return &LogTable{ascii: ascii, enc: enc, byLen: map[int][]*logShape{}}
+// NewLogTable makes the table of a plan whose output is ASCII-escaped when
+// ascii; def is the default json calls for values it cannot encode.
+func NewLogTable(ascii bool, def python.Object) *LogTable {
+	return &LogTable{ascii: ascii, def: def, byLen: map[int][]*logShape{}, isoSec: -1}
 }
 
 // Add compiles one shape. ops items: str (literal JSON text), int (slot:
-// index in keys), None (the timestamp text), 1-tuple (a constant object).
+// index in keys), 2-tuple ("ts", i) (keys[i] is created: the timestamp
+// text), 1-tuple (a constant object).
 // It reports false (nothing added) for a program it cannot serve exactly.
 func (t *LogTable) Add(keys python.Object, ops python.Object) (bool, error) {
 	if t.shapes >= MaxLogShapes || keys.Type() != python.TupleType || ops.Type() != python.ListType {
@@ -93,8 +100,12 @@ func (t *LogTable) Add(keys python.Object, ops python.Object) (bool, error) {
 			}
 			sh.ops = append(sh.ops, logOp{lit: lit, kind: opSlot, arg: int(i)})
 			lit = nil
-		case op == python.None:
-			sh.ops = append(sh.ops, logOp{lit: lit, kind: opTS})
+		case op.Type() == python.TupleType && len(python.TupleItems(op)) == 2:
+			i, ok := python.LongInt64(python.TupleItems(op)[1])
+			if !ok || i < 0 || int(i) >= len(ks) {
+				return false, nil
+			}
+			sh.ops = append(sh.ops, logOp{lit: lit, kind: opTS, arg: int(i)})
 			lit = nil
 		case op.Type() == python.TupleType && len(python.TupleItems(op)) == 1:
 			sh.ops = append(sh.ops, logOp{lit: lit, kind: opObj, obj: python.TupleItems(op)[0]})
@@ -128,7 +139,7 @@ outer:
 
 // Render writes the record's JSON text, or returns a NULL Ref (no error)
 // when no compiled shape has exactly d's keys: Python then takes its path.
-func (t *LogTable) Render(d, ts python.Object) (python.Ref, error) {
+func (t *LogTable) Render(d python.Object) (python.Ref, error) {
 	n := python.DictLen(d)
 	if len(t.byLen[n]) == 0 {
 		return python.Ref{}, nil
@@ -147,7 +158,8 @@ func (t *LogTable) Render(d, ts python.Object) (python.Ref, error) {
 	if sh == nil {
 		return python.Ref{}, nil
 	}
-	e := getEncoder(&EncodeOptions{EnsureASCII: t.ascii, AllowNaN: true})
+	e := getEncoder(&EncodeOptions{EnsureASCII: t.ascii, AllowNaN: true,
+		ItemSep: itemSep, KeySep: keySep, Default: t.def})
 	defer putEncoder(e)
 	e.nonASCII = sh.nonASCII // else the text would be made an ASCII str
 	var held []python.Ref    // values kept alive once Python code may run
@@ -164,11 +176,11 @@ func (t *LogTable) Render(d, ts python.Object) (python.Ref, error) {
 		case opNone:
 			continue
 		case opTS:
-			s, ok := python.StrASCII(ts)
-			if !ok || ts.Type() != python.StrType {
-				return python.Ref{}, python.Errorf(python.TypeError, "log_render: timestamp must be an ASCII str")
+			b, ok := t.appendISO(e.buf, pairs[2*op.arg+1])
+			if !ok { // not a float in datetime's range: Python's path
+				return python.Ref{}, nil
 			}
-			e.buf = append(e.buf, s...)
+			e.buf = b
 			continue
 		case opSlot:
 			v = pairs[2*op.arg+1]
@@ -179,54 +191,62 @@ func (t *LogTable) Render(d, ts python.Object) (python.Ref, error) {
 			e.buf = b
 			continue
 		}
-		switch v.Type() {
-		case python.StrType:
-			if _, err := e.appendStr(v); err != nil {
-				return python.Ref{}, err
-			}
-			continue
-		case python.IntType:
-			if err := e.appendInt(v); err != nil {
-				return python.Ref{}, err
-			}
-			continue
-		}
-		// Anything else: the plan's encoder (json's rules, its default).
-		// It runs Python code, which could change the record: keep the
-		// values this call still reads alive.
-		if held == nil {
+		// Anything else: json's rules and its default, which may run
+		// Python code that changes the record: keep the values this call
+		// still reads alive.
+		if held == nil && v.Type() != python.StrType && v.Type() != python.IntType {
+			held = make([]python.Ref, 0, len(sh.ops))
 			for j := i; j < len(sh.ops); j++ {
-				if sh.ops[j].kind == opSlot {
-					held = append(held, pairs[2*sh.ops[j].arg+1].IncRef())
+				if k := sh.ops[j].kind; k == opSlot || k == opTS {
+					held = append(held, python.NewRef(pairs[2*sh.ops[j].arg+1]))
 				}
 			}
 		}
-		r, err := python.Call(t.enc, v)
-		if err != nil {
+		if err := e.value(v); err != nil {
 			return python.Ref{}, err
 		}
-		if r.Type() != python.StrType {
-			r.Release()
-			return python.Ref{}, python.Errorf(python.TypeError, "log_render: the encoder returned %s, not str", r.TypeName())
-		}
-		if s, ok := python.StrASCII(r.Object); ok {
-			e.buf = append(e.buf, s...)
-		} else {
-			u, err := python.StrUTF8(r.Object)
-			if err != nil { // lone surrogates (ensure_ascii=False): Python's path writes them
-				if exc := python.Fetch(); exc != nil {
-					exc.Release()
-				}
-				r.Release()
-				return python.Ref{}, nil
-			}
-			e.buf = append(e.buf, u...)
-			e.nonASCII = true
-		}
-		r.Release()
 	}
 	if !e.nonASCII {
 		return python.NewASCIIStr(e.buf)
 	}
 	return python.NewStrSurrogates(e.buf, e.surrogates)
+}
+
+var itemSep, keySep = []byte(", "), []byte(": ")
+
+// maxISOSec is 9999-12-31T23:59:59 UTC, datetime's last second.
+const maxISOSec = 253402300799
+
+// appendISO writes datetime.fromtimestamp(created, tz=timezone.utc).isoformat()
+// as jsonfast.logging._utc_isoformat does: the fraction rounded half-even to
+// microseconds (math.modf + round, the same IEEE operations), with carry.
+func (t *LogTable) appendISO(b []byte, v python.Object) ([]byte, bool) {
+	if v.Type() != python.FloatType {
+		return b, false
+	}
+	sec, frac := math.Modf(python.FloatValue(v))
+	us := math.RoundToEven(frac * 1e6)
+	if us >= 1e6 {
+		sec++
+		us -= 1e6
+	} else if us < 0 {
+		sec--
+		us += 1e6
+	}
+	if !(sec >= 0 && sec <= maxISOSec) {
+		return b, false
+	}
+	if sec != t.isoSec {
+		t.isoBase = time.Unix(int64(sec), 0).UTC().AppendFormat(t.isoBase[:0], "2006-01-02T15:04:05")
+		t.isoSec = sec
+	}
+	b = append(b, t.isoBase...)
+	if us != 0 {
+		n := int64(us)
+		b = append(b, '.')
+		for d := int64(100000); d > 0; d /= 10 {
+			b = append(b, byte('0'+n/d%10))
+		}
+	}
+	return append(b, "+00:00"...), true
 }

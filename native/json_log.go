@@ -11,9 +11,9 @@ func init() {
 	python.Register(python.Module{
 		Name: "json",
 		Functions: []python.Function{
-			{Name: "log_table", Doc: "log_table(ensure_ascii, encoder) -> handle of a formatter plan's compiled record shapes.", Fast: logTable},
+			{Name: "log_table", Doc: "log_table(ensure_ascii, default) -> handle of a formatter plan's compiled record shapes.", Fast: logTable},
 			{Name: "log_add", Doc: "log_add(table, keys, ops) -> bool: compiles one record shape (False: not served here).", Fast: logAdd},
-			{Name: "log_render", Doc: "log_render(table, record_dict, timestamp_text) -> str, or None when no compiled shape matches.", Fast: logRender},
+			{Name: "log_render", Doc: "log_render(table, record_dict) -> str, or None when no compiled shape matches.", Fast: logRender},
 		},
 	})
 }
@@ -56,8 +56,8 @@ func logAdd(args []python.Object) (python.Ref, error) {
 }
 
 func logRender(args []python.Object) (python.Ref, error) {
-	if len(args) != 3 {
-		return python.Ref{}, python.Errorf(python.TypeError, "log_render() takes 3 arguments (%d given)", len(args))
+	if len(args) != 2 {
+		return python.Ref{}, python.Errorf(python.TypeError, "log_render() takes 2 arguments (%d given)", len(args))
 	}
 	t, err := logTableArg("log_render", args[0])
 	if err != nil {
@@ -66,7 +66,7 @@ func logRender(args []python.Object) (python.Ref, error) {
 	if args[1].Type() != python.DictType {
 		return python.Ref{}, python.Errorf(python.TypeError, "log_render(): a dict is required")
 	}
-	r, err := t.Render(args[1], args[2])
+	r, err := t.Render(args[1])
 	if err != nil || r.Object.IsNil() {
 		if err == nil {
 			return python.None.IncRef(), nil

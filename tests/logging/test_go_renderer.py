@@ -9,6 +9,7 @@ import logging
 
 import psutil
 import pytest
+from hypothesis import given, settings, strategies as st
 from pythonjsonlogger.json import JsonFormatter as PjlFormatter
 
 import jsonfast.logging as jl
@@ -69,7 +70,7 @@ def test_odd_values_through_the_go_renderer(kw):
     # Go served these records: it matches the shape by its key objects.
     r = _record("x")
     f.format(r)
-    assert jl._log_render(plan.go_table, r.__dict__, jl._utc_isoformat(r.created)) == p.format(r)
+    assert jl._log_render(plan.go_table, r.__dict__) == p.format(r)
 
 
 def test_equal_but_not_identical_keys_take_the_python_renderer():
@@ -80,7 +81,7 @@ def test_equal_but_not_identical_keys_take_the_python_renderer():
     r = _record(7, "user")
     # a __dict__ whose "user" key is an equal str but another object
     r.__dict__ = {("".join(["us", "er"]) if k == "user" else k): v for k, v in r.__dict__.items()}
-    assert jl._log_render(f._plan.go_table, r.__dict__, None) is None  # Go matches by identity
+    assert jl._log_render(f._plan.go_table, r.__dict__) is None  # Go matches by identity
     assert f.format(r) == p.format(r)  # the Python renderer serves it
 
 
@@ -142,3 +143,29 @@ def test_many_shapes_do_not_grow_memory():
     batch(100_000)
     gc.collect()
     assert proc.memory_info().rss - before < 8 * 1024 * 1024
+
+
+_TS_PAIR = (PjlFormatter("%(message)s", timestamp=True), FastFormatter("%(message)s", timestamp=True))
+
+
+def _ts_same(created):
+    p, f = _TS_PAIR
+    for _ in range(3):  # compile the shape
+        f.format(_record(1))
+    r = _record(1)
+    r.created = created
+    _same(p, f, r)
+
+
+@pytest.mark.parametrize("created", [0.0, 0.5, 1.9999995, 1.0000005, 1.0000015, 1e9 + 5e-7,
+                                     1700000000.9999996, 1700000000.0000004, -0.5, -1.5,
+                                     253402300799.0, 253402300799.9999999, 253402300800.0, 1e15,
+                                     float("nan"), float("inf")])
+def test_timestamp_text_written_by_go(created):
+    _ts_same(created)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(min_value=0, max_value=4e9) | st.integers(0, 2**33).map(lambda i: i / 1e6 + 1.7e9))
+def test_timestamp_text_written_by_go_random(created):
+    _ts_same(created)
