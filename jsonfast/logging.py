@@ -440,6 +440,9 @@ def _compile_renderer(plan: "_Plan", extras: list, shape: tuple) -> Callable[[di
     src = ("def render(d, created):\n" + "".join(l + "\n" for l in lines)
            + "    return f'%s'\n" % fstring)
     exec(src, env)  # noqa: S102  (source built above from repr()s and generated names)
+    if gops is not None:  # Go checks what format() would: no exception or stack to format
+        for attr in ("exc_info", "exc_text", "stack_info"):
+            gops = gops + [("none", index[attr])] if gops is not None and attr in index else None
     if gops is not None and _log_table is not None:
         if plan.go_table is None:
             plan.go_table = _log_table(ascii_, go_default)
@@ -454,6 +457,7 @@ class _Plan:
 
     __slots__ = (
         "asctime", "own_time",                # fmt uses asctime; formatTime not overridden
+        "tc",                                 # formatTime's last result, for format() (see there)
         "required", "renamed", "head_items",  # fmt fields, their output names, add_fields' head
         "head",                               # generated: the head dict from a record
         "rename", "skip", "ts_key", "keep_missing", "prefix",
@@ -572,6 +576,7 @@ class BaseJsonFormatter(logging.Formatter):
         p.render_with = self._render_with() if p.fused else None
         p.direct = p.render_with is not None
         p.own_time = cls.formatTime is BaseJsonFormatter.formatTime
+        p.tc = None
         object.__setattr__(self, "_plan", p)
         return p
 
@@ -602,6 +607,11 @@ class BaseJsonFormatter(logging.Formatter):
             self.__dict__["_time_cache"] = (sec, tfmt, conv, s)
         else:
             return super().formatTime(record, datefmt)
+        plan = self.__dict__.get("_plan")
+        if plan is not None and (datefmt or self.default_msec_format == "%s,%03d"):
+            # format() reuses s while the second and every input are the same
+            plan.tc = (float(sec), float(sec + 1), datefmt, self.default_time_format, conv,
+                       self.default_msec_format, s)
         if datefmt:
             return s
         msec_format = self.default_msec_format
@@ -624,15 +634,26 @@ class BaseJsonFormatter(logging.Formatter):
             message_dict = _EMPTY
             record.message = record.getMessage()
         if plan.asctime:
-            tc = self.__dict__.get("_time_cache")
-            datefmt = self.datefmt
-            if (plan.own_time and tc is not None and not datefmt and tc[0] == int(record.created)
-                    and tc[1] is self.default_time_format and tc[2] is self.converter
-                    and self.default_msec_format == "%s,%03d" and 0 <= record.msecs < 1000):
-                # formatTime's cached default case, inlined
-                record.asctime = tc[3] + _MSEC[int(record.msecs)]
+            tc = plan.tc
+            created = record.created
+            if (tc is not None and tc[0] <= created < tc[1] and tc[2] is self.datefmt
+                    and tc[3] is self.default_time_format and tc[4] is self.converter
+                    and tc[5] is self.default_msec_format and plan.own_time):
+                # formatTime's result for this second, inlined (tc: see formatTime)
+                if tc[2]:
+                    record.asctime = tc[6]
+                else:
+                    ms = record.msecs
+                    record.asctime = (tc[6] + _MSEC[int(ms)] if 0 <= ms < 1000
+                                      else self.formatTime(record, tc[2]))
             else:
-                record.asctime = self.formatTime(record, datefmt)
+                record.asctime = self.formatTime(record, self.datefmt)
+        if message_dict is _EMPTY and plan.go_table is not None:
+            # The common case, a repeating record shape: Go writes its JSON text
+            # (or returns None: another shape, or an exception/stack to format).
+            s = _log_render(plan.go_table, record.__dict__)
+            if s is not None:
+                return s
         if record.exc_info or record.exc_text or record.stack_info:
             if message_dict is _EMPTY:
                 message_dict = {}
@@ -646,10 +667,6 @@ class BaseJsonFormatter(logging.Formatter):
         if message_dict is _EMPTY and plan.direct:
             # The common case: a repeating record shape rendered by its generated code.
             d = record.__dict__
-            if plan.go_table is not None:
-                s = _log_render(plan.go_table, d)
-                if s is not None:
-                    return s
             render = plan.renders.get(tuple(d))
             if render is not None:
                 return render(d, record.created)

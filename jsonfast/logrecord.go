@@ -34,7 +34,8 @@ type LogTable struct {
 type logShape struct {
 	keys     []python.Object // the shape tuple's items (borrowed)
 	ops      []logOp
-	nonASCII bool // a literal holds UTF-8 beyond ASCII (ensure_ascii=False)
+	nonASCII bool  // a literal holds UTF-8 beyond ASCII (ensure_ascii=False)
+	none     []int // keys whose values must be None (exc_info, exc_text, stack_info), else Python's path
 }
 
 const (
@@ -101,12 +102,21 @@ func (t *LogTable) Add(keys python.Object, ops python.Object) (bool, error) {
 			sh.ops = append(sh.ops, logOp{lit: lit, kind: opSlot, arg: int(i)})
 			lit = nil
 		case op.Type() == python.TupleType && len(python.TupleItems(op)) == 2:
-			i, ok := python.LongInt64(python.TupleItems(op)[1])
-			if !ok || i < 0 || int(i) >= len(ks) {
+			it := python.TupleItems(op)
+			name, _ := python.StrASCII(it[0])
+			i, ok := python.LongInt64(it[1])
+			if !ok || i < 0 || int(i) >= len(ks) || it[0].Type() != python.StrType {
 				return false, nil
 			}
-			sh.ops = append(sh.ops, logOp{lit: lit, kind: opTS, arg: int(i)})
-			lit = nil
+			switch string(name) {
+			case "ts":
+				sh.ops = append(sh.ops, logOp{lit: lit, kind: opTS, arg: int(i)})
+				lit = nil
+			case "none":
+				sh.none = append(sh.none, int(i))
+			default:
+				return false, nil
+			}
 		case op.Type() == python.TupleType && len(python.TupleItems(op)) == 1:
 			sh.ops = append(sh.ops, logOp{lit: lit, kind: opObj, obj: python.TupleItems(op)[0]})
 			lit = nil
@@ -157,6 +167,11 @@ func (t *LogTable) Render(d python.Object) (python.Ref, error) {
 	sh := t.match(pairs)
 	if sh == nil {
 		return python.Ref{}, nil
+	}
+	for _, i := range sh.none {
+		if pairs[2*i+1] != python.None { // an exception or stack to format: Python's path
+			return python.Ref{}, nil
+		}
 	}
 	e := getEncoder(&EncodeOptions{EnsureASCII: t.ascii, AllowNaN: true,
 		ItemSep: itemSep, KeySep: keySep, Default: t.def})

@@ -169,3 +169,65 @@ def test_timestamp_text_written_by_go(created):
 @given(st.floats(min_value=0, max_value=4e9) | st.integers(0, 2**33).map(lambda i: i / 1e6 + 1.7e9))
 def test_timestamp_text_written_by_go_random(created):
     _ts_same(created)
+
+
+def test_asctime_reuse_follows_every_input():
+    import sys
+    import time
+
+    kw = {"fmt": "%(asctime)s %(message)s"}
+    p, f = PjlFormatter(**kw), FastFormatter(**kw)
+
+    def check(created=1_700_000_000.25):
+        for _ in range(4):
+            r = _record(1)
+            r.created, r.msecs = created, (created - int(created)) * 1000
+            _same(p, f, r)
+
+    check()
+    check(1_700_000_000.9995)
+    check(1_700_000_001.0)  # the next second
+    old = logging.Formatter.converter
+    try:
+        logging.Formatter.converter = time.gmtime  # the documented class-level switch
+        check()
+    finally:
+        logging.Formatter.converter = old
+    check()
+    for fmt in (p, f):
+        fmt.datefmt = "%H:%M"
+    check()
+    for fmt in (p, f):
+        fmt.datefmt = ""
+        fmt.default_msec_format = "%s.%03d"
+    check()
+    for fmt in (p, f):
+        fmt.default_msec_format = None
+        fmt.default_time_format = "%Y"
+    check()
+    for fmt in (p, f):
+        fmt.default_time_format = "%d/%m"
+        del fmt.default_msec_format
+    check()
+    try:
+        1 / 0
+    except ZeroDivisionError:
+        exc = sys.exc_info()
+    for attr, value in (("exc_info", exc), ("exc_text", ""), ("exc_text", "text"), ("stack_info", "st")):
+        r = _record(1)
+        setattr(r, attr, value)
+        _same(p, f, r)
+
+
+def test_formatTime_override_calling_super_is_used():
+    class Mine(FastFormatter):
+        def formatTime(self, record, datefmt=None):
+            return "<" + super().formatTime(record, datefmt) + ">"
+
+    class Theirs(PjlFormatter):
+        def formatTime(self, record, datefmt=None):
+            return "<" + super().formatTime(record, datefmt) + ">"
+
+    p, f = Theirs("%(asctime)s %(message)s"), Mine("%(asctime)s %(message)s")
+    for _ in range(5):
+        _same(p, f, _record(1))
