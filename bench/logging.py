@@ -221,9 +221,10 @@ def main() -> int:
         line += " | **%.2fx** |" % geomean(cols[1])
     print(line)
     print()
-    print("jsonfast.logging serialises through `jsonfast.logging._make_dumps` (the standard json's "
-          "C encoder on this build)" + ("; the last columns point it at `jsonfast.dumps`." if engine
-                                       else "; `jsonfast.dumps` is not in this build."))
+    print("jsonfast.logging writes repeated record shapes in Go (jsonfast/logrecord.go); other "
+          "records serialise through `jsonfast.logging._make_dumps` (the standard json's C encoder)"
+          + ("; the last columns point that at `jsonfast.dumps`." if engine
+             else "; `jsonfast.dumps` is not in this build."))
     ablation(jl, recs, rounds)
     return 0
 

@@ -217,7 +217,7 @@ func (t *LogTable) Render(d python.Object) (python.Ref, error) {
 				}
 			}
 		}
-		if err := e.value(v); err != nil {
+		if err := e.encode(v); err != nil { // encode: undoes recursion accounting on error
 			return python.Ref{}, err
 		}
 	}

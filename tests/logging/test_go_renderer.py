@@ -231,3 +231,27 @@ def test_formatTime_override_calling_super_is_used():
     p, f = Theirs("%(asctime)s %(message)s"), Mine("%(asctime)s %(message)s")
     for _ in range(5):
         _same(p, f, _record(1))
+
+
+def test_circular_and_deep_values_raise_and_leave_the_interpreter_usable():
+    p, f = PjlFormatter("%(message)s"), FastFormatter("%(message)s")
+    for _ in range(4):
+        f.format(_record(1))
+    loop: list = []
+    loop.append(loop)
+    deep: list = [0]
+    for _ in range(100_000):
+        deep = [deep]
+    for _ in range(3):
+        with pytest.raises(RecursionError):  # pjl: ValueError (circular) / RecursionError (deep)
+            f.format(_record(loop))
+        with pytest.raises(RecursionError):
+            f.format(_record(deep))
+    # the recursion depth was given back: ordinary work still runs
+    r = _record([[[1]], {"a": [2]}])
+    assert f.format(r) == p.format(r)
+
+    def nest(n):
+        return 0 if n == 0 else nest(n - 1)
+
+    assert nest(500) == 0
