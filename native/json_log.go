@@ -1,6 +1,8 @@
 package main
 
 import (
+	"runtime/cgo"
+
 	"goaccel/jsonfast"
 	"goaccel/python"
 )
@@ -59,7 +61,7 @@ func logRender(args []python.Object) (python.Ref, error) {
 	if len(args) != 2 {
 		return python.Ref{}, python.Errorf(python.TypeError, "log_render() takes 2 arguments (%d given)", len(args))
 	}
-	t, err := logTableArg("log_render", args[0])
+	t, err := logTableFast(args[0])
 	if err != nil {
 		return python.Ref{}, err
 	}
@@ -74,4 +76,29 @@ func logRender(args []python.Object) (python.Ref, error) {
 		return python.Ref{}, err
 	}
 	return r, nil
+}
+
+// The table of the last log_render call. cgo handles are numbered from a
+// counter and never reused, so an equal number is the same table; this
+// skips the handle map's lookup for the common case of one busy formatter.
+var (
+	lastLogHandle uintptr
+	lastLogTable  *jsonfast.LogTable
+)
+
+// logTableFast is logTableArg for the per-record call (runs with the GIL).
+func logTableFast(o python.Object) (*jsonfast.LogTable, error) {
+	h, ok := python.HandleOf(o)
+	if !ok {
+		return nil, python.ErrAlreadySet
+	}
+	if h == lastLogHandle && lastLogTable != nil {
+		return lastLogTable, nil
+	}
+	t, ok := cgo.Handle(h).Value().(*jsonfast.LogTable)
+	if !ok {
+		return nil, python.Errorf(python.TypeError, "log_render(): not a log table")
+	}
+	lastLogHandle, lastLogTable = h, t
+	return t, nil
 }

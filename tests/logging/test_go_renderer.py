@@ -255,3 +255,12 @@ def test_circular_and_deep_values_raise_and_leave_the_interpreter_usable():
         return 0 if n == 0 else nest(n - 1)
 
     assert nest(500) == 0
+
+
+def test_log_render_refuses_what_is_not_a_table():
+    from _goaccel import json as native
+
+    with pytest.raises(TypeError):
+        native.log_render(1, {})
+    with pytest.raises(TypeError):
+        native.log_render(native.log_table(True, repr), [])
