@@ -19,7 +19,9 @@ It is faster because it does less work per record:
   builds log_data in one dict display, and, when no override point is
   overridden and the output is compact, another writes the JSON text directly
   with one f-string (keys, separators and constant values pre-encoded; only the
-  record's values are encoded per record);
+  record's values are encoded per record); the same program is handed to Go
+  (jsonfast/logrecord.go), which then writes a matching record's text in one
+  call from format() (the f-string serves records Go does not match);
 * ``asctime``'s ``time.strftime`` is cached per second;
 * the JSON encoder is built once per configuration, not once per record.
 
