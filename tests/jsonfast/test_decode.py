@@ -362,3 +362,29 @@ def test_small_dicts_filled_in_place_behave_like_stdlib():
                 for i in range(20):
                     g["r%d" % i] = w["r%d" % i] = i
                 assert g == w and list(g) == list(w)
+
+
+def test_key_memo_near_misses_like_stdlib():
+    # The builder's key memo guesses that the i-th key of an object is the
+    # i-th key of the previous object on the same path: every way that guess
+    # can be wrong must still give the stdlib's dicts.
+    keys = ["a", "b", "ab", "ba", "a" * 8, "a" * 7 + "b", "a" * 9, "é", "e\u0301", "中",
+            "\U0001f600", "x" * 64, "x" * 65, "\\u0061", "a\\nb", ""]
+    import random
+    rnd = random.Random(7)
+    for _ in range(200):
+        recs = []
+        for _ in range(rnd.randrange(1, 6)):
+            ks = [rnd.choice(keys) for _ in range(rnd.randrange(0, 40))]
+            inner = "{" + ",".join(f'"{rnd.choice(keys)}": {i}' for i in range(rnd.randrange(0, 4))) + "}"
+            recs.append("{" + ",".join(f'"{k}": {inner if j % 3 == 0 else j}' for j, k in enumerate(ks)) + "}")
+        doc = "[" + ",".join(recs) + "]"
+        assert_same_as_stdlib(doc)
+        assert same(jd.loads(doc.encode()), json.loads(doc))
+    # Records on the same path share their key objects (stdlib: one memo per
+    # document), including when another key evicts them from the key cache.
+    doc = "[" + ",".join('{"id": %d, "name": "n", "k%d": {"name": 1, "id": 2}}' % (i, i) for i in range(300)) + "]"
+    recs = jd.loads(doc)
+    for r in recs[1:]:
+        assert list(r)[:2] == ["id", "name"] and list(r)[0] is list(recs[0])[0]
+        assert list(r)[1] is list(recs[0])[1]
