@@ -388,3 +388,21 @@ def test_key_memo_near_misses_like_stdlib():
     for r in recs[1:]:
         assert list(r)[:2] == ["id", "name"] and list(r)[0] is list(recs[0])[0]
         assert list(r)[1] is list(recs[0])[1]
+
+
+@pytest.mark.parametrize("ch", ["é", "\xff", "中", "\uffff", "😀", "\U0010ffff"])
+def test_non_ascii_str_input_every_kind_and_offset(ch):
+    # A fresh non-ASCII str is encoded to UTF-8 by the decoder (8 ASCII
+    # characters at a time, others one by one) and the result is left on
+    # the str as its cached UTF-8 form, as PyUnicode_AsUTF8AndSize does.
+    for n in range(0, 20):
+        for pos in (0, n // 2, n):
+            body = "a" * pos + ch + "b" * (n - pos)
+            doc = "".join(['{"', body, '": ["', body, '", 1]}'])  # a fresh str
+            assert same(jd.loads(doc), json.loads(doc))
+            assert doc.encode() == "".join(['{"', body, '": ["', body, '", 1]}']).encode("utf-8")
+    # Surrogates anywhere in the str: the standard library's own outcome.
+    for n in range(0, 20):
+        doc = '["' + "x" * n + ch + "\ud800" + '"]'
+        assert_same_as_stdlib(doc)
+        assert_same_as_stdlib('["' + ch + "y" * n + '", "\udfff"]')
