@@ -406,3 +406,17 @@ def test_non_ascii_str_input_every_kind_and_offset(ch):
         doc = '["' + "x" * n + ch + "\ud800" + '"]'
         assert_same_as_stdlib(doc)
         assert_same_as_stdlib('["' + ch + "y" * n + '", "\udfff"]')
+
+
+def test_native_loads_argument_forms_like_stdlib():
+    # jsonfast.loads is a native function that hands every call with
+    # keywords (or a wrong argument count) to the Python signature.
+    import jsonfast
+    assert jsonfast.loads is jd.loads
+    calls = [((), {}), (('[1]',), {}), ((), {"s": "[1]"}), (("[1]", "[2]"), {}),
+             (("[1]",), {"foo": 1}), (("[1.5]",), {"parse_float": str}),
+             ((b'{"a": 1}',), {"object_pairs_hook": list}), (("[1,",), {}), ((3,), {}),
+             (("[1]",), {"cls": None, "object_hook": None})]
+    for args, kw in calls:
+        want, got = outcome(json.loads, *args, **kw), outcome(jd.loads, *args, **kw)
+        assert got[0] == want[0] and (same(got[1], want[1]) if want[0] == "ok" else got[1] == want[1]), (args, kw)
