@@ -51,7 +51,7 @@ func getTape() *Tape {
 }
 
 func putTape(t *Tape) {
-	if cap(t.Words) > maxPooledWords || cap(t.Scratch) > 8*maxPooledWords {
+	if cap(t.Words) > maxPooledWords || cap(t.Scratch) > 8*maxPooledWords || cap(t.UTF8) > 8*maxPooledWords {
 		return
 	}
 	t.Reset()
@@ -65,17 +65,24 @@ func putTape(t *Tape) {
 // parseAndBuild parses data and builds the Python value. release says data
 // is immutable for the duration (bytes or str), so the GIL may be released.
 func parseAndBuild(data []byte, opt Options, release bool) (python.Ref, *SyntaxError, error) {
-	var err error
-	var t *Tape
 	if release && len(data) >= releaseGILAbove {
-		t = getTape()
+		t := getTape()
 		defer putTape(t)
+		return parseAndBuildOn(t, data, opt, true)
+	}
+	// Small inputs: the GIL is held from parse to the end of the build
+	// (which never runs Python code), so one shared tape is safe and saves
+	// the pool's cost.
+	return parseAndBuildOn(&gilTape, data, opt, false)
+}
+
+// parseAndBuildOn parses data onto t, without the GIL when releaseGIL,
+// and builds the value.
+func parseAndBuildOn(t *Tape, data []byte, opt Options, releaseGIL bool) (python.Ref, *SyntaxError, error) {
+	var err error
+	if releaseGIL {
 		python.ReleaseGIL(func() { err = Parse(data, opt, t) })
 	} else {
-		// Small inputs: the GIL is held from parse to the end of the build
-		// (which never runs Python code), so one shared tape is safe and
-		// saves the pool's cost.
-		t = &gilTape
 		err = Parse(data, opt, t)
 	}
 	if err != nil {
@@ -133,12 +140,11 @@ func LoadsStd(s python.Object, allowControl bool) (python.Ref, error) {
 	release := false
 	switch t := s.Type(); t {
 	case python.StrType:
-		b, err := python.StrUTF8(s)
-		if err != nil { // lone surrogates: the stdlib handles those
-			if exc := python.Fetch(); exc != nil {
-				exc.Release()
+		b, ok := python.JSONDecStrView(s)
+		if !ok {
+			if b, ok = python.JSONDecStrFill(s); !ok {
+				return loadsStdEncoded(s, opt)
 			}
-			return python.NotImplementedRef(), nil
 		}
 		data, release = b, true
 		opt.ValidUTF8 = true
@@ -156,6 +162,25 @@ func LoadsStd(s python.Object, allowControl bool) (python.Ref, error) {
 		}
 	}
 	ref, se, err := parseAndBuild(data, opt, release)
+	if se != nil {
+		return python.NotImplementedRef(), nil
+	}
+	return ref, err
+}
+
+// loadsStdEncoded decodes a non-ASCII str that JSONDecStrFill could not
+// give UTF-8 for: a legacy str, or no memory for the cached copy (it is
+// encoded into a pooled tape's buffer then), or a str with lone
+// surrogates (the standard library decodes those).
+func loadsStdEncoded(s python.Object, opt Options) (python.Ref, error) {
+	t := getTape()
+	defer putTape(t)
+	data, ok := python.JSONDecStrEncode(s, &t.UTF8)
+	if !ok {
+		return python.NotImplementedRef(), nil
+	}
+	opt.ValidUTF8 = true
+	ref, se, err := parseAndBuildOn(t, data, opt, len(data) >= releaseGILAbove)
 	if se != nil {
 		return python.NotImplementedRef(), nil
 	}

@@ -65,6 +65,7 @@ const (
 type Tape struct {
 	Words   []uint64
 	Scratch []byte
+	UTF8    []byte  // a non-ASCII str input encoded (stdlib face), kept for reuse
 	stack   []frame // the parser's open containers, kept for reuse
 }
 

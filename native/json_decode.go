@@ -13,6 +13,8 @@ func init() {
 		Functions: []python.Function{
 			{Name: "loads_std", Doc: "loads_std(s, allow_control=False) -> value, or NotImplemented when the standard library must decode s.", Fast: loadsStd},
 			{Name: "loads_orjson", Doc: "loads_orjson(obj) -> value with orjson.loads semantics.", Fast: loadsOrjson},
+			{Name: "loads", Doc: "loads(s, **kw): json.loads with every argument of the standard library (jsonfast.decoder.loads).", Kw: loadsFace},
+			{Name: "loads_setup", Doc: "loads_setup(json_loads, python_loads): called once by jsonfast.decoder.", Fast: loadsSetup},
 			{Name: "decoder_setup", Doc: "decoder_setup(orjson_error_class): called once by jsonfast.decoder.", Fast: decoderSetup},
 			{Name: "decoder_clear_cache", Doc: "Drops the cached object-key strings.", Fast: decoderClearCache},
 		},
@@ -44,5 +46,17 @@ func decoderSetup(args []python.Object) (python.Ref, error) {
 
 func decoderClearCache(args []python.Object) (python.Ref, error) {
 	python.JSONDecClearKeyCache()
+	return python.NoneRef(), nil
+}
+
+func loadsFace(args []python.Object, kw python.Kwargs) (python.Ref, error) {
+	return jsonfast.LoadsFace(args, kw)
+}
+
+func loadsSetup(args []python.Object) (python.Ref, error) {
+	if len(args) != 2 {
+		return python.Ref{}, python.Errorf(python.TypeError, "loads_setup() takes 2 arguments")
+	}
+	jsonfast.SetLoadsFallbacks(args[0], args[1])
 	return python.NoneRef(), nil
 }

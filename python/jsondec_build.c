@@ -22,6 +22,7 @@ typedef struct {
     const uint64_t *w, *end;
     const unsigned char *input, *scratch;
     int cache_keys;
+    unsigned row; // the key memo's row for an object built here (see jd_memo)
 } jd_ctx;
 
 // ---- key cache: object keys repeat across a document and across calls;
@@ -88,7 +89,23 @@ static inline int jd_equal(const unsigned char *a, const unsigned char *b, Py_ss
     return 1;
 }
 
+// ---- key memo: in arrays of similar records, the i-th key of an object
+// is the i-th key of the previous object reached by the same path. A row
+// of the memo stands for a path (the top level is row 0; the value of key
+// i of an object in row r gets row (r*31 + i + 1) mod 64; array items
+// share their array's row), and slot i holds the last i-th key seen there
+// (a strong reference, kept across calls like the cache). It is checked
+// before the cache: a hit costs one comparison with a str that is hot in
+// the CPU cache (it was just used), instead of a hash, a probe of the
+// 32 KB cache table and the cached str's header, which the growing tree
+// has usually evicted from L1 by then.
+#define JD_MEMO_ROWS 64
+#define JD_MEMO_KEYS 32
+static PyObject *jd_memo[JD_MEMO_ROWS][JD_MEMO_KEYS];
+
 void goaccel_jsondec_clear_cache(void) {
+    for (int d = 0; d < JD_MEMO_ROWS; d++)
+        for (int i = 0; i < JD_MEMO_KEYS; i++) Py_CLEAR(jd_memo[d][i]);
     for (int i = 0; i < JD_CACHE_SIZE; i++) {
         Py_CLEAR(jd_cache[i].str);
         jd_cache[i].hash = 0;
@@ -223,6 +240,37 @@ static PyObject *jd_string(jd_ctx *c, uint64_t w, int key) {
     Py_ssize_t chars = (Py_ssize_t)*c->w++;
     if (key && c->cache_keys && n <= JD_CACHE_MAXLEN) return jd_cached_key(s, n, chars, flags);
     return jd_decode(s, n, chars, flags);
+}
+
+// An object key: the memo slot's str when it matches (slot may be NULL),
+// else the key cache's; the slot then remembers the key.
+static inline __attribute__((always_inline)) PyObject *jd_key(jd_ctx *c, uint64_t w,
+                                                             PyObject **slot) {
+    const unsigned char *s;
+    Py_ssize_t n, chars = -1;
+    int flags;
+    if (JD_TAG(w) == JD_SHORTKEY) {
+        n = (Py_ssize_t)((w >> 32) & 0xffff);
+        s = c->input + (w & 0xffffffffULL);
+        flags = JD_ASCII;
+    } else {
+        flags = JD_FLAGS(w);
+        n = JD_LEN(w);
+        s = ((flags & JD_SCRATCH) ? c->scratch : c->input) + *c->w++;
+        if (!(flags & JD_ASCII)) chars = (Py_ssize_t)*c->w++;
+    }
+    if (!c->cache_keys || n > JD_CACHE_MAXLEN)
+        return chars < 0 ? jd_ascii(s, n) : jd_decode(s, n, chars, flags);
+    if (slot != NULL) {
+        PyObject *m = *slot;
+        if (m != NULL && jd_key_matches(m, s, n)) {
+            Py_INCREF(m);
+            return m;
+        }
+    }
+    PyObject *u = jd_cached_key(s, n, chars, flags);
+    if (u != NULL && slot != NULL) Py_XSETREF(*slot, Py_NewRef(u));
+    return u;
 }
 
 static PyObject *jd_bigint(jd_ctx *c, uint64_t w) {
@@ -505,6 +553,8 @@ static PyObject *jd_object(jd_ctx *c, Py_ssize_t n) {
     if (jd_dict_state == 0) jd_dict_state = jd_dict_selfcheck();
     int direct = n > 5 && jd_dict_state > 0 && jd_dict_ready(dict, n);
     int track = 0; // as MAINTAIN_TRACKING: tracked once a value is a container
+    unsigned row = c->row;
+    PyObject **memo = jd_memo[row];
     for (Py_ssize_t i = 0; i < n; i++) {
         if (c->w >= c->end) {
             Py_DECREF(dict);
@@ -512,12 +562,14 @@ static PyObject *jd_object(jd_ctx *c, Py_ssize_t n) {
             return NULL;
         }
         uint64_t kw = *c->w++;
-        PyObject *key = jd_string(c, kw, 1);
+        PyObject *key = jd_key(c, kw, i < JD_MEMO_KEYS ? &memo[i] : NULL);
         if (key == NULL) {
             Py_DECREF(dict);
             return NULL;
         }
+        c->row = (row * 31 + (unsigned)i + 1) & (JD_MEMO_ROWS - 1);
         PyObject *val = jd_value(c);
+        c->row = row;
         if (val == NULL) {
             Py_DECREF(key);
             Py_DECREF(dict);
@@ -551,7 +603,7 @@ PyObject *goaccel_jsondec_build(const uint64_t *words, Py_ssize_t nwords,
                                 const char *input, const char *scratch,
                                 int cache_keys) {
     jd_ctx c = {words, words + nwords, (const unsigned char *)input,
-                (const unsigned char *)scratch, cache_keys};
+                (const unsigned char *)scratch, cache_keys, 0};
     // The cyclic GC would run hundreds of times while a large document's
     // containers are allocated, each time traversing the young tree. No
     // Python code runs during the build (the GIL is held throughout and

@@ -65,3 +65,6 @@ func JSONDecClearKeyCache() { C.goaccel_jsondec_clear_cache() }
 func NotImplementedRef() Ref {
 	return NewRef(Object{C.Py_NotImplemented})
 }
+
+// IsNotImplemented says whether o is the NotImplemented singleton.
+func IsNotImplemented(o Object) bool { return o.p == C.Py_NotImplemented }

@@ -362,3 +362,61 @@ def test_small_dicts_filled_in_place_behave_like_stdlib():
                 for i in range(20):
                     g["r%d" % i] = w["r%d" % i] = i
                 assert g == w and list(g) == list(w)
+
+
+def test_key_memo_near_misses_like_stdlib():
+    # The builder's key memo guesses that the i-th key of an object is the
+    # i-th key of the previous object on the same path: every way that guess
+    # can be wrong must still give the stdlib's dicts.
+    keys = ["a", "b", "ab", "ba", "a" * 8, "a" * 7 + "b", "a" * 9, "é", "e\u0301", "中",
+            "\U0001f600", "x" * 64, "x" * 65, "\\u0061", "a\\nb", ""]
+    import random
+    rnd = random.Random(7)
+    for _ in range(200):
+        recs = []
+        for _ in range(rnd.randrange(1, 6)):
+            ks = [rnd.choice(keys) for _ in range(rnd.randrange(0, 40))]
+            inner = "{" + ",".join(f'"{rnd.choice(keys)}": {i}' for i in range(rnd.randrange(0, 4))) + "}"
+            recs.append("{" + ",".join(f'"{k}": {inner if j % 3 == 0 else j}' for j, k in enumerate(ks)) + "}")
+        doc = "[" + ",".join(recs) + "]"
+        assert_same_as_stdlib(doc)
+        assert same(jd.loads(doc.encode()), json.loads(doc))
+    # Records on the same path share their key objects (stdlib: one memo per
+    # document), including when another key evicts them from the key cache.
+    doc = "[" + ",".join('{"id": %d, "name": "n", "k%d": {"name": 1, "id": 2}}' % (i, i) for i in range(300)) + "]"
+    recs = jd.loads(doc)
+    for r in recs[1:]:
+        assert list(r)[:2] == ["id", "name"] and list(r)[0] is list(recs[0])[0]
+        assert list(r)[1] is list(recs[0])[1]
+
+
+@pytest.mark.parametrize("ch", ["é", "\xff", "中", "\uffff", "😀", "\U0010ffff"])
+def test_non_ascii_str_input_every_kind_and_offset(ch):
+    # A fresh non-ASCII str is encoded to UTF-8 by the decoder (8 ASCII
+    # characters at a time, others one by one) and the result is left on
+    # the str as its cached UTF-8 form, as PyUnicode_AsUTF8AndSize does.
+    for n in range(0, 20):
+        for pos in (0, n // 2, n):
+            body = "a" * pos + ch + "b" * (n - pos)
+            doc = "".join(['{"', body, '": ["', body, '", 1]}'])  # a fresh str
+            assert same(jd.loads(doc), json.loads(doc))
+            assert doc.encode() == "".join(['{"', body, '": ["', body, '", 1]}']).encode("utf-8")
+    # Surrogates anywhere in the str: the standard library's own outcome.
+    for n in range(0, 20):
+        doc = '["' + "x" * n + ch + "\ud800" + '"]'
+        assert_same_as_stdlib(doc)
+        assert_same_as_stdlib('["' + ch + "y" * n + '", "\udfff"]')
+
+
+def test_native_loads_argument_forms_like_stdlib():
+    # jsonfast.loads is a native function that hands every call with
+    # keywords (or a wrong argument count) to the Python signature.
+    import jsonfast
+    assert jsonfast.loads is jd.loads
+    calls = [((), {}), (('[1]',), {}), ((), {"s": "[1]"}), (("[1]", "[2]"), {}),
+             (("[1]",), {"foo": 1}), (("[1.5]",), {"parse_float": str}),
+             ((b'{"a": 1}',), {"object_pairs_hook": list}), (("[1,",), {}), ((3,), {}),
+             (("[1]",), {"cls": None, "object_hook": None})]
+    for args, kw in calls:
+        want, got = outcome(json.loads, *args, **kw), outcome(jd.loads, *args, **kw)
+        assert got[0] == want[0] and (same(got[1], want[1]) if want[0] == "ok" else got[1] == want[1]), (args, kw)

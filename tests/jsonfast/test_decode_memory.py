@@ -21,10 +21,13 @@ def rounds(n_small, n_big, n_bad):
         s = small[i & 3]
         jd.orjson_loads(s)
         jd.loads(s)
+        if type(s) is str:  # a fresh non-ASCII str: its UTF-8 copy is made and freed
+            jd.loads(s + " ")
     for i in range(n_big):
         b = big[i % 3]
         jd.orjson_loads(b)
         jd.loads(b)
+        jd.loads(b.decode())
     for i in range(n_bad):
         s = bad[i % len(bad)]
         for f in (jd.orjson_loads, jd.loads):
