@@ -559,6 +559,11 @@ def worker_main(opts: Dict[str, Any], app: ASGIApp, ctrl: socket.socket,
         return 0
     sock = socket.socket(fileno=fds[0])
     threading.Thread(target=watch, args=(ctrl,), daemon=True).start()
+    # Metrics, health, static, access log, --request-timeout; with the
+    # listening socket, so Go drops this copy when the worker drains and new
+    # connections are refused rather than queued (as for WSGI).
+    from ._ops_worker import configure as configure_ops
+    configure_ops(ctrl, sock)
     runner.serve(sock=sock, backpressure=opts["backpressure"],
                  cancel_on_disconnect=opts.get("cancel_on_disconnect", True),
                  root_path=opts["url_path_prefix"],
