@@ -1,6 +1,7 @@
 """The WSGI server's process-model features on an ASGI server (issue 9:
 "must all work for ASGI too"): --max-requests recycling and SIGHUP rolling
-reload under load with no failed request, --workers-max-rss, and
+reload under load with no failed request, --workers-lifetime,
+--workers-max-rss, and
 health/readiness answered while a worker drains."""
 from __future__ import annotations
 
@@ -71,6 +72,14 @@ def test_sighup_rolling_reload_under_load(start_server):
     after = {get(srv.port, "/pid")[2].decode() for _ in range(20)}
     assert after and not (after & before)
     assert srv.proc.poll() is None
+
+
+def test_workers_lifetime(start_server):
+    srv, mport = start(start_server, "--workers", "1", "--workers-lifetime", "1.5")
+    with Load(srv.port, clients=2) as load:
+        wait_for(lambda: recycles(mport, "lifetime") >= 2, what="2 lifetime recycles\n" + srv.log())
+    assert load.failures == []
+    assert len(load.pids) >= 2
 
 
 def test_workers_max_rss(start_server):

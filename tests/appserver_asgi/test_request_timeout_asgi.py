@@ -12,14 +12,16 @@ import socket
 import subprocess
 import time
 
+import pytest
+
 from appserver_harness import free_port
 from test_ops_asgi import scrape, value, wait_lines, wait_metrics
 
 
-def start(start_server, tmp_path, *extra):
+def start(start_server, tmp_path, *extra, loop="asyncio"):
     mport = free_port()
     log = tmp_path / "access.log"
-    srv = start_server("--interface", "asgi", "--loop", "asyncio", "--workers", "1",
+    srv = start_server("--interface", "asgi", "--loop", loop, "--workers", "1",
                        "--request-timeout", "1", "--workers-kill-timeout", "3", "--metrics",
                        "--metrics-address", "127.0.0.1:%d" % mport, "--access-log-file", str(log),
                        *extra, "timeout_apps:app")
@@ -56,8 +58,9 @@ def recycles(mport):
     return value(scrape(mport), "appserver_worker_recycles_total")
 
 
-def test_awaiting_request_is_cancelled_with_504_and_the_worker_stays(start_server, tmp_path):
-    srv, mport, log = start(start_server, tmp_path)
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_awaiting_request_is_cancelled_with_504_and_the_worker_stays(start_server, tmp_path, loop):
+    srv, mport, log = start(start_server, tmp_path, loop=loop)
     pid = get(srv.port, "/pid")[2]
     t0 = time.time()
     status, hdrs, body = get(srv.port, "/sleep")
