@@ -30,6 +30,7 @@ ASGIApp = Callable[[Dict[str, Any], Callable[[], Awaitable[Dict[str, Any]]],
 
 _EV_REQUEST, _EV_DISCONNECT, _EV_DRAIN, _EV_STOPPED, _EV_BODY = 0, 1, 2, 3, 4
 _EV_WS_CONNECT, _EV_WS_MESSAGE, _EV_WS_DISCONNECT, _EV_WS_DRAIN = 5, 6, 7, 8
+_EV_TIMEOUT = 9  # --request-timeout: Go answered 504 (or closed); cancel the task
 
 
 class ClientDisconnected(OSError):
@@ -297,6 +298,16 @@ class _Server:
                 self._request(ev)
                 continue
             req = self.reqs.get(ev[1])
+            if kind == _EV_TIMEOUT:
+                # Cancelled whatever --cancel-on-disconnect says: the
+                # response is over, and receive() reports a disconnect.
+                if req is not None:
+                    req.disconnected = True
+                    req._wake()
+                    req._drained()
+                    if req.task is not None:
+                        req.task.cancel()
+                continue
             if kind >= _EV_WS_CONNECT:
                 self._websocket(kind, req, ev)
             elif kind == _EV_DISCONNECT:
@@ -548,6 +559,11 @@ def worker_main(opts: Dict[str, Any], app: ASGIApp, ctrl: socket.socket,
         return 0
     sock = socket.socket(fileno=fds[0])
     threading.Thread(target=watch, args=(ctrl,), daemon=True).start()
+    # Metrics, health, static, access log, --request-timeout; with the
+    # listening socket, so Go drops this copy when the worker drains and new
+    # connections are refused rather than queued (as for WSGI).
+    from ._ops_worker import configure as configure_ops
+    configure_ops(ctrl, sock)
     runner.serve(sock=sock, backpressure=opts["backpressure"],
                  cancel_on_disconnect=opts.get("cancel_on_disconnect", True),
                  root_path=opts["url_path_prefix"],

@@ -42,7 +42,7 @@ def main() -> int:
         return 3
     if opts.get("interface", "wsgi") != "wsgi":
         from ._asgi import worker_main  # ASGI: lifespan, then the loop
-        configure_ops(ctrl)  # health, static files, metrics socket (_ops_worker.py)
+        # worker_main calls configure_ops once it has the listening socket.
         return worker_main(opts, app, ctrl, _watch_supervisor)
     ctrl.sendall(b"R")
     msg, fds, _, _ = socket.recv_fds(ctrl, 1, 1)

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 )
 
 // The ASGI bridge. Connection goroutines parse requests (the same parser and
@@ -21,6 +22,7 @@ const (
 	EvDrain      = 2 // the send buffer fell below the low-water mark
 	EvStopped    = 3 // the server finished its graceful stop
 	EvBody       = 4 // more of a streamed request body
+	EvTimeout    = 9 // the request overran --request-timeout: cancel its task (asgi_timeout.go)
 )
 
 // Send-buffer water marks: send() asks the app to wait (awaits a drain
@@ -48,6 +50,8 @@ type AsgiBridge struct {
 	woken  bool // a wake byte is pending: the loop has not polled since
 
 	corked []*wsWriter // WebSockets with frames to write at the loop's flush (loop thread only)
+
+	takes atomic.Uint64 // Take calls so far: the request watchdog's sign that the loop runs
 }
 
 var (
@@ -105,6 +109,7 @@ func (b *AsgiBridge) Take() []AsgiEvent {
 	b.spare = ev
 	b.woken = len(ev) > 0
 	b.mu.Unlock()
+	b.takes.Add(1)
 	return ev
 }
 
@@ -136,6 +141,7 @@ type AsgiReq struct {
 	RemoteAddr          []byte
 	RemotePort          int
 	head                bool
+	began               time.Time // handed to the app (--request-timeout)
 
 	mu        sync.Mutex
 	out       []byte // response bytes not yet written
@@ -163,6 +169,8 @@ type AsgiReq struct {
 	bodyDone   bool
 	bodyWant   chan struct{} // the loop asks for more body
 	bodyErr    bool
+
+	timedOut bool // overran --request-timeout (asgi_timeout.go); guarded by mu
 }
 
 func (r *AsgiReq) signal() {
@@ -192,6 +200,9 @@ func (r *AsgiReq) Finished() bool {
 func RunASGI(s *Server) {
 	currentDate()
 	s.ops.start()
+	if s.ops.cfg.RequestTimeout > 0 && s.asgi != nil {
+		go s.asgi.watchdog(s.ops.cfg.RequestTimeout) // asgi_timeout.go
+	}
 	go s.Accept()
 }
 

@@ -93,6 +93,7 @@ func (c *conn) serveOneASGI() bool {
 	c.asgiBytesIn(len(r.Body))
 	c.close = !c.req.keepAlive || s.draining.Load()
 	r.close = c.close
+	r.began = time.Now() // before the watchdog can see it
 	asgiMu.Lock()
 	asgiReqs[r.ID] = r
 	asgiMu.Unlock()

@@ -2,6 +2,7 @@ package appserver
 
 import (
 	"crypto/tls"
+	"time"
 
 	"goaccel/python"
 )
@@ -46,6 +47,7 @@ func (s *h2Stream) serveASGI() {
 	}
 	hc.mu.Unlock()
 	c.asgiBytesIn(len(r.Body))
+	r.began = time.Now() // before the watchdog can see it
 	asgiMu.Lock()
 	asgiReqs[r.ID] = r
 	asgiMu.Unlock()

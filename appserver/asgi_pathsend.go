@@ -16,6 +16,9 @@ import (
 func (r *AsgiReq) SendFile(status int, headers python.Object, path string) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.timedOut {
+		return SendGone, nil // answered 504 already (asgi_timeout.go)
+	}
 	if r.final {
 		return SendFinal, nil
 	}

@@ -23,6 +23,9 @@ var chunkedCRLF = []byte("\r\n")
 func (r *AsgiReq) Send(status int, headers python.Object, body []byte, more bool) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.timedOut {
+		return SendGone, nil // answered 504 already (asgi_timeout.go)
+	}
 	if r.final {
 		return SendFinal, nil
 	}

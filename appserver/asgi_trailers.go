@@ -18,6 +18,9 @@ import (
 func (r *AsgiReq) SendTrailers(headers python.Object, more bool) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.timedOut {
+		return SendGone, nil // answered 504 already (asgi_timeout.go)
+	}
 	if r.final {
 		return SendFinal, nil
 	}
