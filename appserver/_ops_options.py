@@ -6,39 +6,7 @@ import argparse
 import os
 from typing import Any, Dict, List, Optional, Tuple
 
-
-def _nonneg_int(name: str):
-    def conv(v: str) -> int:
-        try:
-            n = int(v)
-        except ValueError:
-            raise argparse.ArgumentTypeError("%s must be an integer, not %r" % (name, v))
-        if n < 0:
-            raise argparse.ArgumentTypeError("%s must not be negative" % name)
-        return n
-    return conv
-
-
-def _seconds(name: str):
-    def conv(v: str) -> float:
-        try:
-            n = float(v)
-        except ValueError:
-            raise argparse.ArgumentTypeError("%s must be a number of seconds, not %r" % (name, v))
-        if n <= 0:
-            raise argparse.ArgumentTypeError("%s must be positive" % name)
-        return n
-    return conv
-
-
-def _mib(v: str) -> float:
-    try:
-        n = float(v)
-    except ValueError:
-        raise argparse.ArgumentTypeError("--workers-max-rss must be a number of MiB, not %r" % v)
-    if n <= 0:
-        raise argparse.ArgumentTypeError("--workers-max-rss must be positive")
-    return n
+from ._argtypes import mebibytes, non_negative, seconds
 
 
 def _address(v: str) -> Tuple[str, int]:
@@ -76,7 +44,7 @@ def add_options(p: argparse.ArgumentParser) -> None:
                    help="URL prefix served from the matching --static-path-mount (repeatable)")
     g.add_argument("--static-path-mount", action="append", default=[],
                    help="directory served at the matching --static-path-route (repeatable)")
-    g.add_argument("--static-path-expires", type=_nonneg_int("--static-path-expires"), default=86400,
+    g.add_argument("--static-path-expires", type=non_negative("--static-path-expires"), default=86400,
                    help="Cache-Control max-age of static files in seconds, 0 for none (default: 86400)")
     g.add_argument("--access-log", action="store_true",
                    help="log every request (to stderr, or --access-log-file)")
@@ -104,19 +72,19 @@ def add_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--http", choices=["1", "2", "auto"], default="auto",
                    help="HTTP versions: 1 (HTTP/1.1 only), or 2/auto (also HTTP/2: ALPN h2 over TLS and "
                         "cleartext h2 with prior knowledge) (default: auto)")
-    g.add_argument("--http2-max-concurrent-streams", type=_nonneg_int("--http2-max-concurrent-streams"), default=100,
+    g.add_argument("--http2-max-concurrent-streams", type=non_negative("--http2-max-concurrent-streams"), default=100,
                    help="streams a client may open at once on one HTTP/2 connection (default: 100)")
-    g.add_argument("--max-requests", type=_nonneg_int("--max-requests"), default=0,
+    g.add_argument("--max-requests", type=non_negative("--max-requests"), default=0,
                    help="replace a worker after this many requests (0: never)")
-    g.add_argument("--max-requests-jitter", type=_nonneg_int("--max-requests-jitter"), default=0,
+    g.add_argument("--max-requests-jitter", type=non_negative("--max-requests-jitter"), default=0,
                    help="add a random 0..N to --max-requests per worker, so workers do not recycle together")
-    g.add_argument("--workers-lifetime", type=_seconds("--workers-lifetime"), default=None,
+    g.add_argument("--workers-lifetime", type=seconds("--workers-lifetime"), default=None,
                    help="replace a worker after this many seconds")
-    g.add_argument("--workers-max-rss", type=_mib, default=None,
+    g.add_argument("--workers-max-rss", type=mebibytes("--workers-max-rss"), default=None,
                    help="replace a worker whose resident memory exceeds this many MiB")
-    g.add_argument("--request-timeout", type=_seconds("--request-timeout"), default=None,
+    g.add_argument("--request-timeout", type=seconds("--request-timeout"), default=None,
                    help="answer 504 to a request running longer than this and replace its worker")
-    g.add_argument("--workers-kill-timeout", type=_seconds("--workers-kill-timeout"), default=None,
+    g.add_argument("--workers-kill-timeout", type=seconds("--workers-kill-timeout"), default=None,
                    help="seconds a replaced worker gets to finish before SIGKILL (default: grace timeout + 5)")
 
 

@@ -5,32 +5,9 @@ import argparse
 from typing import List, Optional, Union
 
 from . import DEFAULTS
+from ._argtypes import positive, seconds
 from ._ops_options import add_options, check_options
 from ._asgi_options import add_asgi_options
-
-
-def positive(name: str):
-    def conv(v: str) -> int:
-        try:
-            n = int(v)
-        except ValueError:
-            raise argparse.ArgumentTypeError("%s must be an integer, not %r" % (name, v))
-        if n < 1:
-            raise argparse.ArgumentTypeError("%s must be at least 1, not %d" % (name, n))
-        return n
-    return conv
-
-
-def seconds(name: str):
-    def conv(v: str) -> float:
-        try:
-            n = float(v)
-        except ValueError:
-            raise argparse.ArgumentTypeError("%s must be a number of seconds, not %r" % (name, v))
-        if n <= 0:
-            raise argparse.ArgumentTypeError("%s must be positive" % name)
-        return n
-    return conv
 
 
 def port(v: str) -> int:
