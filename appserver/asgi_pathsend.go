@@ -16,14 +16,8 @@ import (
 func (r *AsgiReq) SendFile(status int, headers python.Object, path string) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.timedOut {
-		return SendGone, nil // answered 504 already (asgi_timeout.go)
-	}
-	if r.final {
-		return SendFinal, nil
-	}
-	if r.gone {
-		return SendGone, nil
+	if code, closed := r.closedLocked(); closed {
+		return code, nil
 	}
 	if r.started {
 		return 0, python.Errorf(python.RuntimeError, "ASGI: 'http.response.pathsend' after a response body")

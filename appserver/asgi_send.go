@@ -23,14 +23,8 @@ var chunkedCRLF = []byte("\r\n")
 func (r *AsgiReq) Send(status int, headers python.Object, body []byte, more bool) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.timedOut {
-		return SendGone, nil // answered 504 already (asgi_timeout.go)
-	}
-	if r.final {
-		return SendFinal, nil
-	}
-	if r.gone {
-		return SendGone, nil
+	if code, closed := r.closedLocked(); closed {
+		return code, nil
 	}
 	out := r.out
 	if !r.started {
@@ -274,4 +268,19 @@ var reasons = map[int]string{
 	431: "Request Header Fields Too Large", 451: "Unavailable For Legal Reasons",
 	500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway",
 	503: "Service Unavailable", 504: "Gateway Timeout", 505: "HTTP Version Not Supported",
+}
+
+// closedLocked says why the response can take nothing more: SendGone once
+// a timeout answered 504 (asgi_timeout.go) or the client left, SendFinal
+// once it is complete. r.mu held.
+func (r *AsgiReq) closedLocked() (int, bool) {
+	switch {
+	case r.timedOut:
+		return SendGone, true
+	case r.final:
+		return SendFinal, true
+	case r.gone:
+		return SendGone, true
+	}
+	return 0, false
 }

@@ -18,14 +18,8 @@ import (
 func (r *AsgiReq) SendTrailers(headers python.Object, more bool) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.timedOut {
-		return SendGone, nil // answered 504 already (asgi_timeout.go)
-	}
-	if r.final {
-		return SendFinal, nil
-	}
-	if r.gone {
-		return SendGone, nil
+	if code, closed := r.closedLocked(); closed {
+		return code, nil
 	}
 	if !r.started {
 		return 0, python.Errorf(python.RuntimeError, "ASGI: 'http.response.trailers' before the response body")
