@@ -163,3 +163,28 @@ func TestMetricsRenderAllocs(t *testing.T) {
 		t.Fatalf("render allocates %v times", n)
 	}
 }
+
+// The same accounting from every P at once: the counters are shared by the
+// worker's connection goroutines, so this shows cache-line contention (run
+// with -cpu 1,2,...: ns/op should not grow much with the P count).
+func BenchmarkRequestAccountingParallel(b *testing.B) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	s := NewServer(ln, DefaultConfig())
+	o := s.ops
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		m := []byte("GET")
+		i := 0
+		for pb.Next() {
+			o.m.bytesIn.Add(100)
+			o.m.inFlight.Add(1)
+			o.m.queueWait.observe(0)
+			o.m.inFlight.Add(-1)
+			o.m.bytesOut.Add(100)
+			o.m.count(m, 200)
+			o.m.duration.observe(time.Duration(i%5000) * time.Microsecond)
+			i++
+		}
+	})
+}
