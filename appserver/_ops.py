@@ -341,7 +341,11 @@ class MetricsServer:
     http.server handler closed it, started a thread and parsed the headers
     with the email package on every scrape). Answers GET/HEAD /metrics,
     404 for other paths, 405 for other methods; a request head over 8 KB or
-    a body closes the connection."""
+    a body closes the connection. Connections idle for IDLE seconds are
+    closed, and at most MAX_CONNS are kept (the oldest idle goes first)."""
+
+    IDLE = 300.0
+    MAX_CONNS = 64
 
     def __init__(self, address: Tuple[str, int], scrape: Any) -> None:
         self.scrape = scrape
@@ -361,6 +365,8 @@ class MetricsServer:
         self.wake_r, self.wake_w = socket.socketpair()
         self.sel.register(self.wake_r, selectors.EVENT_READ, "wake")
         self.bufs: Dict[socket.socket, bytes] = {}
+        self.seen: Dict[socket.socket, float] = {}  # last request (or accept) time
+        self.next_sweep = 0.0
         self.stopping = False
         self.done = threading.Event()
 
@@ -374,6 +380,11 @@ class MetricsServer:
                         self._accept()
                     else:
                         self._read(key.fileobj)
+                now = time.monotonic()
+                if now >= self.next_sweep:
+                    self.next_sweep = now + 1.0
+                    for c in [c for c, t in self.seen.items() if now - t > self.IDLE]:
+                        self._drop(c)
         finally:
             for c in list(self.bufs):
                 self._drop(c)
@@ -386,11 +397,15 @@ class MetricsServer:
             return
         c.settimeout(2.0)  # sending an answer; reads only follow the selector
         c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if len(self.bufs) >= self.MAX_CONNS:
+            self._drop(min(self.seen, key=self.seen.__getitem__))
         self.bufs[c] = b""
+        self.seen[c] = time.monotonic()
         self.sel.register(c, selectors.EVENT_READ, "conn")
 
     def _drop(self, c: socket.socket) -> None:
         self.bufs.pop(c, None)
+        self.seen.pop(c, None)
         try:
             self.sel.unregister(c)
         except (KeyError, ValueError):
@@ -415,6 +430,7 @@ class MetricsServer:
                 self.bufs[c] = buf
                 return
             head, buf = buf[:end], buf[end + 4:]
+            self.seen[c] = time.monotonic()
             if not self._answer(c, head) or buf:
                 # Closing, or a pipelined/body byte we do not expect of a scraper.
                 self._drop(c)

@@ -107,3 +107,35 @@ def test_merge_sep_falls_back_when_workers_differ():
     assert len(fams["appserver_requests"].samples) == 2
     assert len(fams["appserver_new_thing"].samples) == 1
     assert "\0" not in text
+
+
+def test_endpoint_bounds_its_connections():
+    """Idle connections are closed after IDLE s; past MAX_CONNS the oldest
+    idle one is closed; the endpoint keeps answering."""
+    import threading
+    import time
+
+    from appserver._ops import MetricsServer
+
+    srv = MetricsServer(("127.0.0.1", 0), lambda: b"x 1\n")
+    srv.IDLE, srv.MAX_CONNS = 1.0, 4
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    port = srv.server_address[1]
+    try:
+        conns = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(5)]
+        time.sleep(0.3)
+        assert conns[0].recv(10) == b""  # the oldest made room for the fifth
+        for c in conns[1:]:
+            assert request(c, b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")[2] == b"x 1\n"
+        time.sleep(2.5)
+        for c in conns[1:]:  # idle past IDLE: closed by the server
+            assert c.recv(10) == b""
+            c.close()
+        conns[0].close()
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
+            assert request(c, b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")[0] == 200
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert not t.is_alive()
