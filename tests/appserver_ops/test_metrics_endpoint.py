@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -37,6 +38,12 @@ def test_one_kept_connection_serves_many_scrapes(start_server):
     srv = start_server("--workers", "2", "--metrics", "ops_apps:app")
     for _ in range(5):
         get(srv.port, "/")
+    # Each worker opens its metrics socket once it serves; on a loaded
+    # machine the second one can be a moment behind the first.
+    deadline = time.monotonic() + 20
+    while 'appserver_ready{worker="0"}' not in srv.metrics() or 'appserver_ready{worker="1"}' not in srv.metrics():
+        assert time.monotonic() < deadline, srv.metrics()
+        time.sleep(0.1)
     with socket.create_connection(("127.0.0.1", srv.metrics_port), timeout=10) as s:
         totals = []
         for _ in range(3):
@@ -113,7 +120,6 @@ def test_endpoint_bounds_its_connections():
     """Idle connections are closed after IDLE s; past MAX_CONNS the oldest
     idle one is closed; the endpoint keeps answering."""
     import threading
-    import time
 
     from appserver._ops import MetricsServer
 
