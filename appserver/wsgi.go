@@ -2,7 +2,6 @@ package appserver
 
 import (
 	"runtime/cgo"
-	"time"
 
 	"goaccel/python"
 )
@@ -10,9 +9,11 @@ import (
 // call runs the WSGI app for c's request and leaves the response in c.out
 // (or writes it itself when streaming). GIL held on entry and exit.
 func (w *worker) call(c *conn) {
-	tEnv := time.Now()
+	// One clock reading per step: each ends the previous step's interval.
+	tEnv := mono()
 	env, err := w.environ(c)
-	w.srv.stats.envNs.Add(int64(time.Since(tEnv)))
+	t0 := mono()
+	w.srv.stats.envNs.Add(t0 - tEnv)
 	if err != nil {
 		if err == errBadEscape {
 			w.srv.stats.rejectedBad.Add(1)
@@ -31,23 +32,22 @@ func (w *worker) call(c *conn) {
 		w.appFailed(c, "creating start_response")
 		return
 	}
-	t0 := time.Now()
 	result, err := python.Call(w.app.Callable, env.Object, sr.Object)
-	w.srv.stats.appNs.Add(int64(time.Since(t0)))
+	tResp := mono()
+	w.srv.stats.appNs.Add(tResp - t0)
 	env.Release()
 	if err != nil {
 		sr.Release()
 		w.appFailed(c, "calling the application")
 		return
 	}
-	tResp := time.Now()
 	w.respond(c, sr.Object, result.Object)
-	w.srv.stats.respondNs.Add(int64(time.Since(tResp)))
+	t1 := mono()
+	w.srv.stats.respondNs.Add(t1 - tResp)
 	// PEP 3333: close() is called whatever happened (Django returns its
 	// database connections there).
 	// close() and freeing the result (for Django, the response and the
 	// request graph it references) are the app's time, not the server's.
-	t1 := time.Now()
 	if t := result.Type(); t != python.ListType && t != python.TupleType {
 		if err := python.CloseIfAny(result.Object); err != nil {
 			logf("error in the response's close() for %s %s:", c.req.method, c.req.target)
@@ -55,7 +55,7 @@ func (w *worker) call(c *conn) {
 		}
 	}
 	result.Release()
-	w.srv.stats.appNs.Add(int64(time.Since(t1)))
+	w.srv.stats.appNs.Add(mono() - t1)
 	sr.Release()
 }
 
