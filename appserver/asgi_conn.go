@@ -43,7 +43,7 @@ func (c *conn) serveOneASGI() bool {
 		return false
 	}
 	c.close = !c.req.keepAlive || s.draining.Load()
-	if s.ops.intercept(c) { // health, static files (ops.go), answered without the loop
+	if s.ops.intercept(c, time.Now()) { // health, static files (ops.go), answered without the loop
 		return !c.close
 	}
 	if isWebSocket(&c.req) {

@@ -147,7 +147,7 @@ func (s *h2Stream) serve() {
 		c.req.contentLength = int64(len(c.req.body))
 	}
 	c.out = c.out[:0]
-	if o.intercept(c) { // health, static files (ops.go)
+	if o.intercept(c, time.Now()) { // health, static files (ops.go)
 		return
 	}
 	if srv.asgi != nil {
