@@ -142,7 +142,7 @@ func (e *Encoder) listOrjson(o python.Object, items []python.Object) error {
 			continue
 		}
 		e.buf = b
-		if err := e.heldOrjson(items[i]); err != nil {
+		if err := e.nestedOrjson(items[i]); err != nil {
 			return err
 		}
 		b = e.buf
@@ -240,7 +240,7 @@ func (e *Encoder) dictOrjsonDirect(o python.Object) error {
 			continue
 		}
 		e.buf = b
-		if err := e.heldOrjson(v); err != nil {
+		if err := e.nestedOrjson(v); err != nil {
 			return err
 		}
 		b = e.buf
@@ -299,6 +299,27 @@ func (e *Encoder) memberOrjson(k, v python.Object, first, indent bool) error {
 		return nil
 	}
 	return e.heldOrjson(v)
+}
+
+// nestedOrjson encodes a list item or dict value that scalarOrjson did not
+// take. Exact lists and dicts go straight to their walkers instead of
+// through heldOrjson and valueOrjson, which would dispatch on the type two
+// more times; like heldOrjson, it holds a reference while walking them.
+func (e *Encoder) nestedOrjson(o python.Object) error {
+	var err error
+	switch o.Type() {
+	case python.DictType:
+		r := python.NewRef(o)
+		err = e.dictOrjson(o)
+		r.Release()
+	case python.ListType:
+		r := python.NewRef(o)
+		err = e.listOrjson(o, python.ListItems(o))
+		r.Release()
+	default:
+		err = e.heldOrjson(o)
+	}
+	return err
 }
 
 // scalarOrjson writes the common scalars — exact ASCII str, int below
