@@ -497,3 +497,24 @@ def test_beyond_set():
         deep = frozenset([deep])
     with pytest.raises(jo.JSONEncodeError):
         jo.dumps(deep, option=opt)
+
+
+def test_large_outputs_written_into_the_result():
+    """After a large output the next dumps writes straight into a bytes
+    object sized from it: outputs that grow past that size, shrink to a few
+    bytes, end with APPEND_NEWLINE, fail half-way or nest a dumps call in
+    default() must all still equal orjson's."""
+
+    def nested(o):
+        return jo.dumps(["x" * 50_000]).decode()
+
+    sizes = [40_000, 40_000, 400_000, 50_000, 3, 60_000, 2_000_000, 1, 70_000, 70_000]
+    for i, n in enumerate(sizes):
+        doc = {"k": ["é" * (n % 7) + "a" * n, list(range(n // 1000))], "f": [1.5] * (n // 5000)}
+        opt = orjson.OPT_APPEND_NEWLINE if i % 3 == 0 else 0
+        assert jo.dumps(doc, option=opt) == orjson.dumps(doc, option=opt)
+        bad = {"big": "b" * n, "bad": object()}
+        with pytest.raises(jo.JSONEncodeError):
+            jo.dumps(bad)
+        obj = {"big": "c" * n, "cb": object()}
+        assert jo.dumps(obj, default=nested) == orjson.dumps(obj, default=nested)
