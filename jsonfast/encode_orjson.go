@@ -313,13 +313,48 @@ func (e *Encoder) nestedOrjson(o python.Object) error {
 		err = e.dictOrjson(o)
 		r.Release()
 	case python.ListType:
+		items := python.ListItems(o)
+		if e.depth < orjsonMaxDepth && e.Flags&OptIndent2 == 0 && !e.float32 {
+			if b, ok := appendFloatsOrjson(e.buf, items); ok {
+				e.buf = b
+				return nil
+			}
+		}
 		r := python.NewRef(o)
-		err = e.listOrjson(o, python.ListItems(o))
+		err = e.listOrjson(o, items)
 		r.Release()
 	default:
 		err = e.heldOrjson(o)
 	}
 	return err
+}
+
+// appendFloatsOrjson writes a non-empty list made only of exact floats
+// (canada.json's coordinate pairs, a vector, a time series) in one tight
+// loop: no per-item dispatch, no reference held (floats run no Python
+// code), none of listOrjson's set-up. ok is false, with b as it was, when
+// an item is anything else; the first and last items are checked before
+// writing so that a mixed list is usually turned down at once.
+func appendFloatsOrjson(b []byte, items []python.Object) ([]byte, bool) {
+	if len(items) == 0 || items[0].Type() != python.FloatType || items[len(items)-1].Type() != python.FloatType {
+		return b, false
+	}
+	mark := len(b)
+	b = append(b, '[')
+	for i, it := range items {
+		if it.Type() != python.FloatType {
+			return b[:mark], false
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if f := python.FloatValue(it); f-f == 0 {
+			b = appendFloat(b, f, true)
+		} else {
+			b = append(b, "null"...) // NaN and infinities, as orjson
+		}
+	}
+	return append(b, ']'), true
 }
 
 // scalarOrjson writes the common scalars — exact ASCII str, int below

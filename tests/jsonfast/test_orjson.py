@@ -518,3 +518,30 @@ def test_large_outputs_written_into_the_result():
             jo.dumps(bad)
         obj = {"big": "c" * n, "cb": object()}
         assert jo.dumps(obj, default=nested) == orjson.dumps(obj, default=nested)
+
+
+def test_float_lists():
+    """Lists made only of floats take a tight loop of their own; mixed
+    lists, NaN/infinities, INDENT_2 and the depth limit must still match
+    orjson."""
+    nan, inf = float("nan"), float("inf")
+    docs = [
+        [[1.5, -2.25], [3.0, 1e-7], [nan, inf, -inf]],
+        {"a": [0.1, 0.2, 0.30000000000000004], "b": [1.0, 2, 3.5], "c": [1.0, "x", 2.0]},
+        [[1.0, [2.0], 3.0], [1.0, 2.0, None], [True, 1.0], [1.0, 2.0, 3.0, 4.0, 5.0] * 100],
+        [[123456789.123, 1e16, 1e15 + 0.5, 5e-324, -0.0, 0.0]],
+    ]
+    for doc in docs:
+        for opt in (0, orjson.OPT_INDENT_2, orjson.OPT_APPEND_NEWLINE):
+            assert jo.dumps(doc, option=opt) == orjson.dumps(doc, option=opt)
+    for depth in (252, 253, 254, 255):
+        doc = [1.5, 2.5]
+        for _ in range(depth):
+            doc = [doc]
+        try:
+            want = orjson.dumps(doc)
+        except orjson.JSONEncodeError as exc:
+            with pytest.raises(jo.JSONEncodeError, match=str(exc)):
+                jo.dumps(doc)
+        else:
+            assert jo.dumps(doc) == want
