@@ -40,9 +40,10 @@ type h2Conn struct {
 	open      int // streams not finished (MaxConcurrentStreams)
 	receiving int // streams still reading their body
 	lastID    uint32
-	sendWin   int64 // connection send window
-	initWin   int64 // peer's SETTINGS_INITIAL_WINDOW_SIZE
-	maxFrame  int   // peer's SETTINGS_MAX_FRAME_SIZE
+	sendWin   int64       // connection send window
+	initWin   int64       // peer's SETTINGS_INITIAL_WINDOW_SIZE
+	maxFrame  int         // peer's SETTINGS_MAX_FRAME_SIZE
+	free      []*h2Stream // finished streams kept for reuse (newH2Stream)
 	goingAway bool
 	dead      bool // write failed or connection closed
 	wg        sync.WaitGroup
