@@ -82,7 +82,7 @@ var (
 )
 
 // request fills the conn's request from the header block; false: malformed.
-func (s *h2Stream) request(f *http2.MetaHeadersFrame) bool {
+func (s *h2Stream) request(f *h2Block) bool {
 	req := &s.c.req
 	req.contentLength = -1
 	req.proto = h2Proto
@@ -90,10 +90,10 @@ func (s *h2Stream) request(f *http2.MetaHeadersFrame) bool {
 	req.keepAlive, req.host = true, true
 	var authority string
 	hasHost := false
-	if cap(req.headers) < len(f.Fields) {
-		req.headers = make([]header, 0, len(f.Fields))
+	if cap(req.headers) < len(f.fields) {
+		req.headers = make([]header, 0, len(f.fields))
 	}
-	for _, hf := range f.Fields {
+	for _, hf := range f.fields {
 		if hf.IsPseudo() {
 			switch hf.Name {
 			case ":method":

@@ -1,0 +1,132 @@
+package appserver
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+)
+
+// headerFrames returns a Framer that reads the given HEADERS (+CONTINUATION)
+// frames for stream 1, the block split into parts.
+func headerFrames(t *testing.T, parts ...[]byte) (*http2.Framer, *http2.HeadersFrame) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := http2.NewFramer(&buf, nil)
+	w.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: parts[0], EndStream: true,
+		EndHeaders: len(parts) == 1})
+	for i, p := range parts[1:] {
+		w.WriteContinuation(1, i == len(parts)-2, p)
+	}
+	fr := http2.NewFramer(nil, &buf)
+	f, err := fr.ReadFrame()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fr, f.(*http2.HeadersFrame)
+}
+
+func encodeFields(enc *hpack.Encoder, buf *bytes.Buffer, kv ...string) []byte {
+	buf.Reset()
+	for i := 0; i < len(kv); i += 2 {
+		enc.WriteField(hpack.HeaderField{Name: kv[i], Value: kv[i+1]})
+	}
+	return append([]byte(nil), buf.Bytes()...)
+}
+
+func fieldMap(b *h2Block) map[string]string {
+	m := map[string]string{}
+	for _, f := range b.fields {
+		m[f.Name] = f.Value
+	}
+	return m
+}
+
+func TestH2HeaderDecoderRepeatedBlockAndTableChanges(t *testing.T) {
+	d := newH2HeaderDecoder(16 << 10)
+	var hb bytes.Buffer
+	enc := hpack.NewEncoder(&hb)
+	read := func(block []byte) *h2Block {
+		t.Helper()
+		fr, f := headerFrames(t, block)
+		b, err := d.read(fr, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	req := []string{":method", "GET", ":path", "/x", ":scheme", "http", ":authority", "a.test", "x-n", "1"}
+	first := encodeFields(enc, &hb, req...)
+	if b := read(first); fieldMap(b)["x-n"] != "1" || !b.ended || d.cached {
+		t.Fatalf("first block: %+v cached=%v", b.fields, d.cached)
+	}
+	again := encodeFields(enc, &hb, req...) // now all indexed
+	if !allIndexed(again) {
+		t.Fatalf("expected index bytes only, got %x", again)
+	}
+	for i := 0; i < 2; i++ {
+		if b := read(again); fieldMap(b)["x-n"] != "1" || fieldMap(b)[":authority"] != "a.test" {
+			t.Fatalf("repeat %d: %+v", i, b.fields)
+		}
+		if !d.cached {
+			t.Fatal("an all-indexed block was not remembered")
+		}
+	}
+	// A block that inserts into the table shifts the dynamic indexes: the
+	// same index bytes now mean other fields and must be decoded again.
+	read(encodeFields(enc, &hb, ":method", "GET", ":path", "/y", "x-n", "2"))
+	if d.cached {
+		t.Fatal("a table-changing block left the cache valid")
+	}
+	// (Decoded afresh, these bytes now put a regular field before pseudo
+	// ones: a stream error, where the stale fields would have passed.)
+	fr, f := headerFrames(t, again)
+	if b, err := d.read(fr, f); err == nil {
+		if m := fieldMap(b); m[":path"] == "/x" && m["x-n"] == "1" && m[":authority"] == "a.test" {
+			t.Fatalf("stale fields reused after the table changed: %+v", b.fields)
+		}
+	}
+}
+
+func TestH2HeaderDecoderContinuationAndErrors(t *testing.T) {
+	var hb bytes.Buffer
+	enc := hpack.NewEncoder(&hb)
+	block := encodeFields(enc, &hb, ":method", "GET", ":path", "/c", "x-a", "1", "x-b", "2")
+	fr, f := headerFrames(t, block[:3], block[3:7], block[7:])
+	b, err := newH2HeaderDecoder(16<<10).read(fr, f)
+	if err != nil || fieldMap(b)["x-b"] != "2" || fieldMap(b)[":path"] != "/c" {
+		t.Fatalf("continuation: %v %+v", err, b)
+	}
+	bad := map[string][]string{
+		"upper-case name":      {":method", "GET", "X-Up", "1"},
+		"pseudo after regular": {"x-a", "1", ":method", "GET"},
+		"unknown pseudo":       {":method", "GET", ":bogus", "1"},
+		"repeated pseudo":      {":method", "GET", ":method", "GET"},
+		"mixed pseudo":         {":method", "GET", ":status", "200"},
+		"bad value":            {":method", "GET", "x-a", "a\x00b"},
+	}
+	for name, kv := range bad {
+		var hb bytes.Buffer
+		fr, f := headerFrames(t, encodeFields(hpack.NewEncoder(&hb), &hb, kv...))
+		_, err := newH2HeaderDecoder(16<<10).read(fr, f)
+		var se http2.StreamError
+		if !errors.As(err, &se) || se.Code != http2.ErrCodeProtocol || se.StreamID != 1 {
+			t.Errorf("%s: got %v, want a PROTOCOL_ERROR stream error", name, err)
+		}
+	}
+	// Garbage HPACK is a COMPRESSION_ERROR on the connection.
+	fr, f = headerFrames(t, []byte{0x80})
+	var ce http2.ConnectionError
+	if _, err := newH2HeaderDecoder(16<<10).read(fr, f); !errors.As(err, &ce) ||
+		http2.ErrCode(ce) != http2.ErrCodeCompression {
+		t.Errorf("index 0: got %v", err)
+	}
+	// Over the header list size: truncated (431), not an error.
+	fr, f = headerFrames(t, encodeFields(hpack.NewEncoder(&hb), &hb, ":method", "GET", "x-big", strings.Repeat("a", 64)))
+	if b, err := newH2HeaderDecoder(100).read(fr, f); err != nil || !b.truncated {
+		t.Errorf("over the limit: %v %+v", err, b)
+	}
+}
