@@ -26,14 +26,15 @@ import (
 // goroutine that runs the app and writes HEADERS + DATA with one
 // write(2), like the HTTP/1.1 path.
 type h2Conn struct {
-	o    *opsState
-	c    *conn // the TCP connection (peer address, buffered reader)
-	nc   net.Conn
-	fr   *http2.Framer
-	bw   *bufio.Writer
-	enc  *hpack.Encoder
-	hdec *h2HeaderDecoder
-	hb   bytes.Buffer // the HPACK block being encoded
+	o     *opsState
+	c     *conn // the TCP connection (peer address, buffered reader)
+	nc    net.Conn
+	fr    *http2.Framer
+	bw    *bufio.Writer
+	enc   *hpack.Encoder
+	hdec  *h2HeaderDecoder
+	hb    bytes.Buffer // the HPACK block being encoded
+	heads h2HeadCache  // the last repeatable response head (http2_headcache.go)
 
 	mu        sync.Mutex // everything below, and every write to bw
 	cond      *sync.Cond // send window grew / stream reset / connection closed
@@ -208,6 +209,7 @@ func (hc *h2Conn) frame(f http2.Frame) bool {
 				hc.maxFrame = int(st.Val)
 			case http2.SettingHeaderTableSize:
 				hc.enc.SetMaxDynamicTableSizeLimit(st.Val)
+				hc.heads.valid = false // the next block carries a size update
 			}
 			return nil
 		})

@@ -365,13 +365,17 @@ var crlf = []byte("\r\n")
 // head (without the final blank line) as a HEADERS frame (+CONTINUATION).
 func (s *h2Stream) writeHeadLocked(head []byte) {
 	hc := s.hc
+	if rc := &hc.heads; rc.lookup(head) {
+		s.chunked, s.remaining = rc.chunked, rc.remaining
+		s.endHeadLocked(rc.code, rc.block)
+		return
+	}
 	line, rest, _ := bytes.Cut(head, crlf)
 	status := "500"
 	if len(line) >= 12 {
 		status = string(line[9:12])
 	}
 	code, _ := strconv.Atoi(status)
-	s.noBody = code == 204 || code == 304 || code < 200 || string(s.c.req.method) == "HEAD"
 	hc.hb.Reset()
 	hc.enc.WriteField(hpack.HeaderField{Name: ":status", Value: status})
 	vals := make([]byte, 0, len(rest))
@@ -403,18 +407,25 @@ func (s *h2Stream) writeHeadLocked(head []byte) {
 	if s.chunked {
 		s.remaining = -1
 	}
+	hc.heads.store(head, hc.hb.Bytes(), code, s.remaining, s.chunked) // http2_headcache.go
+	s.endHeadLocked(code, hc.hb.Bytes())
+}
+
+// endHeadLocked sends the final response's header block; the stream ends
+// with it when there is no body to follow.
+func (s *h2Stream) endHeadLocked(code int, block []byte) {
+	s.noBody = code == 204 || code == 304 || code < 200 || string(s.c.req.method) == "HEAD"
 	end := s.noBody || s.remaining == 0
-	s.blockLocked(end)
+	s.blockLocked(block, end)
 	if end {
 		s.ended = true
 	}
 }
 
-// blockLocked sends the encoded header block (hc.hb) as HEADERS and, past
-// the peer's frame size, CONTINUATION frames.
-func (s *h2Stream) blockLocked(end bool) {
+// blockLocked sends an encoded header block as HEADERS and, past the
+// peer's frame size, CONTINUATION frames.
+func (s *h2Stream) blockLocked(block []byte, end bool) {
 	hc := s.hc
-	block := hc.hb.Bytes()
 	first := true
 	for first || len(block) > 0 {
 		n := len(block)
@@ -443,7 +454,8 @@ func (s *h2Stream) writeInfoLocked(head []byte) {
 	s.hc.hb.Reset()
 	s.hc.enc.WriteField(hpack.HeaderField{Name: ":status", Value: status})
 	s.fieldsLocked(rest)
-	s.blockLocked(false)
+	s.hc.heads.valid = false // the table may have changed
+	s.blockLocked(s.hc.hb.Bytes(), false)
 }
 
 // trailersLocked sends the trailer fields of a chunked body as the
@@ -454,7 +466,8 @@ func (s *h2Stream) trailersLocked(fields []byte) bool {
 	}
 	s.hc.hb.Reset()
 	s.fieldsLocked(fields)
-	s.blockLocked(true)
+	s.hc.heads.valid = false // the table may have changed
+	s.blockLocked(s.hc.hb.Bytes(), true)
 	s.ended = true
 	return true
 }
