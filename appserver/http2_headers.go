@@ -23,11 +23,11 @@ import (
 //
 // A client repeating a request (h2load, a browser polling) sends, once
 // every field is in the HPACK dynamic table, the same few index bytes each
-// time. A block made only of single-byte indexed fields does not change
-// the decoder's table, so decoding it again gives the same fields: such a
-// block equal to the last one decoded reuses its fields without decoding
-// or checking them again. Any other block may change the table and clears
-// that memory before it is decoded.
+// time. A block made only of indexed fields and literals that are not
+// indexed does not change the decoder's table, so decoding it again gives
+// the same fields: such a block equal to the last one decoded reuses its
+// fields without decoding or checking them again. Any other block may
+// change the table and clears that memory before it is decoded.
 
 // h2Block is a decoded request header block.
 type h2Block struct {
@@ -51,7 +51,7 @@ type h2HeaderDecoder struct {
 	remain      uint32 // header list budget left
 	trailRemain uint32
 
-	// The last block, when it was all single-byte indexed fields and
+	// The last block, when it left the table unchanged (tableNeutral) and
 	// decoded without error (its fields are in fields).
 	last   []byte
 	cached bool
@@ -128,6 +128,78 @@ func allIndexed(b []byte) bool {
 	return true
 }
 
+// tableNeutral: the block has only representations that leave the
+// dynamic table as it is (RFC 7541 6.1, 6.2.2, 6.2.3): indexed fields and
+// literals without indexing or never indexed — nghttp2 (h2load, curl)
+// sends :path that way. Not literals with incremental indexing, nor
+// table size updates.
+func tableNeutral(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for len(b) > 0 {
+		var ok bool
+		switch c := b[0]; {
+		case c&0x80 != 0: // indexed
+			var idx uint64
+			if idx, b, ok = hpackInt(b, 7); !ok || idx == 0 {
+				return false
+			}
+		case c&0xe0 == 0: // 0000xxxx, 0001xxxx: literal, name index or 0
+			var idx uint64
+			if idx, b, ok = hpackInt(b, 4); !ok {
+				return false
+			}
+			if idx == 0 {
+				if b, ok = skipHpackString(b); !ok {
+					return false
+				}
+			}
+			if b, ok = skipHpackString(b); !ok {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// hpackInt reads an integer with an n-bit prefix (RFC 7541 5.1), at most
+// 4 continuation bytes.
+func hpackInt(b []byte, n uint) (uint64, []byte, bool) {
+	mask := uint64(1)<<n - 1
+	v := uint64(b[0]) & mask
+	b = b[1:]
+	if v < mask {
+		return v, b, true
+	}
+	for m := uint(0); m < 28; m += 7 {
+		if len(b) == 0 {
+			return 0, nil, false
+		}
+		c := b[0]
+		b = b[1:]
+		v += uint64(c&0x7f) << m
+		if c&0x80 == 0 {
+			return v, b, true
+		}
+	}
+	return 0, nil, false
+}
+
+// skipHpackString skips a string literal (RFC 7541 5.2).
+func skipHpackString(b []byte) ([]byte, bool) {
+	if len(b) == 0 {
+		return nil, false
+	}
+	n, b, ok := hpackInt(b, 7)
+	if !ok || n > uint64(len(b)) {
+		return nil, false
+	}
+	return b[n:], true
+}
+
 // read decodes the block that f starts, reading its CONTINUATION frames
 // (the Framer checks their order). Errors are readMetaFrame's.
 func (d *h2HeaderDecoder) read(fr *http2.Framer, f *http2.HeadersFrame) (*h2Block, error) {
@@ -137,7 +209,7 @@ func (d *h2HeaderDecoder) read(fr *http2.Framer, f *http2.HeadersFrame) (*h2Bloc
 		b.fields = d.fields
 		return b, nil
 	}
-	single := f.HeadersEnded() && allIndexed(frag)
+	single := f.HeadersEnded() && tableNeutral(frag)
 	if single {
 		d.last = append(d.last[:0], frag...) // frag is the Framer's buffer
 	}

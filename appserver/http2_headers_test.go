@@ -130,3 +130,45 @@ func TestH2HeaderDecoderContinuationAndErrors(t *testing.T) {
 		t.Errorf("over the limit: %v %+v", err, b)
 	}
 }
+
+func TestH2HeaderDecoderLiteralPathBlockReused(t *testing.T) {
+	// nghttp2's request for a path outside the static table: indexed
+	// fields and a literal :path without indexing (name index 4).
+	block := []byte{0x82, 0x86, 0x04, 0x05, '/', 'j', 's', 'o', 'n', 0x41, 0x06, 'a', '.', 't', 'e', 's', 't'}
+	if tableNeutral(block) {
+		t.Fatal("a literal with incremental indexing (0x41 :authority) counted as neutral")
+	}
+	d := newH2HeaderDecoder(16 << 10)
+	read := func(block []byte) *h2Block {
+		t.Helper()
+		fr, f := headerFrames(t, block)
+		b, err := d.read(fr, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	read(block) // :authority a.test is now dynamic index 62 (0xbe)
+	again := []byte{0x82, 0x86, 0x04, 0x05, '/', 'j', 's', 'o', 'n', 0xbe}
+	if !tableNeutral(again) {
+		t.Fatal("indexed fields + a literal without indexing not counted as neutral")
+	}
+	for i := 0; i < 3; i++ {
+		m := fieldMap(read(again))
+		if m[":path"] != "/json" || m[":authority"] != "a.test" || m[":method"] != "GET" || !d.cached {
+			t.Fatalf("round %d: %v cached=%v", i, m, d.cached)
+		}
+	}
+	// Never indexed with a literal name (0x10), Huffman-coded value.
+	var hb bytes.Buffer
+	enc := hpack.NewEncoder(&hb)
+	enc.WriteField(hpack.HeaderField{Name: "x-secret", Value: "abc", Sensitive: true})
+	if !tableNeutral(append([]byte{0x82}, hb.Bytes()...)) {
+		t.Fatalf("never-indexed literal not neutral: % x", hb.Bytes())
+	}
+	for _, bad := range [][]byte{{0x20}, {0x3f, 0xe1, 0x1f}, {0x04}, {0x04, 0x05, '/'}, {0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}, {0x80}} {
+		if tableNeutral(bad) {
+			t.Errorf("% x counted as neutral", bad)
+		}
+	}
+}
