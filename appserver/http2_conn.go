@@ -132,6 +132,13 @@ func (hc *h2Conn) readLoop() {
 			var se http2.StreamError
 			if errors.As(err, &se) {
 				hc.resetStream(se.StreamID, se.Code)
+				if hc.c.br.Buffered() == 0 {
+					// Sent now: nothing else may come to flush it (the
+					// client waits for this answer).
+					hc.mu.Lock()
+					hc.flushLocked()
+					hc.mu.Unlock()
+				}
 				continue
 			}
 			var ce http2.ConnectionError

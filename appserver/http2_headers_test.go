@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
@@ -171,4 +172,33 @@ func TestH2HeaderDecoderLiteralPathBlockReused(t *testing.T) {
 			t.Errorf("% x counted as neutral", bad)
 		}
 	}
+}
+
+// An invalid header block is answered with RST_STREAM at once (it used to
+// wait in the write buffer for the next response), and the connection
+// goes on serving.
+func TestH2InvalidHeaderBlockResetAtOnce(t *testing.T) {
+	cs, fr, bw, stop := h2TestConn(t)
+	defer stop()
+	var hb bytes.Buffer
+	enc := hpack.NewEncoder(&hb)
+	block := encodeFields(enc, &hb, ":method", "GET", ":path", "/live", ":scheme", "http", "X-Up", "1")
+	fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: block, EndStream: true, EndHeaders: true})
+	bw.Flush()
+	cs.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("no RST_STREAM: %v", err)
+		}
+		if rst, ok := f.(*http2.RSTStreamFrame); ok {
+			if rst.StreamID != 1 || rst.ErrCode != http2.ErrCodeProtocol {
+				t.Fatalf("reset: %v", rst)
+			}
+			break
+		}
+	}
+	cs.SetReadDeadline(time.Time{})
+	var hb2 bytes.Buffer
+	h2RoundTrip(t, fr, bw, 3, h2loadRequest(hpack.NewEncoder(&hb2), &hb2, "/live"))
 }
