@@ -162,7 +162,6 @@ type AsgiReq struct {
 	trailers  []byte // trailer fields so far (asgi_trailers.go)
 	sent      int64  // body bytes accepted so far
 	wake      chan struct{}
-	done      chan struct{} // closed when the connection goroutine is done with it
 
 	// Streamed request body (EvBody), guarded by mu.
 	bodyChunks [][]byte

@@ -27,6 +27,11 @@ func (r *AsgiReq) Send(status int, headers python.Object, body []byte, more bool
 		return code, nil
 	}
 	out := r.out
+	if out == nil {
+		// One allocation for a whole small response (head + body), not a
+		// growslice at each step of the head (8, 16, 32 ... bytes).
+		out = make([]byte, 0, 384+len(body))
+	}
 	if !r.started {
 		var err error
 		out, err = r.appendHead(out, status, headers, int64(len(body)), more)

@@ -89,7 +89,7 @@ func inflight(t *testing.T, srv *Server, minor int, method string) (*AsgiReq, ne
 	t.Cleanup(func() { client.Close(); nc.Close() })
 	c := &conn{srv: srv, nc: nc, br: bufio.NewReader(nc)}
 	r := &AsgiReq{ID: asgiSeq.Add(1), c: c, Method: []byte(method), Minor: minor, cl: -1,
-		head: method == "HEAD", wake: make(chan struct{}, 1), done: make(chan struct{})}
+		head: method == "HEAD", wake: make(chan struct{}, 1)}
 	return r, client
 }
 
