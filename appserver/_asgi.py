@@ -136,6 +136,11 @@ class _HTTP:
                 self.status = self.headers = None
             if rc == 0:
                 return
+            if rc == 2:
+                # The whole response is queued with the others of this loop
+                # iteration: the first one schedules their write.
+                self.srv.loop.call_soon(self.srv.flush)
+                return
             if rc == 1:
                 # Above the high-water mark: wait until Go has written
                 # enough (a drain event) or the client is gone.
@@ -259,6 +264,10 @@ class _Server:
         if self.tls:
             self.scheme = "https"
         self.loop.add_reader(self.rfd, self._on_wake)
+
+    def flush(self) -> None:
+        """Writes the whole responses queued in this loop iteration."""
+        _native.asgi_flush(self.handle)
 
     def ws_flush(self) -> None:
         """Writes the WebSocket frames queued in this loop iteration."""

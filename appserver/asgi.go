@@ -51,6 +51,11 @@ type AsgiBridge struct {
 
 	corked []*wsWriter // WebSockets with frames to write at the loop's flush (loop thread only)
 
+	// Whole HTTP responses queued in this loop iteration, written together
+	// by FlushCorked (asgi_cork.go); loop thread only.
+	httpCorked     []*AsgiReq
+	flushScheduled bool // the loop has an asgi_flush call scheduled
+
 	takes atomic.Uint64 // Take calls so far: the request watchdog's sign that the loop runs
 }
 
@@ -170,6 +175,7 @@ type AsgiReq struct {
 	bodyErr    bool
 
 	timedOut bool // overran --request-timeout (asgi_timeout.go); guarded by mu
+	corked   bool // in the bridge's httpCorked list, not yet written (asgi_cork.go); guarded by mu
 }
 
 func (r *AsgiReq) signal() {

@@ -6,7 +6,8 @@ import (
 	"goaccel/python"
 )
 
-// Results of Send, as the Python side sees them.
+// Results of Send, as the Python side sees them (and SendFlush, 2: queued
+// for the loop's flush, schedule asgi_flush; asgi_cork.go).
 const (
 	SendOK    = 0  // queued; the app may go on
 	SendWait  = 1  // queued, but above the high-water mark: await a drain event
@@ -67,6 +68,14 @@ func (r *AsgiReq) Send(status int, headers python.Object, body []byte, more bool
 	r.pending += len(out) - len(r.out)
 	r.wire += int64(len(out) - len(r.out))
 	r.out = out
+	if !more && !r.H2 && !r.gone && r.pending <= asgiHighWater {
+		// A whole response: written with the others of this loop
+		// iteration, back to back (asgi_cork.go).
+		if r.corkLocked() {
+			return SendFlush, nil
+		}
+		return SendOK, nil
+	}
 	r.flushLocked()
 	if r.pending > asgiHighWater && more && !r.gone {
 		r.wantDrain = true
