@@ -10,8 +10,12 @@ package appserver
 // awake from the previous one: on loopback the kernel's wake-up of the
 // reader (sock_def_readable → try_to_wake_up, an IPI) was 8–10 % of the
 // worker's CPU when every response was written between two app steps. Only
-// the loop thread touches httpCorked and flushScheduled. Streamed chunks
-// and HTTP/2 streams are written at once as before (flow control).
+// the loop thread touches httpCorked and flushScheduled. Streamed chunks,
+// HTTP/2 streams and responses whose earlier chunks a flush goroutine is
+// still writing are written at once as before (flow control). A corked
+// request is written exactly once: flushLocked clears r.corked, so whoever
+// writes it first (this flush, or a direct write of the same request)
+// ends the response and the other skips it.
 
 // corkLocked queues r for the loop's flush (r.mu held, loop thread). True
 // when the loop must schedule a flush: the first cork since the last one.

@@ -68,9 +68,11 @@ func (r *AsgiReq) Send(status int, headers python.Object, body []byte, more bool
 	r.pending += len(out) - len(r.out)
 	r.wire += int64(len(out) - len(r.out))
 	r.out = out
-	if !more && !r.H2 && !r.gone && r.pending <= asgiHighWater {
+	if !more && !r.H2 && !r.gone && !r.flushing && r.pending <= asgiHighWater {
 		// A whole response: written with the others of this loop
-		// iteration, back to back (asgi_cork.go).
+		// iteration, back to back (asgi_cork.go). Not while a flush
+		// goroutine writes earlier chunks: it takes these bytes too, and
+		// a second flush would end the response twice.
 		if r.corkLocked() {
 			return SendFlush, nil
 		}

@@ -202,6 +202,25 @@ func TestWholeResponsesCorkedUntilFlush(t *testing.T) {
 	}
 }
 
+// A response whose earlier chunks a flush goroutine is writing is not
+// corked: the goroutine takes the last bytes too, and ends it once.
+func TestNoCorkWhileFlushing(t *testing.T) {
+	srv, b, _ := newBridge(t)
+	r, client := inflight(t, srv, 1, "GET")
+	r.Send(200, python.Object{}, []byte("a"), true)
+	r.mu.Lock()
+	r.flushing = true // as if the socket had not taken everything
+	r.mu.Unlock()
+	if rc, _ := r.Send(0, python.Object{}, []byte("b"), false); rc != SendOK || r.corked || len(b.httpCorked) != 0 {
+		t.Fatalf("corked while flushing: rc=%d corked=%v list=%d", rc, r.corked, len(b.httpCorked))
+	}
+	r.mu.Lock()
+	r.flushing = false
+	r.flushLocked()
+	r.mu.Unlock()
+	readResponse(t, client, "0\r\n\r\n")
+}
+
 func TestSendInvalidStatus(t *testing.T) {
 	srv, _, _ := newBridge(t)
 	r, _ := inflight(t, srv, 1, "GET")
