@@ -44,8 +44,10 @@ class OrjsonDecodeError(JSONDecodeError):
 
 _native.decoder_setup(OrjsonDecodeError)
 
-#: orjson.loads(obj): bytes, bytearray, memoryview or str.
-orjson_loads: Callable[[Any], Any] = _native.loads_orjson
+#: orjson.loads(obj): bytes, bytearray, memoryview or str. The C entry
+#: (loads_orjson_c) parses small documents itself and hands the rest to
+#: the Go engine (loads_orjson).
+orjson_loads: Callable[[Any], Any] = _native.loads_orjson_c
 
 
 class JSONDecoder(_StdDecoder):

@@ -18,6 +18,13 @@ func init() {
 			{Name: "decoder_setup", Doc: "decoder_setup(orjson_error_class): called once by jsonfast.decoder.", Fast: decoderSetup},
 			{Name: "decoder_clear_cache", Doc: "Drops the cached object-key strings.", Fast: decoderClearCache},
 		},
+		// loads_orjson_c: the orjson face's loads as a C function
+		// (python/jsondec_entry.c) that parses small documents in C and
+		// calls jsonfast.LoadsOrjson for the rest.
+		Init: func(m python.Object) error {
+			python.OrjsonLoadsHook = jsonfast.LoadsOrjson
+			return python.AddOrjsonLoads(m)
+		},
 	})
 }
 
