@@ -337,9 +337,10 @@ const (
 	msb = 0x8080808080808080
 )
 
-// plainRun returns how many bytes from data[i:] need no attention: 8 at a
-// time while no byte is a quote, a backslash, a control or non-ASCII byte.
-func plainRun(data []byte, i int) int {
+// plainRunSWAR returns how many bytes from data[i:] need no attention: 8
+// at a time while no byte is a quote, a backslash, a control or non-ASCII
+// byte. (plainRun, per architecture, uses it for short tails.)
+func plainRunSWAR(data []byte, i int) int {
 	j := i
 	for n := len(data); j+8 <= n; j += 8 {
 		x := load64(data, j)
