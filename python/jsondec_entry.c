@@ -1,4 +1,5 @@
-// jsonfast's orjson-face loads entry point, in C. A small document of the
+// jsonfast's loads entry points (orjson face, and the standard library
+// face's loads(s)), in C. A small document of the
 // common shapes is parsed here into a tape on this C stack frame and built
 // by the same builder as every other document (jsondec_build.c): no C->Go
 // call, no Go->C call. {"a": 1} cost ~200 ns through Go (orjson ~120 ns),
@@ -224,6 +225,47 @@ static PyObject *jsondec_orjson_loads(PyObject *self, PyObject *const *args, Py_
         if (nw > 0) return goaccel_jsondec_build(w, nw, (const char *)s, NULL, 1);
     }
     return jsondecOrjsonLoads(args[0]);
+}
+
+// The standard library face's loads(s, **kw). loads(s) alone on a small
+// document of the common shapes is built here: the subset the C parser
+// accepts means the same in the standard library's grammar (numbers are
+// int() of at most 18 digits or float() of the same text; strings plain
+// ASCII; no NaN/Infinity, which it declines). Keyword arguments, other
+// input and every error go to the Go face (jsonfast.LoadsFace), which
+// falls back to the standard library for errors.
+static PyObject *jsondec_std_loads(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                   PyObject *kwnames) {
+    if (goaccel_forked_child) {
+        PyErr_SetString(PyExc_RuntimeError,
+            "goaccel cannot be used in a process created by fork() after goaccel "
+            "was imported: the Go runtime does not survive fork(). Use the 'spawn' "
+            "or 'forkserver' start method, or subprocess.");
+        return NULL;
+    }
+    if (nargs == 1 && kwnames == NULL) {
+        Py_ssize_t n;
+        const unsigned char *s = jd_small_input(args[0], &n);
+        if (s != NULL && n > 0) {
+            uint64_t w[JD_SMALL_WORDS];
+            Py_ssize_t nw = jd_small_tape(s, n, w);
+            if (nw > 0) return goaccel_jsondec_build(w, nw, (const char *)s, NULL, 1);
+        }
+    }
+    return jsondecStdLoads((PyObject **)args, nargs, kwnames);
+}
+
+static PyMethodDef jsondec_std_loads_def = {
+    "loads", (PyCFunction)(void (*)(void))jsondec_std_loads, METH_FASTCALL | METH_KEYWORDS,
+    "loads(s, **kw): json.loads with every argument of the standard library.",
+};
+
+PyObject *jsondec_new_std_loads(PyObject *module) {
+    PyObject *modname = PyModule_GetNameObject(module);
+    if (modname == NULL) return NULL;
+    PyObject *fn = PyCFunction_NewEx(&jsondec_std_loads_def, NULL, modname);
+    Py_DECREF(modname);
+    return fn;
 }
 
 static PyMethodDef jsondec_orjson_loads_def = {
