@@ -216,14 +216,23 @@ jd_cached_key(const unsigned char *s, Py_ssize_t n, Py_ssize_t chars, int flags)
         while (i < n && out < stop) {                                         \
             Py_UCS4 c = s[i];                                                 \
             if (c < 0x80) {                                                   \
-                i += 1;                                                       \
+                /* a run of ASCII */                                          \
+                do {                                                          \
+                    *out++ = (T)c;                                            \
+                    i++;                                                      \
+                } while (i < n && out < stop && (c = s[i]) < 0x80);           \
+                continue;                                                     \
             } else if (c < 0xE0) {                                            \
                 c = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);                    \
                 i += 2;                                                       \
             } else if (c < 0xF0) {                                            \
-                c = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) |           \
-                    (s[i + 2] & 0x3F);                                        \
-                i += 3;                                                       \
+                /* a run of three-byte sequences (CJK text) */                \
+                do {                                                          \
+                    *out++ = (T)(((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | \
+                                 (s[i + 2] & 0x3F));                          \
+                    i += 3;                                                   \
+                } while (i < n && out < stop && (c = s[i]) >= 0xE0 && c < 0xF0); \
+                continue;                                                     \
             } else {                                                          \
                 c = ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) |          \
                     ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);             \
