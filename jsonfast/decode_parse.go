@@ -308,6 +308,10 @@ func (p *parser) key(i int) (int, error) {
 	if p.data[i] != ':' {
 		return i, fail("unexpected character, expected ':' after key", i)
 	}
+	// `": "` (pretty-printed output) without the call to skipWSSlow.
+	if i+2 < len(p.data) && p.data[i+1] == ' ' && p.data[i+2] > ' ' {
+		return i + 2, nil
+	}
 	if i = skipWS(p.data, i+1); i >= len(p.data) {
 		return i, fail(msgEOF, len(p.data))
 	}
