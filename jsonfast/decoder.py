@@ -44,8 +44,10 @@ class OrjsonDecodeError(JSONDecodeError):
 
 _native.decoder_setup(OrjsonDecodeError)
 
-#: orjson.loads(obj): bytes, bytearray, memoryview or str.
-orjson_loads: Callable[[Any], Any] = _native.loads_orjson
+#: orjson.loads(obj): bytes, bytearray, memoryview or str. The C entry
+#: (loads_orjson_c) parses small documents itself and hands the rest to
+#: the Go engine (loads_orjson).
+orjson_loads: Callable[[Any], Any] = _native.loads_orjson_c
 
 
 class JSONDecoder(_StdDecoder):
@@ -104,8 +106,10 @@ _loads_py.__name__ = _loads_py.__qualname__ = "loads"
 _native.loads_setup(_std_loads, _loads_py)
 
 #: json.loads(s, **kw): a native function (a Python frame and the **kw dict
-#: cost ~170 ns a call); with keyword arguments it calls _loads_py.
-loads: Callable[..., Any] = _native.loads
+#: cost ~170 ns a call); with keyword arguments it calls _loads_py. The C
+#: entry (loads_c) builds small documents itself; the rest go to the Go
+#: face (_native.loads).
+loads: Callable[..., Any] = _native.loads_c
 
 
 def load(fp, *, cls=None, object_hook=None, parse_float=None, parse_int=None,

@@ -18,6 +18,14 @@ func init() {
 			{Name: "decoder_setup", Doc: "decoder_setup(orjson_error_class): called once by jsonfast.decoder.", Fast: decoderSetup},
 			{Name: "decoder_clear_cache", Doc: "Drops the cached object-key strings.", Fast: decoderClearCache},
 		},
+		// loads_orjson_c and loads_c: both faces' loads as C functions
+		// (python/jsondec_entry.c) that parse small documents in C and
+		// call jsonfast.LoadsOrjson / jsonfast.LoadsFace for the rest.
+		Init: func(m python.Object) error {
+			python.OrjsonLoadsHook = jsonfast.LoadsOrjson
+			python.StdLoadsHook = jsonfast.LoadsFace
+			return python.AddJSONDecEntries(m)
+		},
 	})
 }
 

@@ -112,11 +112,49 @@ void goaccel_jsondec_clear_cache(void) {
     }
 }
 
+// A new ASCII str of n bytes, made here rather than by PyUnicode_New: the
+// same header fields (3.11's compact ASCII layout, as PyUnicode_New writes
+// them), without its generic size and kind checks and its call to
+// _Py_NewReference, and the bytes copied with two overlapping word moves
+// instead of a call to memcpy. The empty str stays CPython's singleton.
+static inline void jd_copy_short(unsigned char *d, const unsigned char *s, Py_ssize_t n) {
+    if (n >= 8) {
+        if (n > 16) {
+            memcpy(d, s, n);
+            return;
+        }
+        uint64_t a = jd_load64(s), b = jd_load64(s + n - 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a = (uint32_t)jd_load32(s), b = (uint32_t)jd_load32(s + n - 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n > 0) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+}
+
 static inline PyObject *jd_ascii(const unsigned char *s, Py_ssize_t n) {
-    PyObject *u = PyUnicode_New(n, 127);
-    if (u == NULL) return NULL;
-    memcpy(PyUnicode_1BYTE_DATA(u), s, n);
-    return u;
+    if (n == 0) return PyUnicode_New(0, 127);
+    PyASCIIObject *o = (PyASCIIObject *)PyObject_Malloc(sizeof(PyASCIIObject) + (size_t)n + 1);
+    if (o == NULL) return PyErr_NoMemory();
+    Py_SET_TYPE((PyObject *)o, &PyUnicode_Type); // a static type: no reference to take
+    Py_SET_REFCNT((PyObject *)o, 1);
+    o->length = n;
+    o->hash = -1;
+    o->state.interned = 0;
+    o->state.kind = PyUnicode_1BYTE_KIND;
+    o->state.compact = 1;
+    o->state.ascii = 1;
+    o->state.ready = 1;
+    o->wstr = NULL;
+    unsigned char *d = (unsigned char *)(o + 1);
+    jd_copy_short(d, s, n);
+    d[n] = 0;
+    return (PyObject *)o;
 }
 
 // A cached key matches when its UTF-8 is the key's bytes: ASCII strs are
@@ -178,14 +216,23 @@ jd_cached_key(const unsigned char *s, Py_ssize_t n, Py_ssize_t chars, int flags)
         while (i < n && out < stop) {                                         \
             Py_UCS4 c = s[i];                                                 \
             if (c < 0x80) {                                                   \
-                i += 1;                                                       \
+                /* a run of ASCII */                                          \
+                do {                                                          \
+                    *out++ = (T)c;                                            \
+                    i++;                                                      \
+                } while (i < n && out < stop && (c = s[i]) < 0x80);           \
+                continue;                                                     \
             } else if (c < 0xE0) {                                            \
                 c = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);                    \
                 i += 2;                                                       \
             } else if (c < 0xF0) {                                            \
-                c = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) |           \
-                    (s[i + 2] & 0x3F);                                        \
-                i += 3;                                                       \
+                /* a run of three-byte sequences (CJK text) */                \
+                do {                                                          \
+                    *out++ = (T)(((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | \
+                                 (s[i + 2] & 0x3F));                          \
+                    i += 3;                                                   \
+                } while (i < n && out < stop && (c = s[i]) >= 0xE0 && c < 0xF0); \
+                continue;                                                     \
             } else {                                                          \
                 c = ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) |          \
                     ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);             \

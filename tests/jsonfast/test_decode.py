@@ -397,3 +397,59 @@ def test_native_loads_argument_forms_like_stdlib():
     for args, kw in calls:
         want, got = outcome(json.loads, *args, **kw), outcome(jd.loads, *args, **kw)
         assert got[0] == want[0] and (same(got[1], want[1]) if want[0] == "ok" else got[1] == want[1]), (args, kw)
+
+
+# ---- the C entry's small-document parser (python/jsondec_entry.c) ----
+# loads(s) alone on documents of up to 512 bytes (exact bytes, or an exact
+# ASCII str) of the common shapes is built in C; the rest, and every error,
+# go to the Go face and the standard library.
+
+SMALL_EDGES = [
+    "0", "-0", "7", "-7", str(2**55 - 1), str(2**55), str(-2**55), str(-2**55 - 1),
+    "9" * 18, "-" + "9" * 18, "1" + "0" * 18, "9" * 19, "-" + "9" * 19,
+    "0.1", "-0.0", "1E+2", "1e-2", "2.5e-3", "1e308", "1.7976931348623157e308", "1e309",
+    "-1e309", "2.2250738585072011e-308", "5e-324", "1e-400", "0.30000000000000004",
+    "123456789012345678901234567890.5", "1.", "1.e5", ".5", "-", "--1", "01", "-01", "1e", "1e+",
+    "[1,2,3]", "[ 1 , 2 ]", "\r\n\t[\r\n\t1\r\n\t]\r\n\t", "[]", "{}", "[[]]", "[{}]", '{"a":{}}',
+    '{"a":1,"a":2}', '{"a":[1,{"b":null}],"c":true,"d":false}', '{"":""}', '{"\x7f":"\x7f"}',
+    '{"a":1,}', "[1,]", "[,1]", '{"a"}', '{"a":}', '{1:1}', '{"a" : 1 , "b" : 2 }',
+    "[1] ", " [1]", "[1] [2]", "[1]]", "[[1]", "tru", "true1", "nul", "falsey", '"abc', '"a\\nb"',
+    '"a\tb"', '"é"', '{"é":1}', "[" * 16 + "]" * 16, "[" * 17 + "]" * 17,
+    "[" * 15 + "{}" + "]" * 15, "[" * 16 + "1" + "]" * 16, '{"k":' * 16 + "1" + "}" * 16,
+    '{"k":' * 17 + "1" + "}" * 17, "[" + "1," * 255 + "1]", "[" + "1," * 256 + "1]",
+    '"' + "x" * 510 + '"', '"' + "x" * 511 + '"', "NaN", "[Infinity]", "[-Infinity]", "\x00",
+    "[1]\x00", '{"a": 1}\n',
+]
+
+
+@pytest.mark.parametrize("s", SMALL_EDGES, ids=lambda s: repr(s[:30]))
+def test_small_documents_c_entry(s):
+    assert_same_as_stdlib(s)
+    assert_same_as_stdlib(s.encode())
+    assert_same_as_stdlib(bytearray(s.encode()))
+    assert_same_as_stdlib(s, strict=False)
+    assert_same_as_stdlib(s=s)
+
+
+def test_small_documents_c_entry_arguments():
+    for args, kw in [((), {}), (("[1]", "[2]"), {}), (("[1]",), {"bogus": 1}), ((1,), {}), ((None,), {})]:
+        want = outcome(json.loads, *args, **kw)
+        got = outcome(jd.loads, *args, **kw)
+        assert got[0] == want[0] == "error"
+        assert got[1][0] is want[1][0], (args, kw, got, want)
+    assert jd.loads('{"a": 1.5}', parse_float=str) == {"a": "1.5"}
+    assert jd.loads('{"a": 1}', object_hook=lambda d: ("hooked", d)) == ("hooked", {"a": 1})
+    a, b = jd.loads('[{"key": 1}, {"key": 2}]')
+    assert list(a)[0] is list(b)[0]  # key reuse within a document, as the stdlib
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-10**19, max_value=10**19)
+    | st.floats(allow_nan=False) | st.text(alphabet=st.characters(max_codepoint=127), max_size=8),
+    lambda kids: st.lists(kids, max_size=5) | st.dictionaries(st.text(max_size=6), kids, max_size=5),
+    max_leaves=20), st.sampled_from([None, 0, 1, "\t"]))
+def test_small_random_documents(value, indent):
+    s = json.dumps(value, indent=indent)
+    assert_same_as_stdlib(s)
+    assert_same_as_stdlib(s.encode())

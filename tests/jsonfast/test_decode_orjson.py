@@ -123,3 +123,57 @@ def test_random_text_same_outcome(s):
 @given(st.binary(max_size=24))
 def test_random_bytes_same_outcome(b):
     assert_same_as_orjson(b)
+
+
+# ---- the C entry's small-document parser (python/jsondec_entry.c) ----
+# Documents of up to 512 bytes (exact bytes, or an exact ASCII str) of the
+# common shapes are parsed in C; everything else goes to the Go parser.
+# Both must agree with each other and with orjson.
+
+SMALL_EDGES = [
+    "0", "-0", "7", "-7", str(2**55 - 1), str(2**55), str(-2**55), str(-2**55 - 1),
+    "9" * 18, "-" + "9" * 18, "1" + "0" * 18, "9" * 19, "-" + "9" * 19,
+    "0.1", "-0.0", "1E+2", "1e-2", "2.5e-3", "1e308", "1.7976931348623157e308", "1e309",
+    "-1e309", "2.2250738585072011e-308", "5e-324", "1e-400", "0.30000000000000004",
+    "123456789012345678901234567890.5", "1.", "1.e5", ".5", "-", "--1", "01", "-01", "1e", "1e+",
+    "[1,2,3]", "[ 1 , 2 ]", "\r\n\t[\r\n\t1\r\n\t]\r\n\t", "[]", "{}", "[[]]", "[{}]", '{"a":{}}',
+    '{"a":1,"a":2}', '{"a":[1,{"b":null}],"c":true,"d":false}', '{"":""}', '{"\x7f":"\x7f"}',
+    '{"a":1,}', "[1,]", "[,1]", '{"a"}', '{"a":}', '{1:1}', '{"a" : 1 , "b" : 2 }',
+    "[1] ", " [1]", "[1] [2]", "[1]]", "[[1]", "tru", "true1", "nul", "falsey", '"abc', '"a\\nb"',
+    '"a\tb"', '"é"', '{"é":1}', "[" * 16 + "]" * 16, "[" * 17 + "]" * 17,
+    "[" * 15 + "{}" + "]" * 15, "[" * 16 + "1" + "]" * 16, '{"k":' * 16 + "1" + "}" * 16,
+    '{"k":' * 17 + "1" + "}" * 17, "[" + "1," * 255 + "1]", "[" + "1," * 256 + "1]",
+    '"' + "x" * 510 + '"', '"' + "x" * 511 + '"', "NaN", "[Infinity]", "[-Infinity]",
+]
+
+
+@pytest.mark.parametrize("s", SMALL_EDGES, ids=lambda s: repr(s[:30]))
+def test_small_documents_c_entry(s):
+    assert_same_as_orjson(s)
+    assert_same_as_orjson(s.encode())
+    for arg in (s, s.encode()):  # the C entry and the Go engine alone agree
+        c_side, go_side = outcome(jd.orjson_loads, arg), outcome(jd._native.loads_orjson, arg)
+        assert c_side[0] == go_side[0], (arg, c_side, go_side)
+        assert same(c_side[1], go_side[1]) if c_side[0] == "ok" else c_side[1] == go_side[1]
+
+
+def test_small_documents_types_and_identity():
+    v = jd.orjson_loads(b'{"i": 36028797018963968, "j": -36028797018963968, "f": 1.0, "s": "x"}')
+    assert v == {"i": 2**55, "j": -2**55, "f": 1.0, "s": "x"}
+    assert [type(x) for x in v.values()] == [int, int, float, str]
+    empty = ""
+    assert jd.orjson_loads(b'[""]')[0] is empty  # CPython's empty str singleton, as orjson's
+    a, b = jd.orjson_loads(b'[{"key":1},{"key":2}]')
+    assert list(a)[0] is list(b)[0]  # keys reused, as with the Go parser
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-10**19, max_value=10**19)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(alphabet=st.characters(max_codepoint=127), max_size=8),
+    lambda kids: st.lists(kids, max_size=5) | st.dictionaries(st.text(max_size=6), kids, max_size=5),
+    max_leaves=20), st.sampled_from([None, 0, 1, "\t"]))
+def test_small_random_documents(value, indent):
+    s = json.dumps(value, indent=indent)
+    assert_same_as_orjson(s)
+    assert_same_as_orjson(s.encode())
