@@ -37,9 +37,16 @@ type limiter struct {
 	enabled bool
 }
 
-// release gives a worker back after a request that held it for run, of
-// which gil waiting for the GIL at start.
-func (s *Server) release(w *worker, run, gil time.Duration) {
+// release gives a worker back after a request that waited wait for it and
+// then held it for run.
+func (s *Server) release(w *worker, wait, run time.Duration) {
+	gil := w.gilWait
+	if s.flight.enabled {
+		s.flight.leave(wait+run, s.flight.ownTime(run-gil, &w.acct))
+		s.stats.flightLim.Store(int64(s.flight.current()))
+		s.stats.rqWaitNs.Add(int64(w.acct.rq))
+		s.stats.cpuNs.Add(int64(w.acct.cpu))
+	}
 	l := &s.lim
 	if !l.enabled {
 		s.slots <- w
@@ -92,4 +99,199 @@ func (s *Server) usableThreads() int {
 	s.lim.mu.Lock()
 	defer s.lim.mu.Unlock()
 	return s.lim.limit
+}
+
+// Adaptive in-flight limit (--queue-timeout auto), a gradient concurrency
+// limiter in front of the FIFO.
+//
+// The thread limit above sees GIL contention inside one process only. Two
+// worker processes sharing a core (the bench's 2 workers next to the load
+// generator) stretch each other's requests just the same, neither sees it
+// in its GIL wait, and a count of waiters says nothing about how long they
+// wait. What does show it is each request's stretch: the latency it got
+// here (its wait for a thread plus the time it held one) over what it would
+// have taken unloaded -- the time it held the thread minus the time it
+// spent waiting for the GIL at start and runnable but waiting for a CPU
+// (the thread's run_delay, /proc/thread-self/schedstat). Blocking I/O (a
+// database wait) counts as the request's own time, so an I/O-bound app
+// keeps its concurrency, and each request is compared with its own cost, so
+// a mix of cheap and expensive endpoints is judged fairly.
+//
+// Each worker bounds the requests it holds (waiting or running) by a limit
+// adapted to the mean stretch, and answers the excess 503 at once, as
+// HAProxy's maxconn would if its limit followed the backend's latency:
+// after each window of max(8, 2 x limit) served requests, if their mean
+// stretch is over flightTarget the limit is scaled by target/mean (at most
+// halved, at least 1); if it is within the target and arrivals were refused
+// in the window, the limit grows by one (up to threads + --backpressure). A
+// CPU-bound app settles at 1-2 requests per worker process.
+//
+// The limit decides at arrival, so the excess never waits: it gets its 503
+// (with Retry-After) in the time it takes to parse its head. The FIFO
+// behind it is untouched: admitted requests are served in arrival order.
+const (
+	flightTarget  = 2.0 // mean stretch (latency / unloaded latency) to stay under
+	flightMinWin  = 8   // served requests per adaptation window, at least
+	sojournFactor = 3   // an admitted request waiting longer than 3 x the mean own time is shed (CoDel's target)
+)
+
+type flightLimit struct {
+	mu       sync.Mutex
+	enabled  bool
+	limit    float64 // requests this worker may hold (waiting or running)
+	max      float64 // threads + backpressure
+	inflight int
+	own      time.Duration // EWMA of the requests' own (unloaded) time; 0: none yet
+	ioShare  float64       // of a request's time off the CPU, blocked on I/O (learnt alone)
+	running  int           // requests holding a thread (runAcct)
+	starts   uint64        // requests that took a thread, ever (runAcct)
+	sum      float64       // stretch of the window's served requests
+	n        int
+	refused  bool // an arrival was refused in this window
+}
+
+func newFlightLimit(enabled bool, max int) flightLimit {
+	return flightLimit{enabled: enabled, limit: float64(max), max: float64(max)}
+}
+
+// enter admits an arriving request (true) or refuses it (answer 503).
+func (f *flightLimit) enter() bool {
+	if !f.enabled {
+		return true
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if float64(f.inflight) >= max(1, f.limit) {
+		f.refused = true
+		return false
+	}
+	f.inflight++
+	return true
+}
+
+// leave ends an admitted request: served (latency = its wait + slot time,
+// own = what it would have taken unloaded) or not (latency 0: shed late, or
+// its client left).
+func (f *flightLimit) leave(latency, own time.Duration) {
+	if !f.enabled {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.inflight--
+	if latency <= 0 {
+		return
+	}
+	own = min(max(own, time.Microsecond), latency)
+	if f.own == 0 {
+		f.own = own
+	} else {
+		f.own += (own - f.own) / 8
+	}
+	f.sum += float64(latency) / float64(own)
+	f.n++
+	if f.n < max(flightMinWin, int(2*f.limit)) {
+		return
+	}
+	mean := f.sum / float64(f.n)
+	switch {
+	case mean > flightTarget:
+		f.limit = max(1, f.limit*max(0.5, flightTarget/mean))
+	case f.refused:
+		f.limit = min(f.max, f.limit+1)
+	}
+	f.sum, f.n, f.refused = 0, 0, false
+}
+
+// current is the limit as arrivals see it (stats and tests).
+func (f *flightLimit) current() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return int(max(1, f.limit))
+}
+
+// sojournBound is the longest an admitted request may wait for a thread
+// before it is shed when it gets one (0: nothing measured yet).
+func (f *flightLimit) sojournBound() time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.own == 0 {
+		return 0
+	}
+	return max(sojournFactor*f.own, time.Millisecond)
+}
+
+// ownTime estimates what a request that held a thread for d (GIL wait at
+// start excluded) would have taken unloaded. Time runnable without a CPU
+// (run_delay) is never its own. Time off the CPU is blocking: I/O (its own)
+// or waiting for the GIL mid-request while other threads run Python (not
+// its own). A request that ran alone cannot have waited for the GIL, so its
+// blocked time is I/O; from those the share of I/O in a request's own time
+// is learnt, and applied to requests that ran alongside others (0 until a
+// request ran alone: assume a CPU-bound app, which shrinks the limit until
+// requests run alone and the share is learnt).
+func (f *flightLimit) ownTime(d time.Duration, a *runAcct) time.Duration {
+	if !f.enabled || !a.ok {
+		return d
+	}
+	free := max(d-a.rq, 0)
+	cpu := min(a.cpu, free)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if a.alone {
+		if free > 0 {
+			f.ioShare += (float64(free-cpu)/float64(free) - f.ioShare) / 8
+		}
+		return free
+	}
+	if f.ioShare >= 0.95 {
+		return free
+	}
+	return min(free, time.Duration(float64(cpu)/(1-f.ioShare)))
+}
+
+// runAcct measures one request's time on a CPU and waiting for one (its
+// thread is locked for the call), and whether it ran alone in the process:
+// no other request held a thread while it did. Only in auto mode.
+type runAcct struct {
+	cpu0, rq0 time.Duration
+	seq       uint64
+	alone0    bool
+	// of the last request, after stop:
+	cpu, rq time.Duration
+	ok      bool // measured
+	alone   bool
+}
+
+func (a *runAcct) start(f *flightLimit) {
+	a.ok = false
+	if !f.enabled {
+		return
+	}
+	f.mu.Lock()
+	a.alone0 = f.running == 0
+	f.running++
+	f.starts++
+	a.seq = f.starts
+	f.mu.Unlock()
+	a.cpu0, a.rq0, a.ok = schedStat()
+}
+
+func (a *runAcct) stop(f *flightLimit) {
+	if !f.enabled {
+		return
+	}
+	f.mu.Lock()
+	a.alone = a.alone0 && f.starts == a.seq
+	f.running--
+	f.mu.Unlock()
+	if !a.ok {
+		return
+	}
+	c, r, ok := schedStat()
+	if !ok || c < a.cpu0 || r < a.rq0 {
+		a.ok = false
+		return
+	}
+	a.cpu, a.rq = c-a.cpu0, r-a.rq0
 }
