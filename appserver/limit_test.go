@@ -15,7 +15,7 @@ const ms = time.Millisecond
 // window serves one adaptation window of requests, each with latency lat
 // and own (unloaded) time own, one after the other.
 func window(f *flightLimit, lat, own time.Duration) {
-	n := max(flightMinWin, int(2*f.limit))
+	n := f.window()
 	for i := 0; i < n; i++ {
 		if !f.enter() {
 			panic("a request alone was refused")
@@ -35,8 +35,8 @@ func TestFlightLimitRefusesTheExcessAtOnceAndCountsBack(t *testing.T) {
 		t.Fatal("a 4th request admitted with a limit of 3")
 	}
 	f.leave(0, 0) // shed late or canceled: frees its place, is no sample
-	if f.n != 0 || f.own != 0 {
-		t.Fatalf("an unserved request was counted as a sample: n=%d own=%v", f.n, f.own)
+	if f.n != 0 {
+		t.Fatalf("an unserved request was counted as a sample: n=%d", f.n)
 	}
 	if !f.enter() {
 		t.Fatal("refused after a place was freed")
@@ -153,21 +153,18 @@ func TestFlightLimitOffAdmitsEverything(t *testing.T) {
 	}
 }
 
-func TestSojournBoundFollowsTheOwnTime(t *testing.T) {
+func TestSojournBoundFollowsTheSlotTimeWithoutStarvation(t *testing.T) {
 	f := newFlightLimit(true, 4)
 	if f.sojournBound() != 0 {
 		t.Fatal("a bound before anything was measured")
 	}
-	f.enter()
-	f.leave(10*ms, 10*ms)
+	// 14 ms in the slot, of which 4 ms runnable without a CPU.
+	f.ownTime(14*ms, &runAcct{cpu: 1 * ms, rq: 4 * ms, ok: true})
 	if got := f.sojournBound(); got != 30*ms {
 		t.Fatalf("bound %v, want 3 x 10 ms", got)
 	}
-	f.enter()
-	f.leave(10*time.Microsecond, 10*time.Microsecond)
-	for i := 0; i < 100; i++ {
-		f.enter()
-		f.leave(10*time.Microsecond, 10*time.Microsecond)
+	for i := 0; i < 200; i++ {
+		f.ownTime(10*time.Microsecond, &runAcct{cpu: 10 * time.Microsecond, ok: true})
 	}
 	if got := f.sojournBound(); got != ms {
 		t.Fatalf("bound %v, want the 1 ms floor", got)
@@ -194,34 +191,43 @@ func TestSchedStatReadsThisThreadsTimes(t *testing.T) {
 	}
 }
 
-// A request that ran alone teaches the I/O share; requests that ran
-// alongside others are then judged by their CPU time scaled by it, so that
-// waiting for the GIL mid-request counts as stretch, blocking I/O does not.
+// Time off the CPU counts as the request's own (I/O) in proportion to how
+// idle the GIL was, so that waiting for the GIL mid-request is stretch and
+// blocking on a database is not; time runnable without a CPU never is.
 func TestOwnTimeSeparatesGILWaitFromIO(t *testing.T) {
 	f := newFlightLimit(true, 8)
-	// Before anything ran alone: CPU-bound assumed, the time off the CPU
-	// (here 30 of 40 ms) is taken for GIL waiting.
-	crowded := runAcct{cpu: 10 * ms, rq: 0, ok: true}
-	if got := f.ownTime(40*ms, &crowded); got != 10*ms {
-		t.Fatalf("own %v, want the 10 ms on the CPU", got)
+	crowded := runAcct{cpu: 10 * ms, rq: 5 * ms, ok: true} // 45 ms held: 10 on a CPU, 5 runnable, 30 blocked
+	f.gilBusy = 1
+	if got := f.ownTime(45*ms, &crowded); got != 10*ms {
+		t.Fatalf("own %v with the GIL always busy, want the 10 ms on the CPU", got)
 	}
-	// Run queue time is never the request's own.
-	alone := runAcct{cpu: 2 * ms, rq: 5 * ms, ok: true, alone: true}
-	for i := 0; i < 100; i++ {
-		if got := f.ownTime(25*ms, &alone); got != 20*ms {
-			t.Fatalf("own %v of a lone request, want 25 - 5 ms", got)
-		}
+	f.gilBusy = 0
+	if got := f.ownTime(45*ms, &crowded); got != 40*ms {
+		t.Fatalf("own %v with the GIL idle, want 45 - 5 ms", got)
 	}
-	// Learnt: 90 % of a lone request's time is I/O.
-	if f.ioShare < 0.85 || f.ioShare > 0.95 {
-		t.Fatalf("I/O share %v, want about 0.9", f.ioShare)
+	f.gilBusy = 0.5
+	if got := f.ownTime(45*ms, &crowded); got != 25*ms {
+		t.Fatalf("own %v with the GIL half busy, want 10 + 30/2 ms", got)
 	}
-	got := f.ownTime(40*ms, &crowded)
-	if got < 40*ms*8/10 || got > 40*ms {
-		t.Fatalf("own %v of an I/O-bound request run alongside others, want most of its 40 ms", got)
-	}
-	unmeasured := runAcct{}
-	if got := f.ownTime(7*ms, &unmeasured); got != 7*ms {
+	if got := f.ownTime(7*ms, &runAcct{}); got != 7*ms {
 		t.Fatalf("own %v without a measurement, want the slot time", got)
+	}
+}
+
+func TestGILBusyIsMeasuredOverAWindow(t *testing.T) {
+	f := newFlightLimit(true, 4)
+	f.since = time.Now().Add(-time.Hour) // a long, idle window
+	window(&f, ms, ms)
+	if f.gilBusy > 0.01 {
+		t.Fatalf("GIL busy %v over an idle hour", f.gilBusy)
+	}
+	f.since = time.Now()
+	for i := 0; i < f.window(); i++ {
+		f.enter()
+		a := runAcct{cpu: time.Second, ok: true} // far more CPU than wall time
+		f.leave(time.Second, f.ownTime(time.Second, &a))
+	}
+	if f.gilBusy != 1 {
+		t.Fatalf("GIL busy %v, want it capped at 1", f.gilBusy)
 	}
 }

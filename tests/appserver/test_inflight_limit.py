@@ -1,0 +1,89 @@
+"""--queue-timeout auto's adaptive in-flight limit (appserver/limit.go),
+served in this process: what is admitted, shed and counted under load. No
+timing assertions: the limit's direction and the accounting only."""
+import threading
+
+import appserver
+from rawhttp import Conn
+
+
+def _cpu_bound(environ, start_response):
+    n = 0
+    for i in range(60000):  # pure Python: holds the GIL for several ms
+        n += i * i
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [str(n).encode()]
+
+
+def _io_bound(environ, start_response):
+    import time
+    time.sleep(0.01)  # releases the GIL, as a database wait does
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+
+
+def _load(app, clients=8, each=40, **kw):
+    sock = appserver.bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    opts = dict(sock=sock, threads=4, backpressure=64, queue_timeout="auto")
+    opts.update(kw)
+    t = threading.Thread(target=appserver.serve, args=(app,), kwargs=opts)
+    t.start()
+    answers = []
+    lock = threading.Lock()
+    try:
+        def client():
+            c = Conn(port)
+            for _ in range(each):
+                r = c.request("GET", "/")
+                with lock:
+                    answers.append((r.status, r.header("Retry-After"), r.header("Connection")))
+                if r.header("Connection") == "close":
+                    c.close()
+                    c = Conn(port)
+            c.close()
+        ts = [threading.Thread(target=client) for _ in range(clients)]
+        for x in ts:
+            x.start()
+        for x in ts:
+            x.join(120)
+        return appserver.stats(), answers
+    finally:
+        appserver.stop()
+        t.join(10)
+        sock.close()
+
+
+def test_cpu_bound_app_is_held_to_a_few_requests_and_the_excess_shed_at_once():
+    # 8 clients that retry at once against 4 threads taking turns on one
+    # GIL: the limit comes down from threads + backpressure (68) to at most
+    # the threads, and the excess is answered 503 with Retry-After on a
+    # connection kept alive instead of waiting.
+    st, answers = _load(_cpu_bound)
+    assert len(answers) == 8 * 40
+    assert 1 <= st["inflight_limit"] <= 4, st
+    shed = [a for a in answers if a[0] == 503]
+    served = [a for a in answers if a[0] == 200]
+    assert len(shed) + len(served) == len(answers), set(a[0] for a in answers)
+    assert len(served) >= 40 and len(shed) >= 1
+    assert all(ra == "1" and conn != "close" for _, ra, conn in shed), shed[:3]
+    # Every answer is accounted for: served by the app or shed, none lost.
+    assert st["served"] == len(served) and st["shed"] == len(shed), st
+    assert st["canceled"] == 0
+    # The request's own time was measured apart from its time off the CPU.
+    assert 0 < st["run_cpu_ns"] <= st["run_ns"], st
+
+
+def test_count_only_mode_has_no_inflight_limit():
+    st, answers = _load(_cpu_bound, clients=4, each=10, queue_timeout=0, backpressure=8)
+    assert all(a[0] == 200 for a in answers)
+    assert st["inflight_limit"] == 0 and st["run_cpu_ns"] == 0, st
+
+
+def test_io_bound_app_keeps_serving_most_requests():
+    # Time blocked on I/O is the request's own: the limit may dip while the
+    # I/O share is learnt, and then admits again.
+    st, answers = _load(_io_bound)
+    served = sum(1 for a in answers if a[0] == 200)
+    assert served >= len(answers) // 2, st
+    assert st["served"] == served and st["served"] + st["shed"] == len(answers)
