@@ -87,3 +87,51 @@ def test_io_bound_app_keeps_serving_most_requests():
     served = sum(1 for a in answers if a[0] == 200)
     assert served >= len(answers) // 2, st
     assert st["served"] == served and st["served"] + st["shed"] == len(answers)
+
+
+def _queued_order(queue_timeout):
+    # One thread held by a request that waits for a signal; five more
+    # requests arrive one after another (0.2 s apart, so each is queued
+    # before the next is sent) and must run in arrival order.
+    gate = threading.Event()
+    order = []
+
+    def app(environ, start_response):
+        path = environ["PATH_INFO"]
+        if path == "/first":
+            gate.wait(30)
+        order.append(path)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [path.encode()]
+
+    import time
+    sock = appserver.bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    t = threading.Thread(target=appserver.serve, args=(app,), kwargs=dict(
+        sock=sock, threads=1, backpressure=10, queue_timeout=queue_timeout))
+    t.start()
+    conns = []
+    try:
+        for path in ["/first", "/q1", "/q2", "/q3", "/q4", "/q5"]:
+            c = Conn(port)
+            c.send(("GET %s HTTP/1.1\r\nHost: t\r\n\r\n" % path).encode())
+            conns.append(c)
+            time.sleep(0.2)
+        gate.set()
+        statuses = [c.response().status for c in conns]
+        return statuses, order, appserver.stats()
+    finally:
+        gate.set()
+        for c in conns:
+            c.close()
+        appserver.stop()
+        t.join(10)
+        sock.close()
+
+
+def test_admitted_requests_are_served_in_arrival_order():
+    for qt in (0, "auto"):
+        statuses, order, st = _queued_order(qt)
+        assert statuses == [200] * 6, (qt, statuses)
+        assert order == ["/first", "/q1", "/q2", "/q3", "/q4", "/q5"], (qt, order)
+        assert st["served"] == 6 and st["shed"] == 0, (qt, st)
