@@ -154,8 +154,11 @@ type flightLimit struct {
 	refused  bool // an arrival was refused in this window
 }
 
-func newFlightLimit(enabled bool, max int) flightLimit {
-	return flightLimit{enabled: enabled, limit: float64(max), max: float64(max), since: time.Now()}
+// newFlightLimit starts at start requests (the threads: a queue is earned
+// by latency within the target, as a Vegas limiter starts low) and may
+// grow to max (threads + --backpressure).
+func newFlightLimit(enabled bool, start, max int) flightLimit {
+	return flightLimit{enabled: enabled, limit: float64(min(start, max)), max: float64(max), since: time.Now()}
 }
 
 // enter admits an arriving request (true) or refuses it (answer 503).

@@ -25,7 +25,7 @@ func window(f *flightLimit, lat, own time.Duration) {
 }
 
 func TestFlightLimitRefusesTheExcessAtOnceAndCountsBack(t *testing.T) {
-	f := newFlightLimit(true, 3)
+	f := newFlightLimit(true, 3, 3)
 	for i := 0; i < 3; i++ {
 		if !f.enter() {
 			t.Fatalf("request %d refused under the limit", i)
@@ -50,7 +50,7 @@ func TestFlightLimitRefusesTheExcessAtOnceAndCountsBack(t *testing.T) {
 }
 
 func TestFlightLimitShrinksToOneWhenRequestsAreStretched(t *testing.T) {
-	f := newFlightLimit(true, 12)
+	f := newFlightLimit(true, 12, 12)
 	prev := f.current()
 	for i := 0; i < 20; i++ {
 		window(&f, 8*ms, 2*ms) // 4x their own time: queueing or sharing a CPU
@@ -70,7 +70,7 @@ func TestFlightLimitShrinksToOneWhenRequestsAreStretched(t *testing.T) {
 }
 
 func TestFlightLimitGrowsBackOnlyWhenArrivalsWereRefused(t *testing.T) {
-	f := newFlightLimit(true, 6)
+	f := newFlightLimit(true, 6, 6)
 	for i := 0; i < 20; i++ {
 		window(&f, 8*ms, 2*ms)
 	}
@@ -107,7 +107,7 @@ func TestFlightLimitGrowsBackOnlyWhenArrivalsWereRefused(t *testing.T) {
 func TestFlightLimitKeepsAnIOBoundAppsConcurrency(t *testing.T) {
 	// Requests blocked on a database: long, but their own time (blocking
 	// counts as the request's own), not a stretch.
-	f := newFlightLimit(true, 20)
+	f := newFlightLimit(true, 20, 20)
 	for i := 0; i < 10; i++ {
 		for j := 0; j < 20; j++ {
 			if !f.enter() {
@@ -126,7 +126,7 @@ func TestFlightLimitKeepsAnIOBoundAppsConcurrency(t *testing.T) {
 func TestFlightLimitJudgesEachRequestByItsOwnCost(t *testing.T) {
 	// A mix of 0.1 ms and 20 ms endpoints, each served in its own time:
 	// the cheap ones must not make the expensive ones look stretched.
-	f := newFlightLimit(true, 10)
+	f := newFlightLimit(true, 10, 10)
 	for i := 0; i < 200; i++ {
 		f.enter()
 		if i%2 == 0 {
@@ -140,8 +140,36 @@ func TestFlightLimitJudgesEachRequestByItsOwnCost(t *testing.T) {
 	}
 }
 
+func TestFlightLimitStartsAtTheThreadsAndEarnsItsQueue(t *testing.T) {
+	f := newFlightLimit(true, 4, 12)
+	for i := 0; i < 4; i++ {
+		if !f.enter() {
+			t.Fatalf("request %d of 4 refused at start", i)
+		}
+	}
+	if f.enter() {
+		t.Fatal("a 5th request admitted before any latency was measured")
+	}
+	for i := 0; i < 4; i++ {
+		f.leave(2*ms, 2*ms)
+	}
+	for i := 0; i < 100; i++ {
+		lim := f.current()
+		for j := 0; j < lim; j++ {
+			f.enter()
+		}
+		f.enter() // refused: demand beyond the limit
+		for j := 0; j < lim; j++ {
+			f.leave(2*ms, 2*ms)
+		}
+	}
+	if f.current() != 12 {
+		t.Fatalf("limit %d after latency within the target under demand, want the maximum 12", f.current())
+	}
+}
+
 func TestFlightLimitOffAdmitsEverything(t *testing.T) {
-	f := newFlightLimit(false, 1)
+	f := newFlightLimit(false, 1, 1)
 	for i := 0; i < 100; i++ {
 		if !f.enter() {
 			t.Fatal("disabled limit refused a request")
@@ -154,7 +182,7 @@ func TestFlightLimitOffAdmitsEverything(t *testing.T) {
 }
 
 func TestSojournBoundFollowsTheSlotTimeWithoutStarvation(t *testing.T) {
-	f := newFlightLimit(true, 4)
+	f := newFlightLimit(true, 4, 4)
 	if f.sojournBound() != 0 {
 		t.Fatal("a bound before anything was measured")
 	}
@@ -195,7 +223,7 @@ func TestSchedStatReadsThisThreadsTimes(t *testing.T) {
 // idle the GIL was, so that waiting for the GIL mid-request is stretch and
 // blocking on a database is not; time runnable without a CPU never is.
 func TestOwnTimeSeparatesGILWaitFromIO(t *testing.T) {
-	f := newFlightLimit(true, 8)
+	f := newFlightLimit(true, 8, 8)
 	crowded := runAcct{cpu: 10 * ms, rq: 5 * ms, ok: true} // 45 ms held: 10 on a CPU, 5 runnable, 30 blocked
 	f.gilBusy = 1
 	if got := f.ownTime(45*ms, &crowded); got != 10*ms {
@@ -215,7 +243,7 @@ func TestOwnTimeSeparatesGILWaitFromIO(t *testing.T) {
 }
 
 func TestGILBusyIsMeasuredOverAWindow(t *testing.T) {
-	f := newFlightLimit(true, 4)
+	f := newFlightLimit(true, 4, 4)
 	f.since = time.Now().Add(-time.Hour) // a long, idle window
 	window(&f, ms, ms)
 	if f.gilBusy > 0.01 {

@@ -69,7 +69,7 @@ func (s *Server) StartWorkers(app *App) {
 		s.slots <- w
 	}
 	s.lim = limiter{limit: s.cfg.Threads, active: s.cfg.Threads, enabled: s.cfg.QueueTimeout < 0}
-	s.flight = newFlightLimit(s.cfg.QueueTimeout < 0, s.cfg.Threads+s.cfg.Backpressure)
+	s.flight = newFlightLimit(s.cfg.QueueTimeout < 0, s.cfg.Threads, s.cfg.Threads+s.cfg.Backpressure)
 	s.stats.threadLimit.Store(int64(s.cfg.Threads))
 }
 

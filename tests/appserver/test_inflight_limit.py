@@ -2,6 +2,7 @@
 served in this process: what is admitted, shed and counted under load. No
 timing assertions: the limit's direction and the accounting only."""
 import threading
+import time
 
 import appserver
 from rawhttp import Conn
@@ -38,6 +39,8 @@ def _load(app, clients=8, each=40, **kw):
                 r = c.request("GET", "/")
                 with lock:
                     answers.append((r.status, r.header("Retry-After"), r.header("Connection")))
+                if r.status == 503:
+                    time.sleep(0.02)  # back off, as a client told Retry-After does
                 if r.header("Connection") == "close":
                     c.close()
                     c = Conn(port)
@@ -56,9 +59,10 @@ def _load(app, clients=8, each=40, **kw):
 
 def test_cpu_bound_app_is_held_to_a_few_requests_and_the_excess_shed_at_once():
     # 8 clients that retry at once against 4 threads taking turns on one
-    # GIL: the limit comes down from threads + backpressure (68) to at most
-    # the threads, and the excess is answered 503 with Retry-After on a
-    # connection kept alive instead of waiting.
+    # GIL: the limit (it starts at the threads, may grow to threads +
+    # backpressure = 68) stays at most the threads, and the excess is
+    # answered 503 with Retry-After on a connection kept alive instead of
+    # waiting.
     st, answers = _load(_cpu_bound)
     assert len(answers) == 8 * 40
     assert 1 <= st["inflight_limit"] <= 4, st
@@ -80,9 +84,10 @@ def test_count_only_mode_has_no_inflight_limit():
     assert st["inflight_limit"] == 0 and st["run_cpu_ns"] == 0, st
 
 
-def test_io_bound_app_keeps_serving_most_requests():
-    # Time blocked on I/O is the request's own: the limit may dip while the
-    # I/O share is learnt, and then admits again.
+def test_io_bound_app_earns_a_queue():
+    # Time blocked on I/O is the request's own, not stretch: most requests
+    # are served (a CPU-bound app under the same load: see above). The
+    # limit's growth itself is tested in limit_test.go.
     st, answers = _load(_io_bound)
     served = sum(1 for a in answers if a[0] == 200)
     assert served >= len(answers) // 2, st
@@ -104,7 +109,6 @@ def _queued_order(queue_timeout):
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [path.encode()]
 
-    import time
     sock = appserver.bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
     t = threading.Thread(target=appserver.serve, args=(app,), kwargs=dict(
@@ -130,7 +134,9 @@ def _queued_order(queue_timeout):
 
 
 def test_admitted_requests_are_served_in_arrival_order():
-    for qt in (0, "auto"):
+    # Count only, and a fixed wait bound. (In auto mode the limit starts at
+    # the threads, here 1: nothing queues before a latency was measured.)
+    for qt in (0, 30):
         statuses, order, st = _queued_order(qt)
         assert statuses == [200] * 6, (qt, statuses)
         assert order == ["/first", "/q1", "/q2", "/q3", "/q4", "/q5"], (qt, order)
