@@ -63,7 +63,7 @@ class _HTTP:
         self.rid = rid
         self.body: Optional[bytes] = body
         self.more_body = more_body
-        self.chunks: List[bytes] = []
+        self.chunks: Optional[List[bytes]] = None  # streamed body chunks (EvBody), made on the first
         self.started = False
         self.status: Any = None
         self.headers: Any = None
@@ -104,10 +104,11 @@ class _HTTP:
                 _want_body(self.rid)
                 while not self.chunks and self.more_body and not self.disconnected:
                     await self._wait()
-            if self.chunks:
-                body = self.chunks.pop(0)
+            chunks = self.chunks
+            if chunks:
+                body = chunks.pop(0)
                 return {"type": "http.request", "body": body,
-                        "more_body": bool(self.chunks) or self.more_body}
+                        "more_body": bool(chunks) or self.more_body}
         while not (self.complete or self.disconnected):
             await self._wait()
         return {"type": "http.disconnect"}
@@ -119,20 +120,26 @@ class _HTTP:
                 raise RuntimeError("ASGI: 'http.response.body' sent before 'http.response.start'")
             if self.complete or self.body_done:
                 raise RuntimeError("ASGI: 'http.response.body' sent after the response was complete")
-            more = bool(message.get("more_body", False))
+            more = True if message.get("more_body") else False
             status = self.status
-            if not more and self.trailers:
-                # The response stays open for http.response.trailers.
-                self.body_done = True
-                rc = _send(self.rid, status, self.headers, message.get("body", b""), True)
-            else:
+            if more or not self.trailers:
                 rc = _send(self.rid, status, self.headers, message.get("body", b""), more)
                 if not more:
                     self.complete = True
-                    self._wake()
+                    if self.waiter is not None:
+                        self._wake()
+            else:
+                # The response stays open for http.response.trailers.
+                self.body_done = True
+                rc = _send(self.rid, status, self.headers, message.get("body", b""), True)
             if status is not None:
                 self.status = self.headers = None
             if rc == 0:
+                return
+            if rc == 2:
+                # The whole response is queued with the others of this loop
+                # iteration: the first one schedules their write.
+                self.srv.loop.call_soon(self.srv.flush)
                 return
             if rc == 1:
                 # Above the high-water mark: wait until Go has written
@@ -160,7 +167,8 @@ class _HTTP:
             if type(headers) is not list and type(headers) is not tuple:
                 headers = list(headers)
             self.status, self.headers, self.started = status, headers, True
-            self.trailers = bool(message.get("trailers", False))
+            if message.get("trailers"):
+                self.trailers = True
             return
         if t == "http.response.pathsend":
             if not self.started or self.status is None:
@@ -226,6 +234,7 @@ class _Server:
         _load_native()
         self.app = app
         self.loop = loop
+        self.create_task = loop.create_task
         self.sock = sock
         self.root_path = root_path
         self.raw_root = root_path.encode("utf-8")
@@ -255,6 +264,10 @@ class _Server:
         if self.tls:
             self.scheme = "https"
         self.loop.add_reader(self.rfd, self._on_wake)
+
+    def flush(self) -> None:
+        """Writes the whole responses queued in this loop iteration."""
+        _native.asgi_flush(self.handle)
 
     def ws_flush(self) -> None:
         """Writes the WebSocket frames queued in this loop iteration."""
@@ -322,6 +335,8 @@ class _Server:
                     req._drained()
             elif kind == _EV_BODY:
                 if req is not None:
+                    if req.chunks is None:
+                        req.chunks = []
                     req.chunks.extend(ev[2])
                     req.more_body = not ev[3]
                     req._wake()
@@ -379,10 +394,11 @@ class _Server:
             ws.finish()
 
     def _request(self, ev: tuple) -> None:
-        _, rid, method, version, raw_path, query, headers, body, more_body, host, port = ev
-        path = raw_path.decode("ascii")
-        if "%" in path:
-            path = unquote(path)
+        _, rid, method, version, raw_path, query, headers, body, more_body, host, port, path = ev
+        if path is None:  # Go gives the str when raw_path is ASCII without escapes
+            path = raw_path.decode("ascii")
+            if "%" in path:
+                path = unquote(path)
         if self.root_path:
             path = self.root_path + path
             raw_path = self.raw_root + raw_path
@@ -399,7 +415,7 @@ class _Server:
             scope["state"] = self.state.copy()
         req = _HTTP(self, rid, body, more_body)
         self.reqs[rid] = req
-        req.task = self.loop.create_task(self._run(req, scope))
+        req.task = self.create_task(self._run(req, scope))
 
     def _add_tls(self, scope: Dict[str, Any], ident: int) -> None:
         """The tls extension (asgiref specs/tls.rst 0.2) for this connection."""

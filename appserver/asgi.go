@@ -51,6 +51,11 @@ type AsgiBridge struct {
 
 	corked []*wsWriter // WebSockets with frames to write at the loop's flush (loop thread only)
 
+	// Whole HTTP responses queued in this loop iteration, written together
+	// by FlushCorked (asgi_cork.go); loop thread only.
+	httpCorked     []*AsgiReq
+	flushScheduled bool // the loop has an asgi_flush call scheduled
+
 	takes atomic.Uint64 // Take calls so far: the request watchdog's sign that the loop runs
 }
 
@@ -162,7 +167,6 @@ type AsgiReq struct {
 	trailers  []byte // trailer fields so far (asgi_trailers.go)
 	sent      int64  // body bytes accepted so far
 	wake      chan struct{}
-	done      chan struct{} // closed when the connection goroutine is done with it
 
 	// Streamed request body (EvBody), guarded by mu.
 	bodyChunks [][]byte
@@ -171,6 +175,7 @@ type AsgiReq struct {
 	bodyErr    bool
 
 	timedOut bool // overran --request-timeout (asgi_timeout.go); guarded by mu
+	corked   bool // in the bridge's httpCorked list, not yet written (asgi_cork.go); guarded by mu
 }
 
 func (r *AsgiReq) signal() {

@@ -43,7 +43,7 @@ func (c *conn) serveOneASGI() bool {
 		return false
 	}
 	c.close = !c.req.keepAlive || s.draining.Load()
-	if s.ops.intercept(c) { // health, static files (ops.go), answered without the loop
+	if s.ops.intercept(c, time.Now()) { // health, static files (ops.go), answered without the loop
 		return !c.close
 	}
 	if isWebSocket(&c.req) {
@@ -52,7 +52,7 @@ func (c *conn) serveOneASGI() bool {
 	r := &AsgiReq{
 		ID: asgiSeq.Add(1), c: c, Method: c.req.method, Path: c.req.path, Query: c.req.query,
 		Minor: c.req.minor, RemoteAddr: c.remoteAddr, cl: -1,
-		wake: make(chan struct{}, 1), done: make(chan struct{}),
+		wake: make(chan struct{}, 1),
 	}
 	r.RemotePort, _ = atoiBytes(c.remotePort)
 	r.head = string(c.req.method) == "HEAD"
@@ -143,7 +143,6 @@ func (c *conn) serveOneASGI() bool {
 	asgiMu.Lock()
 	delete(asgiReqs, r.ID)
 	asgiMu.Unlock()
-	close(r.done)
 	c.idle.Store(false)
 	c.asgiDone(r.result()) // metrics, access log (asgi_ops.go)
 	if err != nil || r.MoreBody && !r.bodyFullyRead() {

@@ -34,7 +34,7 @@ func (s *h2Stream) serveASGI() {
 	r := &AsgiReq{
 		ID: asgiSeq.Add(1), c: c, Method: c.req.method, Path: c.req.path, Query: c.req.query,
 		Minor: 1, H2: true, h2TLS: hc.tlsState(), RemoteAddr: c.remoteAddr, cl: -1, Body: c.req.body,
-		wake: make(chan struct{}, 1), done: make(chan struct{}),
+		wake: make(chan struct{}, 1),
 	}
 	r.RemotePort, _ = atoiBytes(c.remotePort)
 	r.head = string(c.req.method) == "HEAD"
@@ -73,7 +73,6 @@ func (s *h2Stream) serveASGI() {
 	asgiMu.Lock()
 	delete(asgiReqs, r.ID)
 	asgiMu.Unlock()
-	close(r.done)
 	s.finish()
 	c.asgiDone(r.result()) // metrics, access log (asgi_ops.go)
 }

@@ -6,7 +6,8 @@ import (
 	"goaccel/python"
 )
 
-// Results of Send, as the Python side sees them.
+// Results of Send, as the Python side sees them (and SendFlush, 2: queued
+// for the loop's flush, schedule asgi_flush; asgi_cork.go).
 const (
 	SendOK    = 0  // queued; the app may go on
 	SendWait  = 1  // queued, but above the high-water mark: await a drain event
@@ -27,6 +28,11 @@ func (r *AsgiReq) Send(status int, headers python.Object, body []byte, more bool
 		return code, nil
 	}
 	out := r.out
+	if out == nil {
+		// One allocation for a whole small response (head + body), not a
+		// growslice at each step of the head (8, 16, 32 ... bytes).
+		out = make([]byte, 0, 384+len(body))
+	}
 	if !r.started {
 		var err error
 		out, err = r.appendHead(out, status, headers, int64(len(body)), more)
@@ -62,6 +68,16 @@ func (r *AsgiReq) Send(status int, headers python.Object, body []byte, more bool
 	r.pending += len(out) - len(r.out)
 	r.wire += int64(len(out) - len(r.out))
 	r.out = out
+	if !more && !r.H2 && !r.gone && !r.flushing && r.pending <= asgiHighWater {
+		// A whole response: written with the others of this loop
+		// iteration, back to back (asgi_cork.go). Not while a flush
+		// goroutine writes earlier chunks: it takes these bytes too, and
+		// a second flush would end the response twice.
+		if r.corkLocked() {
+			return SendFlush, nil
+		}
+		return SendOK, nil
+	}
 	r.flushLocked()
 	if r.pending > asgiHighWater && more && !r.gone {
 		r.wantDrain = true

@@ -89,7 +89,7 @@ func inflight(t *testing.T, srv *Server, minor int, method string) (*AsgiReq, ne
 	t.Cleanup(func() { client.Close(); nc.Close() })
 	c := &conn{srv: srv, nc: nc, br: bufio.NewReader(nc)}
 	r := &AsgiReq{ID: asgiSeq.Add(1), c: c, Method: []byte(method), Minor: minor, cl: -1,
-		head: method == "HEAD", wake: make(chan struct{}, 1), done: make(chan struct{})}
+		head: method == "HEAD", wake: make(chan struct{}, 1)}
 	return r, client
 }
 
@@ -109,11 +109,12 @@ func readResponse(t *testing.T, client net.Conn, until string) string {
 }
 
 func TestSendWholeResponse(t *testing.T) {
-	srv, _, _ := newBridge(t)
+	srv, b, _ := newBridge(t)
 	r, client := inflight(t, srv, 1, "GET")
-	if rc, err := r.Send(200, python.Object{}, []byte("hello"), false); err != nil || rc != SendOK {
+	if rc, err := r.Send(200, python.Object{}, []byte("hello"), false); err != nil || rc != SendFlush {
 		t.Fatalf("rc=%d err=%v", rc, err)
 	}
+	b.FlushHTTP(true)
 	got := readResponse(t, client, "hello")
 	if !strings.HasPrefix(got, "HTTP/1.1 200 OK\r\n") || !strings.Contains(got, "\r\nContent-Length: 5\r\n") ||
 		!strings.Contains(got, "\r\nDate: ") || strings.Contains(got, "Connection: close") {
@@ -125,11 +126,12 @@ func TestSendWholeResponse(t *testing.T) {
 }
 
 func TestSendStreamedChunked(t *testing.T) {
-	srv, _, _ := newBridge(t)
+	srv, b, _ := newBridge(t)
 	r, client := inflight(t, srv, 1, "GET")
 	r.Send(201, python.Object{}, []byte("ab"), true)
 	r.Send(0, python.Object{}, []byte("cde"), true)
 	r.Send(0, python.Object{}, nil, false)
+	b.FlushHTTP(true)
 	got := readResponse(t, client, "0\r\n\r\n")
 	if !strings.Contains(got, "Transfer-Encoding: chunked\r\n") ||
 		!strings.HasSuffix(got, "\r\n\r\n2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n") {
@@ -138,20 +140,85 @@ func TestSendStreamedChunked(t *testing.T) {
 }
 
 func TestSendHTTP10StreamClosesAndHeadHasNoBody(t *testing.T) {
-	srv, _, _ := newBridge(t)
+	srv, b, _ := newBridge(t)
 	r, client := inflight(t, srv, 0, "GET")
 	r.Send(200, python.Object{}, []byte("x"), true)
 	r.Send(0, python.Object{}, []byte("y"), false)
+	b.FlushHTTP(true)
 	got := readResponse(t, client, "xy")
 	if strings.Contains(got, "chunked") || !r.close {
 		t.Fatalf("HTTP/1.0 stream: %q close=%v", got, r.close)
 	}
 	r2, client2 := inflight(t, srv, 1, "HEAD")
 	r2.Send(200, python.Object{}, []byte("body"), false)
+	b.FlushHTTP(true)
 	got = readResponse(t, client2, "\r\n\r\n")
 	if strings.Contains(got, "body") {
 		t.Fatalf("HEAD with a body: %q", got)
 	}
+}
+
+// Whole responses wait for the loop's flush and go out together: the first
+// of an iteration asks for the flush, the next ones do not; a streamed
+// chunk is written at once; the flush after the scheduled one re-arms.
+func TestWholeResponsesCorkedUntilFlush(t *testing.T) {
+	srv, b, _ := newBridge(t)
+	r1, c1 := inflight(t, srv, 1, "GET")
+	r2, c2 := inflight(t, srv, 1, "GET")
+	r3, c3 := inflight(t, srv, 1, "GET")
+	if rc, _ := r1.Send(200, python.Object{}, []byte("one"), false); rc != SendFlush {
+		t.Fatalf("first whole response: rc=%d", rc)
+	}
+	if rc, _ := r2.Send(200, python.Object{}, []byte("two"), false); rc != SendOK {
+		t.Fatalf("second whole response in the iteration: rc=%d", rc)
+	}
+	if rc, _ := r3.Send(200, python.Object{}, []byte("chunk"), true); rc != SendOK {
+		t.Fatalf("streamed chunk: rc=%d", rc)
+	}
+	readResponse(t, c3, "chunk\r\n") // not corked
+	c1.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	if n, err := c1.Read(make([]byte, 64)); err == nil {
+		t.Fatalf("a corked response was written before the flush (%d bytes)", n)
+	}
+	if r1.Finished() != true || len(b.httpCorked) != 2 {
+		t.Fatalf("final=%v corked=%d", r1.Finished(), len(b.httpCorked))
+	}
+	b.FlushHTTP(false) // asgi_poll's flush: writes, the scheduled flush stays due
+	readResponse(t, c1, "one")
+	readResponse(t, c2, "two")
+	if rc, _ := r3.Send(0, python.Object{}, nil, false); rc != SendOK {
+		t.Fatalf("cork while a flush is scheduled: rc=%d", rc)
+	}
+	b.FlushHTTP(true)
+	readResponse(t, c3, "0\r\n\r\n")
+	r4, c4 := inflight(t, srv, 1, "GET")
+	if rc, _ := r4.Send(200, python.Object{}, []byte("four"), false); rc != SendFlush {
+		t.Fatalf("after the scheduled flush ran: rc=%d", rc)
+	}
+	b.FlushHTTP(true)
+	readResponse(t, c4, "four")
+	if len(b.httpCorked) != 0 {
+		t.Fatalf("corked list not emptied: %d", len(b.httpCorked))
+	}
+}
+
+// A response whose earlier chunks a flush goroutine is writing is not
+// corked: the goroutine takes the last bytes too, and ends it once.
+func TestNoCorkWhileFlushing(t *testing.T) {
+	srv, b, _ := newBridge(t)
+	r, client := inflight(t, srv, 1, "GET")
+	r.Send(200, python.Object{}, []byte("a"), true)
+	r.mu.Lock()
+	r.flushing = true // as if the socket had not taken everything
+	r.mu.Unlock()
+	if rc, _ := r.Send(0, python.Object{}, []byte("b"), false); rc != SendOK || r.corked || len(b.httpCorked) != 0 {
+		t.Fatalf("corked while flushing: rc=%d corked=%v list=%d", rc, r.corked, len(b.httpCorked))
+	}
+	r.mu.Lock()
+	r.flushing = false
+	r.flushLocked()
+	r.mu.Unlock()
+	readResponse(t, client, "0\r\n\r\n")
 }
 
 func TestSendInvalidStatus(t *testing.T) {

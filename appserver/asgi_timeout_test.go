@@ -53,9 +53,10 @@ func TestTimeOutAfterTheResponseStartedCutsIt(t *testing.T) {
 }
 
 func TestTimeOutOfAFinishedResponseIsNoOp(t *testing.T) {
-	srv, _, _ := newBridge(t)
+	srv, b, _ := newBridge(t)
 	r, client := inflight(t, srv, 1, "GET")
 	r.Send(200, python.Object{}, []byte("done"), false)
+	b.FlushHTTP(true)
 	readResponse(t, client, "done")
 	if r.timeOut() {
 		t.Fatal("a complete response timed out")

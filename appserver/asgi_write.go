@@ -17,6 +17,7 @@ import (
 // flushLocked writes r.out now unless a flush goroutine owns the writing.
 // r.mu held.
 func (r *AsgiReq) flushLocked() {
+	r.corked = false // written now: the loop's flush skips it
 	if r.flushing {
 		return
 	}

@@ -122,7 +122,7 @@ func (c *conn) serveOne() bool {
 	c.out = c.out[:0]
 	c.close = !c.req.keepAlive || s.draining.Load()
 	c.streamed = false
-	if s.ops.intercept(c) { // health, static files (ops.go)
+	if s.ops.intercept(c, t0) { // health, static files (ops.go)
 		return !c.close && c.body == nil
 	}
 	if !s.flight.enter() { // limit.go: adaptive in-flight limit (--queue-timeout auto)
@@ -160,9 +160,9 @@ func (c *conn) serveOne() bool {
 			return c.shed()
 		}
 	}
-	tRun := time.Now()
-	s.stats.preNs.Add(int64(tRun.Sub(t0)))
 	w.run(c)
+	tRun := c.ops.runStart // slot taken (ops.beginApp)
+	s.stats.preNs.Add(int64(tRun.Sub(t0)))
 	held := time.Since(tRun)
 	s.release(w, wait, held) // limit.go
 	s.stats.runNs.Add(int64(held))
@@ -179,10 +179,11 @@ func (c *conn) serveOne() bool {
 		}
 	}
 	s.ops.done(c) // metrics, access log, max-requests (ops.go)
+	// Monotonic readings only from here (one clock read each, clock.go).
 	if !c.streamed && len(c.out) > 0 {
-		tw := time.Now()
+		tw := mono()
 		_, err := c.nc.Write(c.out)
-		s.stats.writeNs.Add(int64(time.Since(tw)))
+		s.stats.writeNs.Add(mono() - tw)
 		if err != nil {
 			return false
 		}

@@ -73,8 +73,11 @@ func (w *worker) addKeyValue(key, val []byte) {
 	w.spec = append(w.spec, 0, int64(koff), int64(len(key)), int64(voff), int64(len(val)))
 }
 
-// environ builds the request's environ dict (GIL held). The constant keys
-// come from the template; everything else is one C call.
+// environ describes the request's environ in w.scratch and w.spec (GIL
+// held) for python.WSGICall.Run, which builds the dict: the constant keys
+// come from the template. It returns the streamed wsgi.input when the body
+// is streamed (to be released after Run), else a nil Ref: Run makes
+// io.BytesIO(c.req.body).
 func (w *worker) environ(c *conn) (python.Ref, error) {
 	r := &c.req
 	k := w.app.keys
@@ -154,17 +157,10 @@ func (w *worker) environ(c *conn) (python.Ref, error) {
 		w.addKeyValue(ek, val)
 	}
 	w.srv.ops.proxyEnviron(w, c) // forwarded scheme and host (proxyheaders.go)
-	var input python.Ref
 	if c.body != nil {
-		input, err = w.app.streamInput(c.body.id) // body.go
-	} else {
-		input, err = python.WSGIInput(r.body)
+		return w.app.streamInput(c.body.id) // body.go
 	}
-	if err != nil {
-		return python.Ref{}, err
-	}
-	defer input.Release()
-	return python.WSGIEnviron(w.app.Template, w.scratch, w.spec, input.Object)
+	return python.Ref{}, nil
 }
 
 func hasUnderscore(b []byte) bool {

@@ -26,13 +26,15 @@ import (
 // goroutine that runs the app and writes HEADERS + DATA with one
 // write(2), like the HTTP/1.1 path.
 type h2Conn struct {
-	o   *opsState
-	c   *conn // the TCP connection (peer address, buffered reader)
-	nc  net.Conn
-	fr  *http2.Framer
-	bw  *bufio.Writer
-	enc *hpack.Encoder
-	hb  bytes.Buffer // the HPACK block being encoded
+	o     *opsState
+	c     *conn // the TCP connection (peer address, buffered reader)
+	nc    net.Conn
+	fr    *http2.Framer
+	bw    *bufio.Writer
+	enc   *hpack.Encoder
+	hdec  *h2HeaderDecoder
+	hb    bytes.Buffer // the HPACK block being encoded
+	heads h2HeadCache  // the last repeatable response head (http2_headcache.go)
 
 	mu        sync.Mutex // everything below, and every write to bw
 	cond      *sync.Cond // send window grew / stream reset / connection closed
@@ -40,9 +42,10 @@ type h2Conn struct {
 	open      int // streams not finished (MaxConcurrentStreams)
 	receiving int // streams still reading their body
 	lastID    uint32
-	sendWin   int64 // connection send window
-	initWin   int64 // peer's SETTINGS_INITIAL_WINDOW_SIZE
-	maxFrame  int   // peer's SETTINGS_MAX_FRAME_SIZE
+	sendWin   int64       // connection send window
+	initWin   int64       // peer's SETTINGS_INITIAL_WINDOW_SIZE
+	maxFrame  int         // peer's SETTINGS_MAX_FRAME_SIZE
+	free      []*h2Stream // finished streams kept for reuse (newH2Stream)
 	goingAway bool
 	dead      bool // write failed or connection closed
 	wg        sync.WaitGroup
@@ -64,8 +67,8 @@ func (o *opsState) serveH2Conn(c *conn, nc net.Conn) {
 	hc.cond = sync.NewCond(&hc.mu)
 	hc.bw = bufio.NewWriterSize(nc, 32<<10)
 	hc.fr = http2.NewFramer(hc.bw, c.br)
-	hc.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
-	hc.fr.MaxHeaderListSize = uint32(s.cfg.MaxHeaderSize)
+	hc.fr.SetReuseFrames()                                    // DATA frames: their payload is copied before the next read
+	hc.hdec = newH2HeaderDecoder(uint32(s.cfg.MaxHeaderSize)) // http2_headers.go
 	hc.enc = hpack.NewEncoder(&hc.hb)
 	o.h2.add(hc)
 	defer o.h2.remove(hc)
@@ -116,10 +119,26 @@ func (hc *h2Conn) readLoop() {
 		hc.setDeadlineLocked()
 		hc.mu.Unlock()
 		f, err := hc.fr.ReadFrame()
+		if hf, ok := f.(*http2.HeadersFrame); ok && err == nil {
+			var b *h2Block
+			if b, err = hc.hdec.read(hc.fr, hf); err == nil {
+				f = nil
+				if !hc.headers(b) {
+					return
+				}
+			}
+		}
 		if err != nil {
 			var se http2.StreamError
 			if errors.As(err, &se) {
 				hc.resetStream(se.StreamID, se.Code)
+				if hc.c.br.Buffered() == 0 {
+					// Sent now: nothing else may come to flush it (the
+					// client waits for this answer).
+					hc.mu.Lock()
+					hc.flushLocked()
+					hc.mu.Unlock()
+				}
 				continue
 			}
 			var ce http2.ConnectionError
@@ -140,7 +159,7 @@ func (hc *h2Conn) readLoop() {
 			}
 			return
 		}
-		if !hc.frame(f) {
+		if f != nil && !hc.frame(f) {
 			return
 		}
 		if hc.c.br.Buffered() == 0 {
@@ -174,8 +193,6 @@ func (hc *h2Conn) setDeadlineLocked() {
 // frame handles one frame; false ends the connection.
 func (hc *h2Conn) frame(f http2.Frame) bool {
 	switch f := f.(type) {
-	case *http2.MetaHeadersFrame:
-		return hc.headers(f)
 	case *http2.DataFrame:
 		return hc.data(f)
 	case *http2.SettingsFrame:
@@ -199,6 +216,7 @@ func (hc *h2Conn) frame(f http2.Frame) bool {
 				hc.maxFrame = int(st.Val)
 			case http2.SettingHeaderTableSize:
 				hc.enc.SetMaxDynamicTableSizeLimit(st.Val)
+				hc.heads.valid = false // the next block carries a size update
 			}
 			return nil
 		})
@@ -249,12 +267,12 @@ func (hc *h2Conn) frame(f http2.Frame) bool {
 }
 
 // headers starts a stream (or ends one with trailers).
-func (hc *h2Conn) headers(f *http2.MetaHeadersFrame) bool {
-	id := f.StreamID
+func (hc *h2Conn) headers(f *h2Block) bool {
+	id := f.id
 	hc.mu.Lock()
 	if s := hc.streams[id]; s != nil {
 		// Trailers: they end the body; their fields are dropped.
-		if s.receiving && f.StreamEnded() {
+		if s.receiving && f.ended {
 			s.receiving = false
 			hc.receiving--
 			hc.mu.Unlock()
@@ -289,10 +307,10 @@ func (hc *h2Conn) headers(f *http2.MetaHeadersFrame) bool {
 		hc.resetStream(id, http2.ErrCodeProtocol)
 		return true
 	}
-	if f.Truncated {
+	if f.truncated {
 		s.discard = true // answered 431 once dispatched
 	}
-	if f.StreamEnded() {
+	if f.ended {
 		hc.dispatch(s)
 		return true
 	}

@@ -3,6 +3,7 @@ package appserver
 import (
 	"bufio"
 	"bytes"
+	"strings"
 	"sync"
 	"testing"
 
@@ -105,5 +106,81 @@ func TestH2StreamChunkedWithoutTrailersEndsWithData(t *testing.T) {
 	got := readH2Frames(t, out.Bytes())
 	if len(got) != 3 || got[1].data != "hi" || got[2].typ != http2.FrameData || !got[2].end {
 		t.Fatalf("frames: %+v", got)
+	}
+}
+
+// A repeated response head is sent as the remembered HPACK block once its
+// encoding is all table indexes; another head, or the peer's new header
+// table size, encodes afresh (the decoder sees the right fields throughout).
+func TestH2StreamRepeatedHeadBlock(t *testing.T) {
+	var out bytes.Buffer
+	s := testStream(&out)
+	hc := s.hc
+	headA := "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nDate: Thu, 26 Nov 2026 01:00:00 GMT\r\n\r\nok"
+	headB := "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\nno"
+	id := uint32(1)
+	send := func(resp string) {
+		t.Helper()
+		st := newH2Stream(hc, id)
+		st.c.req.method = []byte("GET")
+		hc.streams[id] = st
+		if _, err := st.Write([]byte(resp)); err != nil {
+			t.Fatal(err)
+		}
+		id += 2
+	}
+	settings := func(ss ...http2.Setting) {
+		var b bytes.Buffer
+		http2.NewFramer(&b, nil).WriteSettings(ss...)
+		f, err := http2.NewFramer(nil, &b).ReadFrame()
+		if err != nil {
+			t.Fatal(err)
+		}
+		hc.frame(f)
+	}
+	for _, resp := range []string{headA, headA, headA, headB, headA, headA} {
+		send(resp)
+	}
+	if !hc.heads.valid || string(hc.heads.head) != headA[:strings.Index(headA, "\r\n\r\n")] {
+		t.Fatalf("the repeated head was not remembered: %+v", hc.heads)
+	}
+	settings(http2.Setting{ID: http2.SettingHeaderTableSize, Val: 0})
+	if hc.heads.valid {
+		t.Fatal("a new header table size left the remembered block in use")
+	}
+	mark := out.Len()
+	send(headA)
+	// The block after the change starts with a dynamic table size update.
+	rest := out.Bytes()[mark:]
+	for len(rest) >= 9 && http2.FrameType(rest[3]) != http2.FrameHeaders {
+		rest = rest[9+int(rest[0])<<16|int(rest[1])<<8|int(rest[2]):]
+	}
+	if len(rest) < 10 || rest[9]&0xe0 != 0x20 {
+		t.Fatalf("no table size update at the start of the next block: % x", rest)
+	}
+	got := readH2Frames(t, out.Bytes())
+	var heads []h2Frame
+	for _, f := range got {
+		if f.typ == http2.FrameHeaders {
+			heads = append(heads, f)
+		}
+	}
+	if len(heads) != 7 {
+		t.Fatalf("want 7 header blocks, got %d: %+v", len(heads), got)
+	}
+	for i, f := range heads {
+		want := map[string]string{":status": "200", "content-type": "text/plain", "content-length": "2",
+			"date": "Thu, 26 Nov 2026 01:00:00 GMT"}
+		if i == 3 {
+			want = map[string]string{":status": "404", "content-type": "text/html", "content-length": "2"}
+		}
+		if len(f.fields) != len(want) {
+			t.Fatalf("block %d: %+v", i, f.fields)
+		}
+		for k, v := range want {
+			if f.fields[k] != v {
+				t.Fatalf("block %d: %s = %q, want %q", i, k, f.fields[k], v)
+			}
+		}
 	}
 }

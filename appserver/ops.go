@@ -171,13 +171,14 @@ func (o *opsState) stopped() {
 }
 
 // intercept answers health and static requests in Go; true when it did (the
-// response is written). Called for every parsed request before the app.
-func (o *opsState) intercept(c *conn) bool {
+// response is written). Called for every parsed request before the app;
+// start is when its head was in (the caller's clock reading, reused).
+func (o *opsState) intercept(c *conn, start time.Time) bool {
 	peer := c.ops.peer
 	if peer == nil {
 		peer = c.remoteAddr
 	}
-	c.ops = opsConn{start: time.Now(), peer: peer}
+	c.ops = opsConn{start: start, peer: peer}
 	if o.cfg.TLS != nil {
 		c.ops.proto = https // wsgi.url_scheme (proxyheaders.go adds it)
 	}

@@ -243,6 +243,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // Run creates the thread slots and starts the accept loop.
 func Run(s *Server, app *App) {
+	ensureProcs()
 	currentDate()
 	s.StartWorkers(app)
 	s.ops.start()

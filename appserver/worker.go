@@ -50,13 +50,14 @@ type worker struct {
 	spec    []int64 // (key object, key off, key len, value off, value len)
 	extra   map[string]python.Object
 	lname   []byte
-	bodyBuf []byte        // the collected body, reused
-	hdrBuf  []byte        // response headers, validated, before they go to c.out
-	handle  uintptr       // cgo.Handle of this worker, for write() callbacks
-	cur     *conn         // the request being served
-	st      streamState   // framing of a streamed response
-	gilWait time.Duration // of the last request, at its start (limit.go)
-	acct    runAcct       // CPU and run-queue time of the last request (limit.go)
+	bodyBuf []byte          // the collected body, reused
+	hdrBuf  []byte          // response headers, validated, before they go to c.out
+	handle  uintptr         // cgo.Handle of this worker, for write() callbacks
+	wc      python.WSGICall // the one-crossing app call's out-slot (wsgi.go)
+	cur     *conn           // the request being served
+	st      streamState     // framing of a streamed response
+	gilWait time.Duration   // of the last request, at its start (limit.go)
+	acct    runAcct         // CPU and run-queue time of the last request (limit.go)
 }
 
 // StartWorkers creates the slots (bounded concurrency; waiters queue FIFO
@@ -64,7 +65,7 @@ type worker struct {
 func (s *Server) StartWorkers(app *App) {
 	s.slots = make(chan *worker, s.cfg.Threads)
 	for i := 0; i < s.cfg.Threads; i++ {
-		w := &worker{srv: s, app: app, extra: map[string]python.Object{}}
+		w := &worker{srv: s, app: app, extra: map[string]python.Object{}, wc: python.NewWSGICall()}
 		w.handle = uintptr(cgo.NewHandle(w))
 		s.slots <- w
 	}

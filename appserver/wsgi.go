@@ -2,7 +2,6 @@ package appserver
 
 import (
 	"runtime/cgo"
-	"time"
 
 	"goaccel/python"
 )
@@ -10,10 +9,11 @@ import (
 // call runs the WSGI app for c's request and leaves the response in c.out
 // (or writes it itself when streaming). GIL held on entry and exit.
 func (w *worker) call(c *conn) {
-	tEnv := time.Now()
-	env, err := w.environ(c)
-	w.srv.stats.envNs.Add(int64(time.Since(tEnv)))
+	// One clock reading per step: each ends the previous step's interval.
+	tEnv := mono()
+	input, err := w.environ(c)
 	if err != nil {
+		w.srv.stats.envNs.Add(mono() - tEnv)
 		if err == errBadEscape {
 			w.srv.stats.rejectedBad.Add(1)
 			c.out = appendError(c.out[:0], 400, "malformed percent escape in path")
@@ -25,38 +25,41 @@ func (w *worker) call(c *conn) {
 	}
 	w.cur = c
 	w.st = streamState{}
-	sr, err := python.NewStartResponse(w.handle)
+	// environ dict, start_response and the app call: one crossing.
+	result, stage, envDone, err := w.wc.Run(w.app.Callable, w.app.Template, w.scratch, w.spec,
+		c.req.body, input.Object, w.handle)
+	input.Release()
+	tResp := mono()
+	w.srv.stats.envNs.Add(envDone - tEnv)
 	if err != nil {
-		env.Release()
-		w.appFailed(c, "creating start_response")
+		switch stage {
+		case python.WSGIStageEnviron:
+			w.appFailed(c, "building the environ")
+		case python.WSGIStageStartResponse:
+			w.appFailed(c, "creating start_response")
+		default:
+			w.srv.stats.appNs.Add(tResp - envDone)
+			w.appFailed(c, "calling the application")
+		}
 		return
 	}
-	t0 := time.Now()
-	result, err := python.Call(w.app.Callable, env.Object, sr.Object)
-	w.srv.stats.appNs.Add(int64(time.Since(t0)))
-	env.Release()
-	if err != nil {
-		sr.Release()
-		w.appFailed(c, "calling the application")
-		return
-	}
-	tResp := time.Now()
-	w.respond(c, sr.Object, result.Object)
-	w.srv.stats.respondNs.Add(int64(time.Since(tResp)))
+	w.srv.stats.appNs.Add(tResp - envDone)
+	sr := w.wc.SR()
+	w.respond(c, sr, result)
+	t1 := mono()
+	w.srv.stats.respondNs.Add(t1 - tResp)
 	// PEP 3333: close() is called whatever happened (Django returns its
 	// database connections there).
 	// close() and freeing the result (for Django, the response and the
 	// request graph it references) are the app's time, not the server's.
-	t1 := time.Now()
 	if t := result.Type(); t != python.ListType && t != python.TupleType {
-		if err := python.CloseIfAny(result.Object); err != nil {
+		if err := python.CloseIfAny(result); err != nil {
 			logf("error in the response's close() for %s %s:", c.req.method, c.req.target)
 			python.PrintException()
 		}
 	}
-	result.Release()
-	w.srv.stats.appNs.Add(int64(time.Since(t1)))
-	sr.Release()
+	w.wc.Done(result) // frees the result and start_response
+	w.srv.stats.appNs.Add(mono() - t1)
 }
 
 // appFailed logs the pending Python exception and answers 500 if nothing

@@ -101,28 +101,6 @@ func putDigits(out []byte, v uint64) {
 	}
 }
 
-// putDigitsW writes the n (<= 17) digits of v at the start of out (len
-// >= 25) with whole-word stores of ascii8 (independent 8-digit halves,
-// not putDigits' chain of divisions); bytes past n are scratch.
-func putDigitsW(out []byte, v uint64, n int) {
-	_ = out[24]
-	switch {
-	case n <= 8:
-		binary.LittleEndian.PutUint64(out[0:8], ascii8(uint32(v))>>(8*uint(8-n)&63))
-	case n <= 16:
-		hi := v / 1e8
-		binary.LittleEndian.PutUint64(out[0:8], ascii8(uint32(hi))>>(8*uint(16-n)&63))
-		binary.LittleEndian.PutUint64(out[n-8:n], ascii8(uint32(v-hi*1e8)))
-	default:
-		top := v / 1e16
-		rest := v - top*1e16
-		mid := rest / 1e8
-		out[0] = byte('0' + top)
-		binary.LittleEndian.PutUint64(out[1:9], ascii8(uint32(mid)))
-		binary.LittleEndian.PutUint64(out[9:17], ascii8(uint32(rest-mid*1e8)))
-	}
-}
-
 // put4 writes exactly four digits of x (< 10000).
 func put4(out []byte, x uint32) {
 	_ = out[3]
@@ -171,26 +149,12 @@ func appendFloat(b []byte, f float64, orjson bool) []byte {
 		digits /= 10
 		dexp++
 	}
-	nd := 1
-	if digits >= 10 {
-		nd = 2
-		if digits >= 100 {
-			nd = decimalLen(digits)
+	if dexp < 0 {
+		// The common case, digits on both sides of the point (every
+		// other layout has either no fraction or no integer part).
+		if a := math.Float64frombits(bits &^ (1 << 63)); a >= 1 && a < 1e16 {
+			return appendPointed(b, a, digits, -dexp)
 		}
-	}
-	if decpt := nd + dexp; decpt > 0 && decpt < nd {
-		// The common case, digits on both sides of the point: write the
-		// digits once, straight into place, then slide the integer part
-		// left over the point's slot.
-		b = slices.Grow(b, 26) // 1 + 17 digits + word-store slack
-		p := len(b)
-		out := b[:p+26]
-		putDigitsW(out[p+1:p+26], digits, nd)
-		for j := p; j < p+decpt; j++ { // a few bytes: no memmove call
-			out[j] = out[j+1]
-		}
-		out[p+decpt] = '.'
-		return out[:p+nd+1]
 	}
 	var tmp [24]byte
 	d := appendUint64(tmp[:0], digits)
@@ -198,6 +162,32 @@ func appendFloat(b []byte, f float64, orjson bool) []byte {
 		return layoutDigits(b, d, len(d)+dexp, -5, 16, false)
 	}
 	return layoutDigits(b, d, len(d)+dexp, -4, 16, true)
+}
+
+// appendPointed writes a float a (1 <= a < 1e16, sign already written)
+// whose shortest digits have k (1..16) digits after the point. The
+// integer part is the float's own truncation: when the shortest digits
+// have a fraction, no integer lies between them and a (it would be a
+// shorter candidate in the rounding interval), so trunc(a) is their
+// integer part. The fraction is then digits - int*10**k, written as k
+// zero-padded digits in whole words — no digit count of the whole number
+// (decimalLen) and no shifting of the integer part over the point's slot.
+func appendPointed(b []byte, a float64, digits uint64, k int) []byte {
+	ip := uint64(a)
+	frac := digits - ip*pow10tab[k&31]
+	b = appendUint64(b, ip)
+	b = slices.Grow(b, 17)
+	p := len(b)
+	out := b[p : p+17 : p+17]
+	out[0] = '.'
+	if k <= 8 {
+		binary.LittleEndian.PutUint64(out[1:9], ascii8(uint32(frac))>>(8*uint(8-k)&63))
+	} else {
+		hi := frac / 1e8
+		binary.LittleEndian.PutUint64(out[1:9], ascii8(uint32(hi))>>(8*uint(16-k)&63))
+		binary.LittleEndian.PutUint64(out[k-7:k+1], ascii8(uint32(frac-hi*1e8)))
+	}
+	return b[:p+1+k]
 }
 
 // layoutDigits writes significant digits d (no trailing zeros) of a value

@@ -142,7 +142,7 @@ func (e *Encoder) listOrjson(o python.Object, items []python.Object) error {
 			continue
 		}
 		e.buf = b
-		if err := e.heldOrjson(items[i]); err != nil {
+		if err := e.nestedOrjson(items[i]); err != nil {
 			return err
 		}
 		b = e.buf
@@ -240,7 +240,7 @@ func (e *Encoder) dictOrjsonDirect(o python.Object) error {
 			continue
 		}
 		e.buf = b
-		if err := e.heldOrjson(v); err != nil {
+		if err := e.nestedOrjson(v); err != nil {
 			return err
 		}
 		b = e.buf
@@ -299,6 +299,62 @@ func (e *Encoder) memberOrjson(k, v python.Object, first, indent bool) error {
 		return nil
 	}
 	return e.heldOrjson(v)
+}
+
+// nestedOrjson encodes a list item or dict value that scalarOrjson did not
+// take. Exact lists and dicts go straight to their walkers instead of
+// through heldOrjson and valueOrjson, which would dispatch on the type two
+// more times; like heldOrjson, it holds a reference while walking them.
+func (e *Encoder) nestedOrjson(o python.Object) error {
+	var err error
+	switch o.Type() {
+	case python.DictType:
+		r := python.NewRef(o)
+		err = e.dictOrjson(o)
+		r.Release()
+	case python.ListType:
+		items := python.ListItems(o)
+		if e.depth < orjsonMaxDepth && e.Flags&OptIndent2 == 0 && !e.float32 {
+			if b, ok := appendFloatsOrjson(e.buf, items); ok {
+				e.buf = b
+				return nil
+			}
+		}
+		r := python.NewRef(o)
+		err = e.listOrjson(o, items)
+		r.Release()
+	default:
+		err = e.heldOrjson(o)
+	}
+	return err
+}
+
+// appendFloatsOrjson writes a non-empty list made only of exact floats
+// (canada.json's coordinate pairs, a vector, a time series) in one tight
+// loop: no per-item dispatch, no reference held (floats run no Python
+// code), none of listOrjson's set-up. ok is false, with b as it was, when
+// an item is anything else; the first and last items are checked before
+// writing so that a mixed list is usually turned down at once.
+func appendFloatsOrjson(b []byte, items []python.Object) ([]byte, bool) {
+	if len(items) == 0 || items[0].Type() != python.FloatType || items[len(items)-1].Type() != python.FloatType {
+		return b, false
+	}
+	mark := len(b)
+	b = append(b, '[')
+	for i, it := range items {
+		if it.Type() != python.FloatType {
+			return b[:mark], false
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if f := python.FloatValue(it); f-f == 0 {
+			b = appendFloat(b, f, true)
+		} else {
+			b = append(b, "null"...) // NaN and infinities, as orjson
+		}
+	}
+	return append(b, ']'), true
 }
 
 // scalarOrjson writes the common scalars — exact ASCII str, int below

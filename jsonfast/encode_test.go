@@ -169,6 +169,18 @@ func TestAppendFloatMatchesStrconv(t *testing.T) {
 		if gotDigits != wantDigits {
 			t.Fatalf("%v: digits %q, strconv %q", f, gotDigits, wantDigits)
 		}
+		// No trailing zero after the point except orjson's ".0"
+		// (digitsOf above ignores them; Dragonbox's paths must trim).
+		mant, _, _ := strings.Cut(got, "e")
+		if strings.Contains(mant, ".") && strings.HasSuffix(mant, "0") && !strings.HasSuffix(mant, ".0") {
+			t.Fatalf("%v formatted as %q: trailing zero", f, got)
+		}
+	}
+	for p := 1.0; p < 1e300; p *= 10 { // powers of ten and round multiples
+		for _, m := range []float64{1, 1.5, 2, 25, 120, 1234500} {
+			check(p * m)
+			check(m / p)
+		}
 	}
 	for _, f := range []float64{5e-324, math.SmallestNonzeroFloat64, math.MaxFloat64, 1, 0.1, 1e16, 1e-5, 1e23, 9007199254740993, 2.2250738585072014e-308} {
 		check(f)

@@ -18,7 +18,8 @@ func init() {
 		Functions: []python.Function{
 			{Name: "asgi_start", Doc: "asgi_start(fd, wake_fd, options) -> handle: starts serving ASGI on fd; events are announced by a byte on wake_fd.", Fast: asgiStart},
 			{Name: "asgi_poll", Doc: "asgi_poll(handle) -> list: every queued event as a tuple (kind, request id, ...).", Fast: asgiPoll},
-			{Name: "asgi_send", Doc: "asgi_send(rid, status, headers, body, more_body) -> int: 0 sent, 1 wait for drain, -1 client gone, -2 already complete.", Fast: asgiSend},
+			{Name: "asgi_flush", Doc: "asgi_flush(handle) -> None: writes the whole responses queued since the last flush (scheduled by a send() that returned 2).", Fast: asgiFlush},
+			{Name: "asgi_send", Doc: "asgi_send(rid, status, headers, body, more_body) -> int: 0 sent, 1 wait for drain, 2 queued (schedule asgi_flush), -1 client gone, -2 already complete.", Fast: asgiSend},
 			{Name: "asgi_pathsend", Doc: "asgi_pathsend(rid, status, headers, path) -> int: the file is the whole body (sent by Go).", Fast: asgiPathsend},
 			{Name: "asgi_finish", Doc: "asgi_finish(rid, failed) -> None: the app is done with the request without completing the response.", Fast: asgiFinish},
 			{Name: "asgi_want_body", Doc: "asgi_want_body(rid) -> None: read the next chunk of a streamed request body.", Fast: asgiWantBody},
@@ -102,6 +103,9 @@ func asgiPoll(args []python.Object) (python.Ref, error) {
 	if err != nil {
 		return python.Ref{}, err
 	}
+	// Responses the tasks of this iteration completed go out together,
+	// before the next batch of requests is taken (asgi_cork.go).
+	b.FlushHTTP(false)
 	evs := b.Take()
 	list, err := python.NewList(len(evs))
 	if err != nil {
@@ -121,6 +125,18 @@ func asgiPoll(args []python.Object) (python.Ref, error) {
 		python.ListSet(list.Object, i, t)
 	}
 	return list, nil
+}
+
+func asgiFlush(args []python.Object) (python.Ref, error) {
+	if len(args) != 1 {
+		return python.Ref{}, python.Errorf(python.TypeError, "asgi_flush() takes 1 argument")
+	}
+	b, err := bridgeArg(args[0])
+	if err != nil {
+		return python.Ref{}, err
+	}
+	b.FlushHTTP(true)
+	return python.NoneRef(), nil
 }
 
 func reqArg(o python.Object) (*appserver.AsgiReq, bool, error) {

@@ -123,6 +123,7 @@ func eventTuple(ev appserver.AsgiEvent) (python.Ref, error) {
 		rs.add(python.NewBool(r.MoreBody), nil)
 		rs.add(python.NewStr(r.RemoteAddr))
 		rs.add(python.NewInt64(int64(r.RemotePort)))
+		rs.add(plainPath(r.Path))
 	case appserver.EvBody:
 		chunks, done := r.TakeBody()
 		l, err := python.NewList(len(chunks))
@@ -143,6 +144,18 @@ func eventTuple(ev appserver.AsgiEvent) (python.Ref, error) {
 		rs.add(python.NewBool(done), nil)
 	}
 	return rs.tuple()
+}
+
+// plainPath is scope["path"] as a str when the raw path is ASCII without
+// percent escapes (the common case: the loop skips a decode and a scan per
+// request), else None and the loop decodes and unquotes it.
+func plainPath(p []byte) (python.Ref, error) {
+	for _, ch := range p {
+		if ch >= 0x80 || ch == '%' {
+			return python.NoneRef(), nil
+		}
+	}
+	return python.NewStr(p)
 }
 
 // headerList is [(lowercased name, value), ...] as bytes.

@@ -83,7 +83,10 @@ SECTIONS = [
     ("hello", "appserver: hello-world WSGI (issue 7)",
      "One worker each, 4 threads, wrk with 64 connections on loopback; server on core 0, wrk on core 1."),
     ("compare", "appserver: the Django demo behind each server (issue 7)",
-     "2 workers × 4 threads, wrk with 64 connections, `/api/products/` (100 records). appserver runs "
+     "2 workers × 4 threads, 64 connections, `/api/products/` (100 records), bench/loadgen closed "
+     "loop: every request started in the window is waited for (up to 30 s), so connections a server "
+     "leaves unanswered count in p50/p99 (wrk drops them); req/s counts answers within the window. "
+     "appserver runs "
      "goaccel's renderers; the classic stack DRF's stock ones (the seed's before/after); Granian, uWSGI "
      "and gunicorn serve the same app as appserver."),
     ("seed", "The seed's experiment, reproduced (issue 7)", None),

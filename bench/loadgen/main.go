@@ -52,9 +52,9 @@ type Stage struct {
 	Connections int     `json:"connections,omitempty"`
 	Rate        float64 `json:"rate,omitempty"`
 	Seconds     float64 `json:"seconds"`
-	// Window is the ramp's length (stages x duration). In a ramp, RPS is
-	// the answered requests that completed within the stage (the total:
-	// within the window) per second: the final drain of in-flight requests
+	// Window is the load's length (a ramp: stages x duration). RPS is the
+	// answered requests that completed within the window (a ramp's stage:
+	// within the stage) per second: the final drain of in-flight requests
 	// neither dilutes it nor counts as throughput.
 	Window   float64        `json:"window_seconds,omitempty"`
 	Requests int64          `json:"requests"`
@@ -266,11 +266,21 @@ func run(st *Stage, tgt vegeta.Target, o options) {
 	}
 	st.reset()
 	start := time.Now()
+	var done int64 // 2xx/3xx answers completed within the window
 	for res := range attacker.Attack(vegeta.NewStaticTargeter(tgt), pacer, o.duration, "loadgen") {
 		st.observe(res, o.backoff)
+		if res.Timestamp.Add(res.Latency).Sub(start) <= o.duration && res.Code >= 200 && res.Code < 400 {
+			done++
+		}
 	}
 	st.Seconds = time.Since(start).Seconds()
 	st.finish()
+	// Every request started in the window is waited for (up to -timeout), so
+	// a server that leaves some connections unanswered shows them in the
+	// latencies (wrk drops them uncounted at its end); throughput is the
+	// answers completed within the window, so that drain does not dilute it.
+	st.Window = o.duration.Seconds()
+	st.RPS = float64(done) / st.Window
 }
 
 // runRamp starts stage i's extra users (Connections[i] - Connections[i-1])

@@ -1,4 +1,5 @@
-"""One WSGI app behind every server, same workers x threads, wrk on loopback.
+"""One WSGI app behind every server, same workers x threads, wrk (or
+bench/loadgen with --client loadgen) on loopback.
 
     .venv/bin/python bench/server/bench_compare.py --app hello:app --workers 2 --threads 4
     .venv/bin/python bench/server/bench_compare.py --app mysite.wsgi:application \\
@@ -8,13 +9,13 @@
     # vs stock DRF renderers behind NGINX -> HAProxy -> uWSGI
     .venv/bin/python bench/server/bench_compare.py --working-dir examples/django \
         --app demo_project.wsgi:application --path /api/products/ \
-        --env GOACCEL_DEMO_LOG_LEVEL=WARNING --classic-env GOACCEL_DEMO_STACK=stock
+        --env GOACCEL_DEMO_LOG_LEVEL=WARNING --classic-env GOACCEL_DEMO_STACK=stock --client loadgen
 
 Servers: appserver, granian (--blocking-threads), uWSGI (--http11-socket),
 gunicorn gthread and the classic NGINX -> HAProxy -> uWSGI stack. Prints
 req/s, p50, p99, RSS and appserver's ratio to each (higher req/s ratio and
 lower latency ratio favour appserver). The server side is pinned to core 0
-and wrk to core 1 when there are two cores.
+and the load generator to core 1 when there are two cores.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import HERE, Server, Stack, free_port, record_server, venv, wrk  # noqa: E402
+from common import HERE, Server, Stack, free_port, loadgen_closed, record_server, venv, wrk  # noqa: E402
 
 
 def makers(a):
@@ -83,6 +84,10 @@ def main() -> None:
     ap.add_argument("--ramp", default="", help="comma-separated connection counts")
     ap.add_argument("--backpressure", type=int, default=0, help="appserver --backpressure")
     ap.add_argument("--duration", type=float, default=5)
+    ap.add_argument("--client", choices=("wrk", "loadgen"), default="wrk",
+                    help="load generator: wrk (peak throughput) or bench/loadgen, which also waits for the "
+                         "requests still unanswered at the end (slow endpoints: a server that starves some "
+                         "connections cannot hide them from p99)")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--only", default="", help="peers to include (comma-separated)")
     ap.add_argument("--env", action="append", default=[], help="KEY=VALUE for every server")
@@ -105,10 +110,11 @@ def main() -> None:
                 # abortonclose) still sends to uWSGI (measured: 0 req/s for
                 # the stack in the next 8 s on the DRF list), while appserver
                 # drops them (request cancellation) -- not a fair start.
-                wrk(port, a.path, connections=min(max(conns), a.workers * a.threads), duration=1)
+                measure = loadgen_closed if a.client == "loadgen" else wrk
+                measure(port, a.path, connections=min(max(conns), a.workers * a.threads), duration=1)
                 time.sleep(1)
                 for c in conns:
-                    res = wrk(port, a.path, connections=c, duration=a.duration)
+                    res = measure(port, a.path, connections=c, duration=a.duration)
                     res.rss = srv.rss_mb()
                     record_server("%s%s c=%d" % (a.app, a.path, c), srv.name, res)
                     key = (srv.name, c)
@@ -118,8 +124,8 @@ def main() -> None:
                           % (r + 1, srv.name, c, res.rps, res.p50_ms, res.p99_ms, res.errors), flush=True)
     for c in conns:
         base = best[("appserver", c)]
-        print("\n%s%s, %d worker(s) x %d threads, %d connections, best of %d x %gs"
-              % (a.app, a.path, a.workers, a.threads, c, a.rounds, a.duration))
+        print("\n%s%s, %d worker(s) x %d threads, %d connections, best of %d x %gs, %s"
+              % (a.app, a.path, a.workers, a.threads, c, a.rounds, a.duration, a.client))
         print("| server | req/s | p50 ms | p99 ms | RSS MB | errors | appserver req/s ratio | p50 ratio | p99 ratio |")
         print("|---|---|---|---|---|---|---|---|---|")
         for (name, cc), res in best.items():

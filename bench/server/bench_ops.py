@@ -4,9 +4,12 @@
 
 1. a 10 KB static file: appserver (--static-path-route, Go) vs NGINX
    (one worker each, sendfile on, access logs off), wrk keep-alive;
-2. a metrics scrape during peak load: hello-world req/s and server CPU time
-   per request with metrics off, on, and on with a scraper fetching /metrics
-   every --scrape-interval seconds (order rotated per round).
+2. a metrics scrape during peak load: one --metrics server alternating
+   windows without and with a scraper fetching /metrics every
+   --scrape-interval seconds (kept-alive connection, like Prometheus):
+   req/s and server CPU per request of each, the supervisor's CPU per
+   scrape, and the CPU of back-to-back scrapes on the idle server; plus
+   one metrics-off server for the cost of counting.
 
     .venv/bin/python bench/server/bench_ops.py --duration 5 --rounds 3
 
@@ -17,13 +20,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
+import socket
 import statistics
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
+from typing import Optional
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import Server, free_port, python, record, wrk  # noqa: E402
@@ -78,52 +83,188 @@ def static_round(root: str, a) -> dict:
     return out
 
 
+class Scraper:
+    """GET /metrics the way Prometheus does: one kept-alive HTTP/1.1
+    connection (a new one when the server closed it), raw socket, so the
+    client's own CPU (measured apart, time.thread_time) stays small; runs on
+    the server's core (a scraper on wrk's core lowered wrk's rate, not the
+    server's)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.sock: Optional[socket.socket] = None
+        self.n = 0
+        self.cpu = 0.0
+
+    def get(self) -> bytes:
+        for attempt in (0, 1):
+            try:
+                if self.sock is None:
+                    self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+                self.sock.sendall(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                buf = b""
+                while b"\r\n\r\n" not in buf:
+                    chunk = self.sock.recv(65536)
+                    if not chunk:
+                        raise ConnectionResetError("closed")
+                    buf += chunk
+                head, body = buf.split(b"\r\n\r\n", 1)
+                m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
+                n = int(m.group(1)) if m else -1
+                while n < 0 or len(body) < n:
+                    chunk = self.sock.recv(65536)
+                    if not chunk:
+                        break
+                    body += chunk
+                if n < 0 or re.search(rb"(?i)\r\nconnection:\s*close", head) or head.startswith(b"HTTP/1.0"):
+                    self.close()
+                self.n += 1
+                return body
+            except OSError:
+                self.close()
+                if attempt:
+                    raise
+        return b""
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+    def run(self, stop: threading.Event, interval: float) -> None:
+        if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) >= 2:
+            os.sched_setaffinity(0, {0})
+        c0 = time.thread_time()
+        while not stop.is_set():
+            try:
+                self.get()
+            except OSError:
+                pass
+            stop.wait(interval)
+        self.cpu += time.thread_time() - c0
+        self.close()
+
+
+def server_procs(srv: Server) -> tuple:
+    """(supervisor, [workers]) as psutil processes."""
+    import psutil
+    root = psutil.Process(srv.proc.pid)
+    if root.name() == "taskset":  # pin() exec()s, so this is rare
+        root = root.children()[0]
+    return root, root.children(recursive=True)
+
+
+def cpu_of(procs) -> float:
+    import psutil
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def idle_scrape_cost(mport: int, sup, workers, n: int) -> dict:
+    """CPU per scrape with no other load: supervisor, workers and the
+    client, from n back-to-back scrapes (psutil counts 10 ms ticks, so n
+    is large)."""
+    sc = Scraper(mport)
+    sc.get()
+    s0, w0, c0 = cpu_of([sup]), cpu_of(workers), time.thread_time()
+    for _ in range(n):
+        body = sc.get()
+    s1, w1, c1 = cpu_of([sup]), cpu_of(workers), time.thread_time()
+    sc.close()
+    return {"sup_ms": (s1 - s0) / n * 1e3, "workers_ms": (w1 - w0) / n * 1e3,
+            "client_ms": (c1 - c0) / n * 1e3, "bytes": len(body)}
+
+
+def loaded_scrape_cost(a, port: int, mport: int, sup) -> float:
+    """The supervisor's CPU per scrape under load, with enough scrapes to
+    rise above psutil's 10 ms ticks: back-to-back scrapes (on the server's
+    core) during a wrk window of half --duration. Only the supervisor is
+    measured: the workers' share cannot be told from their requests."""
+    stop = threading.Event()
+    sc = Scraper(mport)
+    n = [0]
+
+    def storm():
+        if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) >= 2:
+            os.sched_setaffinity(0, {0})
+        while not stop.is_set():
+            try:
+                sc.get()
+            except OSError:
+                pass
+        sc.close()
+
+    t = threading.Thread(target=storm)
+    t.start()
+    s0, n0 = cpu_of([sup]), sc.n
+    wrk(port, "/", connections=a.connections, duration=max(1, a.duration / 2))
+    s1, n1 = cpu_of([sup]), sc.n
+    stop.set()
+    t.join()
+    return (s1 - s0) / max(1, n1 - n0) * 1e3
+
+
 def scrape_round(a, rnd: int) -> dict:
-    """hello-world under wrk on 2 workers x 2 threads, three ways: metrics
-    off, metrics on and never scraped, metrics on and scraped every
-    --scrape-interval s. For each: req/s and the server's CPU time per
-    request (supervisor + workers; the scraper is the benchmark's own
-    thread). The order rotates with the round, so drift in the machine's
-    load does not favour one configuration."""
-    out = {}
-    modes = ["off", "plain", "scraped"]
-    k = rnd % len(modes)
-    for mode in modes[k:] + modes[:k]:
-        port, mport = free_port(), free_port()
-        cmd = [python(), "-m", "appserver", "--port", str(port), "--workers", "2", "--threads", "2"]
-        if mode != "off":
-            cmd += ["--metrics", "--metrics-address", "127.0.0.1:%d" % mport]
-        with Server("appserver", cmd + ["hello:app"], port) as srv:
-            stop = threading.Event()
-            n = [0]
+    """hello-world under wrk on 2 workers x 2 threads with --metrics: the
+    same server alternates windows without and with a scraper fetching
+    /metrics every --scrape-interval s (plain, scraped, scraped, plain;
+    reversed on odd rounds), so machine drift and one server instance's
+    luck fall on both sides alike. Per window: req/s and server CPU
+    (supervisor apart). Then a server without --metrics for one window (the
+    cost of having metrics on at all; a different instance, so noisier).
+    Before the load: the CPU of --idle-scrapes back-to-back scrapes, then
+    of back-to-back scrapes under load (loaded_scrape_cost)."""
+    out = {"plain": [], "scraped": [], "plain_cpu": [], "scraped_cpu": [], "plain_sup": [], "scraped_sup": [],
+           "scrapes": 0, "client_cpu": 0.0}
+    port, mport = free_port(), free_port()
+    cmd = [python(), "-m", "appserver", "--port", str(port), "--workers", "2", "--threads", "2",
+           "--metrics", "--metrics-address", "127.0.0.1:%d" % mport, "hello:app"]
+    order = ["plain", "scraped", "scraped", "plain"]
+    if rnd % 2:
+        order.reverse()
 
-            def scraper():
-                # On the server's core, not the load generator's: a scraper
-                # competing with wrk lowered wrk's rate, not the server's.
-                if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) >= 2:
-                    os.sched_setaffinity(0, {0})
-                while not stop.is_set():
-                    try:
-                        urllib.request.urlopen("http://127.0.0.1:%d/metrics" % mport, timeout=5).read()
-                        n[0] += 1
-                    except OSError:
-                        pass
-                    stop.wait(a.scrape_interval)
-
-            t = threading.Thread(target=scraper)
-            if mode == "scraped":
-                time.sleep(1.0)  # the metrics thread is up
-                t.start()
-            c0 = server_cpu(srv)
+    def off_window():
+        port = free_port()
+        cmd = [python(), "-m", "appserver", "--port", str(port), "--workers", "2", "--threads", "2", "hello:app"]
+        with Server("appserver", cmd, port) as srv:
+            sup, workers = server_procs(srv)
+            c0 = cpu_of([sup] + workers)
             r = wrk(port, "/", connections=a.connections, duration=a.duration)
-            c1 = server_cpu(srv)
+            out["off"] = r.rps
+            out["off_cpu_us"] = (cpu_of([sup] + workers) - c0) / max(1.0, r.rps * a.duration) * 1e6
+
+    if rnd % 2:
+        off_window()
+    with Server("appserver", cmd, port) as srv:
+        time.sleep(1.0)  # the metrics endpoint is up
+        sup, workers = server_procs(srv)
+        out["idle"] = idle_scrape_cost(mport, sup, workers, a.idle_scrapes)
+        out["loaded_sup_ms"] = loaded_scrape_cost(a, port, mport, sup)
+        for mode in order:
+            stop = threading.Event()
+            sc = Scraper(mport)
+            t = threading.Thread(target=sc.run, args=(stop, a.scrape_interval))
+            if mode == "scraped":
+                t.start()
+            s0, w0 = cpu_of([sup]), cpu_of(workers)
+            r = wrk(port, "/", connections=a.connections, duration=a.duration)
+            s1, w1 = cpu_of([sup]), cpu_of(workers)
             stop.set()
             if mode == "scraped":
                 t.join()
-                out["scrapes"] = n[0]
-            out[mode] = r
-            out[mode + "_cpu_us"] = (c1 - c0) / max(1.0, r.rps * a.duration) * 1e6
-            out[mode + "_cpu_s"] = c1 - c0
+                out["scrapes"] += sc.n
+                out["client_cpu"] += sc.cpu
+            out[mode].append(r.rps)
+            out[mode + "_cpu"].append((s1 - s0 + w1 - w0) / max(1.0, r.rps * a.duration) * 1e6)
+            out[mode + "_sup"].append(s1 - s0)
+    if not rnd % 2:
+        off_window()
     return out
 
 
@@ -180,6 +321,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--scrape-interval", type=float, default=0.1)
+    ap.add_argument("--idle-scrapes", type=int, default=1000, help="back-to-back scrapes timed on an idle server")
     ap.add_argument("--streams", type=int, default=1, help="h2load -m (concurrent streams per connection)")
     ap.add_argument("--skip", default="", help="static,scrape,h2")
     a = ap.parse_args()
@@ -208,33 +350,45 @@ def main() -> None:
             print("  median CPU-per-request ratio nginx/appserver: %.2fx (above 1: appserver spends less)"
                   % statistics.median(cpu_ratios))
         if "scrape" not in skip:
-            print("metrics scrape every %.2fs during hello-world load (2 workers x 2 threads)" % a.scrape_interval)
-            ratios, cpu_on, cpu_scraped, extra_ms, per_scrape = [], [], [], [], []
+            print("metrics scrape every %.2fs during hello-world load (2 workers x 2 threads), same server: "
+                  "windows of %ss plain/scraped/scraped/plain x %d rounds" % (a.scrape_interval, a.duration, a.rounds))
+            ratios, cpu_ratios, on_off, sup_ms, idle, loaded = [], [], [], [], [], []
             for i in range(a.rounds):
                 r = scrape_round(a, i)
-                ratio = r["scraped"].rps / r["plain"].rps
-                record("metrics scrape during load", "req/s", {"scraped": r["scraped"].rps, "plain": r["plain"].rps},
+                plain, scraped = sum(r["plain"]), sum(r["scraped"])
+                ratio = scraped / plain
+                record("metrics scrape during load", "req/s", {"scraped": scraped / 2, "plain": plain / 2},
                        ours="scraped", unit="rps")
                 ratios.append(ratio)
-                cpu_on.append(r["plain_cpu_us"] / r["off_cpu_us"])
-                cpu_scraped.append(r["scraped_cpu_us"] / r["off_cpu_us"])
-                # Extra server CPU while scraped, beyond the same requests unscraped.
-                extra = r["scraped_cpu_s"] - r["plain_cpu_us"] * 1e-6 * r["scraped"].rps * a.duration
-                extra_ms.append(extra / a.duration * 1e3)
-                per_scrape.append(extra / max(1, r["scrapes"]) * 1e3)
-                print("  round %d: no scrape %8.0f req/s | scraped %8.0f req/s (%d scrapes) | ratio %.3f"
-                      % (i + 1, r["plain"].rps, r["scraped"].rps, r["scrapes"], ratio))
-                print("           server CPU per request: metrics off %.2f us | on, not scraped %.2f us | "
-                      "on, scraped %.2f us (metrics off: %8.0f req/s)"
-                      % (r["off_cpu_us"], r["plain_cpu_us"], r["scraped_cpu_us"], r["off"].rps))
-            print("  median ratio scraped/plain: %.3f" % statistics.median(ratios))
-            print("  median CPU-per-request ratio vs metrics off: on %.3f, on+scraped %.3f (1.02 = 2%% more)"
-                  % (statistics.median(cpu_on), statistics.median(cpu_scraped)))
-            # The scrape is a fixed cost per second, not per request: at peak
-            # load (every worker busy) it is spread over more requests.
-            print("  scraping cost: %.2f ms of server CPU per second (%.2f ms per scrape), i.e. %.2f%% of "
-                  "2 busy workers' CPU at peak" % (statistics.median(extra_ms), statistics.median(per_scrape),
-                                                   statistics.median(extra_ms) / 2000 * 100))
+                pc, sc = statistics.mean(r["plain_cpu"]), statistics.mean(r["scraped_cpu"])
+                cpu_ratios.append(sc / pc)
+                on_off.append(pc / r["off_cpu_us"])
+                # The supervisor does nothing but scrapes (and a 0.1 s tick):
+                # its extra CPU while scraped, per scrape, is clean.
+                sup_ms.append((sum(r["scraped_sup"]) - sum(r["plain_sup"])) / max(1, r["scrapes"]) * 1e3)
+                idle.append(r["idle"])
+                print("  round %d: plain %s req/s | scraped %s req/s (%d scrapes) | ratio %.3f"
+                      % (i + 1, "/".join("%.0f" % x for x in r["plain"]),
+                         "/".join("%.0f" % x for x in r["scraped"]), r["scrapes"], ratio))
+                print("           server CPU per request: plain %.2f us | scraped %.2f us (x%.3f) | "
+                      "metrics off (other instance) %.2f us, %.0f req/s"
+                      % (pc, sc, sc / pc, r["off_cpu_us"], r["off"]))
+                print("           CPU per scrape: idle (%d scrapes, %d bytes): supervisor %.3f ms + workers %.3f ms "
+                      "(client %.3f ms) | under load: supervisor %.3f ms (client %.3f ms); back-to-back under "
+                      "load: supervisor %.3f ms"
+                      % (a.idle_scrapes, r["idle"]["bytes"], r["idle"]["sup_ms"], r["idle"]["workers_ms"],
+                         r["idle"]["client_ms"], sup_ms[-1], r["client_cpu"] / max(1, r["scrapes"]) * 1e3,
+                         r["loaded_sup_ms"]))
+                loaded.append(r["loaded_sup_ms"])
+            print("  median ratio scraped/plain req/s: %.3f" % statistics.median(ratios))
+            print("  median CPU-per-request ratio scraped/plain: %.3f; metrics on/off: %.3f (1.02 = 2%% more)"
+                  % (statistics.median(cpu_ratios), statistics.median(on_off)))
+            print("  median server CPU per scrape: idle %.3f ms (supervisor %.3f + workers %.3f), "
+                  "supervisor under load %.3f ms (every %.2fs; 10 ms ticks) / %.3f ms (back-to-back)"
+                  % (statistics.median([d["sup_ms"] + d["workers_ms"] for d in idle]),
+                     statistics.median([d["sup_ms"] for d in idle]),
+                     statistics.median([d["workers_ms"] for d in idle]), statistics.median(sup_ms),
+                     a.scrape_interval, statistics.median(loaded)))
         if "h2" not in skip:
             print("hello world, HTTP/2 (h2load -t1 -c%d -m%d) vs HTTP/1.1 (wrk -t1 -c%d), 1 worker x 2 threads"
                   % (a.connections, a.streams, a.connections))

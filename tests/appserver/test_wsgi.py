@@ -224,3 +224,39 @@ def test_validator_under_concurrent_load(start_server):
     assert errors == []
     log = srv.log()
     assert "AssertionError" not in log and "WSGIWarning" not in log, log
+
+
+def test_environ_values_repeated_or_changed_between_requests(start_server):
+    # One thread and one keep-alive connection: every request goes through
+    # the same worker and its reused environ buffers; each must see its own
+    # values, also after a request that never reached the app (400).
+    srv = start_server("--threads", "1", "apps:app")
+    c = Conn(srv.port)
+    long_ua = "u" * 300
+    steps = [
+        ("GET", {"Host": "a", "User-Agent": "x"}),
+        ("GET", {"Host": "a", "User-Agent": "x"}),
+        ("POST", {"Host": "b", "User-Agent": "y", "Accept": "text/a"}),
+        ("GET", {"Host": "b", "User-Agent": "y", "Accept": "text/b"}),
+        ("bad", {}),
+        ("GET", {"Host": "b", "User-Agent": long_ua}),
+        ("GET", {"Host": "a", "User-Agent": long_ua, "Accept-Language": "fr"}),
+        ("DELETE", {"Host": "a", "User-Agent": "x", "Accept-Language": "de"}),
+        ("GET", {"Host": "a"}),
+    ]
+    for method, headers in steps:
+        if method == "bad":
+            r = get(srv.port, "/environ%zz")
+            assert r.status == 400
+            continue
+        env = json.loads(c.request(method, "/environ", headers=headers).body)
+        assert env["REQUEST_METHOD"] == method
+        assert env["SERVER_PROTOCOL"] == "HTTP/1.1"
+        assert env["REMOTE_ADDR"] == "127.0.0.1"
+        assert env["HTTP_HOST"] == headers["Host"]
+        for name, key in (("User-Agent", "HTTP_USER_AGENT"), ("Accept", "HTTP_ACCEPT"),
+                          ("Accept-Language", "HTTP_ACCEPT_LANGUAGE")):
+            assert env.get(key) == headers.get(name), key
+    env = json.loads(get(srv.port, "/environ", version="HTTP/1.0").body)
+    assert env["SERVER_PROTOCOL"] == "HTTP/1.0"
+    c.close()

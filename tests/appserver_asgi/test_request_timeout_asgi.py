@@ -76,7 +76,11 @@ def test_awaiting_request_is_cancelled_with_504_and_the_worker_stays(start_serve
     status, _, _ = get(srv.port, "/ignore")
     assert status == 504
     assert seen(srv.port, send_raised=1)["send_raised"] == 1
-    m = wait_metrics(mport, lambda m: value(m, "appserver_requests_total", status="504") == 2)
+    # A request leaves the in-flight gauge when its connection goroutine sees
+    # the client's next request or close, a moment after the client has the
+    # response (the last /seen poll above): wait for both.
+    m = wait_metrics(mport, lambda m: value(m, "appserver_requests_total", status="504") == 2
+                     and value(m, "appserver_requests_in_flight") == 0)
     assert value(m, "appserver_requests_total", status="504") == 2
     assert value(m, "appserver_request_timeouts_total") == 2
     assert value(m, "appserver_app_errors_total") == 0  # cancelled for the timeout, not failed

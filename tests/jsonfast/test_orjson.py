@@ -497,3 +497,51 @@ def test_beyond_set():
         deep = frozenset([deep])
     with pytest.raises(jo.JSONEncodeError):
         jo.dumps(deep, option=opt)
+
+
+def test_large_outputs_written_into_the_result():
+    """After a large output the next dumps writes straight into a bytes
+    object sized from it: outputs that grow past that size, shrink to a few
+    bytes, end with APPEND_NEWLINE, fail half-way or nest a dumps call in
+    default() must all still equal orjson's."""
+
+    def nested(o):
+        return jo.dumps(["x" * 50_000]).decode()
+
+    sizes = [40_000, 40_000, 400_000, 50_000, 3, 60_000, 2_000_000, 1, 70_000, 70_000]
+    for i, n in enumerate(sizes):
+        doc = {"k": ["é" * (n % 7) + "a" * n, list(range(n // 1000))], "f": [1.5] * (n // 5000)}
+        opt = orjson.OPT_APPEND_NEWLINE if i % 3 == 0 else 0
+        assert jo.dumps(doc, option=opt) == orjson.dumps(doc, option=opt)
+        bad = {"big": "b" * n, "bad": object()}
+        with pytest.raises(jo.JSONEncodeError):
+            jo.dumps(bad)
+        obj = {"big": "c" * n, "cb": object()}
+        assert jo.dumps(obj, default=nested) == orjson.dumps(obj, default=nested)
+
+
+def test_float_lists():
+    """Lists made only of floats take a tight loop of their own; mixed
+    lists, NaN/infinities, INDENT_2 and the depth limit must still match
+    orjson."""
+    nan, inf = float("nan"), float("inf")
+    docs = [
+        [[1.5, -2.25], [3.0, 1e-7], [nan, inf, -inf]],
+        {"a": [0.1, 0.2, 0.30000000000000004], "b": [1.0, 2, 3.5], "c": [1.0, "x", 2.0]},
+        [[1.0, [2.0], 3.0], [1.0, 2.0, None], [True, 1.0], [1.0, 2.0, 3.0, 4.0, 5.0] * 100],
+        [[123456789.123, 1e16, 1e15 + 0.5, 5e-324, -0.0, 0.0]],
+    ]
+    for doc in docs:
+        for opt in (0, orjson.OPT_INDENT_2, orjson.OPT_APPEND_NEWLINE):
+            assert jo.dumps(doc, option=opt) == orjson.dumps(doc, option=opt)
+    for depth in (252, 253, 254, 255):
+        doc = [1.5, 2.5]
+        for _ in range(depth):
+            doc = [doc]
+        try:
+            want = orjson.dumps(doc)
+        except orjson.JSONEncodeError as exc:
+            with pytest.raises(jo.JSONEncodeError, match=str(exc)):
+                jo.dumps(doc)
+        else:
+            assert jo.dumps(doc) == want

@@ -1,0 +1,61 @@
+"""A/B of two appserver builds on one ASGI app: interleaved rounds in one
+run, server CPU per request (steadier than req/s on a shared machine).
+
+A variant is NAME:KEY=VALUE,... (environment for that server). To compare
+against an older build, install it into a directory and put it first on
+PYTHONPATH, e.g. for the commit before a change:
+
+    git worktree add /tmp/before <commit> && cd /tmp/before
+    go build -buildmode=c-shared -trimpath -o /tmp/before-py/_goaccel.cpython-311-x86_64-linux-gnu.so ./native
+    mkdir -p /tmp/before-py/appserver && cp appserver/*.py /tmp/before-py/appserver/
+    (with CGO_ENABLED=1, CGO_CFLAGS="-I<python include> -O2" and
+     CGO_LDFLAGS="-Wl,--unresolved-symbols=ignore-all", as setup.py sets them)
+
+    .venv/bin/python bench/server/bench_asgi_ab.py --variant before:PYTHONPATH=/tmp/before-py \\
+        --variant after: [--app asgi_apps:starlette_json] [--rounds 6] [--duration 3]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_asgi import cpu_seconds  # noqa: E402
+from common import Server, free_port, venv, wrk  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--variant", action="append", required=True, help="NAME:KEY=VALUE,...")
+    ap.add_argument("--rounds", type=int, default=6)
+    ap.add_argument("--duration", type=float, default=3)
+    ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--app", default="hello_asgi:app")
+    args = ap.parse_args()
+    results: dict = {}
+    for r in range(args.rounds):
+        variants = args.variant if r % 2 == 0 else list(reversed(args.variant))
+        for v in variants:
+            name, _, kv = v.partition(":")
+            env = dict(x.split("=", 1) for x in kv.split(",") if x)
+            port = free_port()
+            srv = Server(name, [venv("appserver"), "--interface", "asgi", "--loop", "uvloop",
+                                "--port", str(port), "--workers", "1", args.app], port, env=env)
+            with srv:
+                wrk(port, connections=args.connections, duration=1)  # warm-up
+                cpu0 = cpu_seconds(srv)
+                res = wrk(port, connections=args.connections, duration=args.duration)
+                cpu = (cpu_seconds(srv) - cpu0) / max(1.0, res.rps * args.duration) * 1e6
+            results.setdefault(name, []).append((res.rps, cpu))
+            print("round %d %-10s %9.0f req/s %7.2f CPU us/req" % (r + 1, name, res.rps, cpu), flush=True)
+    print("\n%s, %d connections, %d rounds of %gs" % (args.app, args.connections, args.rounds, args.duration))
+    print("| build | best req/s | median CPU us/req | min CPU us/req |")
+    print("|---|---|---|---|")
+    for name, rs in results.items():
+        cpus = sorted(c for _, c in rs)
+        print("| %s | %.0f | %.2f | %.2f |" % (name, max(x for x, _ in rs), cpus[len(cpus) // 2], cpus[0]))
+
+
+if __name__ == "__main__":
+    main()
