@@ -35,7 +35,7 @@ DEFAULTS: Dict[str, Any] = {
     "grace_timeout": 30.0,
     "retry_after": 1,
     # seconds a request may wait for a thread (0: no limit but backpressure);
-    # "auto": twice the recent service time, threads adapted to GIL contention
+    # "auto": an in-flight limit per worker adapted to the requests' stretch (limit.go)
     "queue_timeout": 0.0,
 }
 

@@ -48,8 +48,10 @@ def parser() -> argparse.ArgumentParser:
                         "(default: backlog / workers)")
     p.add_argument("--queue-timeout", type=queue_timeout, default=DEFAULTS["queue_timeout"],
                    help="seconds a request may wait for a thread; beyond it 503 with Retry-After. "
-                        "'auto': twice the recent service time, with the threads running the app at once "
-                        "adapted to GIL contention (default 0: no time limit, only --backpressure)")
+                        "'auto': each worker admits as many requests as keep their latency within 2x "
+                        "their unloaded time (GIL and CPU contention measured per request) and answers "
+                        "the excess 503 at once; the threads running the app adapt to GIL contention "
+                        "(default 0: no time limit, only --backpressure)")
     p.add_argument("--factory", action="store_true", help="APP is a factory: call it to get the application")
     p.add_argument("--working-dir", default=None, help="change to this directory (and import from it)")
     p.add_argument("--env-file", default=None, help="load KEY=VALUE lines into the environment")

@@ -125,7 +125,11 @@ func (c *conn) serveOne() bool {
 	if s.ops.intercept(c, t0) { // health, static files (ops.go)
 		return !c.close && c.body == nil
 	}
+	if !s.flight.enter() { // limit.go: adaptive in-flight limit (--queue-timeout auto)
+		return c.shed()
+	}
 	var w *worker
+	var wait time.Duration
 	select {
 	case w = <-s.slots:
 	default:
@@ -138,18 +142,20 @@ func (c *conn) serveOne() bool {
 		start := time.Now()
 		w = <-s.slots
 		s.waiting.Add(-1)
-		wait := time.Since(start)
+		wait = time.Since(start)
 		s.stats.queueWaitNs.Add(int64(wait))
 		if int64(wait) > s.stats.queueMaxNs.Load() {
 			s.stats.queueMaxNs.Store(int64(wait))
 		}
 		if c.br.Buffered() == 0 && peerGone(c.nc) {
 			s.slots <- w
+			s.flight.leave(0, 0)
 			s.stats.canceled.Add(1)
 			return false
 		}
 		if s.tooLate(wait) {
 			s.slots <- w
+			s.flight.leave(0, 0)
 			s.stats.shedLate.Add(1)
 			return c.shed()
 		}
@@ -158,7 +164,7 @@ func (c *conn) serveOne() bool {
 	tRun := c.ops.runStart // slot taken (ops.beginApp)
 	s.stats.preNs.Add(int64(tRun.Sub(t0)))
 	held := time.Since(tRun)
-	s.release(w, held, w.gilWait) // limit.go
+	s.release(w, wait, held) // limit.go
 	s.stats.runNs.Add(int64(held))
 	s.recordSlotTime(held)
 	if c.body != nil {

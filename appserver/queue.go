@@ -14,10 +14,11 @@ import (
 //     turned away then: serving it would only add a late answer to the tail,
 //     and the thread goes to the next waiter at once.
 //
-// --queue-timeout auto (QueueTimeout < 0) makes the bound twice the recent
-// time a request holds a thread, and adapts the number of threads running
-// the app to GIL contention (limit.go), so that the slot time stays the
-// app's own time and the bound means what it says.
+// --queue-timeout auto (QueueTimeout < 0) replaces the count with an
+// in-flight limit adapted to the requests' stretch (latency over their own
+// unloaded time) and decided at arrival, makes the wait bound 3x the
+// requests' recent own time, and adapts the number of threads running the
+// app to GIL contention (limit.go).
 //
 // A count alone does not bound the wait: how long N waiters take depends on
 // how long requests hold a thread, which grows exactly when the machine is
@@ -49,6 +50,9 @@ func (s *Server) admit() bool {
 		s.waiting.Add(-1)
 		return false
 	}
+	if s.flight.enabled {
+		return true // the in-flight limit decided at arrival (limit.go)
+	}
 	if bound := s.waitBound(); bound > 0 {
 		expected := time.Duration(n * s.svcEWMA.Load() / int64(s.usableThreads()))
 		if expected > bound {
@@ -67,16 +71,13 @@ func (s *Server) tooLate(wait time.Duration) bool {
 }
 
 // waitBound is the longest a request may wait for a thread (0: no bound).
-// QueueTimeout < 0 means "auto": twice the recent slot time, at least 1 ms.
+// QueueTimeout < 0 means "auto": a few times the requests' own (unloaded)
+// time, at least 1 ms (limit.go).
 func (s *Server) waitBound() time.Duration {
 	if s.cfg.QueueTimeout >= 0 {
 		return s.cfg.QueueTimeout
 	}
-	svc := time.Duration(s.svcEWMA.Load())
-	if svc == 0 {
-		return 0
-	}
-	return max(2*svc, time.Millisecond)
+	return s.flight.sojournBound()
 }
 
 // acceptPause slows the accept loop of a saturated worker to the pace at

@@ -56,6 +56,9 @@ type Stats struct {
 	shed        atomic.Int64 // 503 because the queue was full or the wait too long (queue.go)
 	shedLate    atomic.Int64 // of which: shed when a thread came free, after waiting too long
 	threadLimit atomic.Int64 // threads that may run the app now (limit.go)
+	flightLim   atomic.Int64 // requests that may wait or run now (limit.go; auto only)
+	rqWaitNs    atomic.Int64 // runnable without a CPU while holding a slot (limit.go; auto only)
+	cpuNs       atomic.Int64 // on a CPU while holding a slot (limit.go; auto only)
 	rejectedBad atomic.Int64 // answered by the server itself (4xx/5xx before the app)
 	appErrors   atomic.Int64 // 500 because the app failed or its output was invalid
 	canceled    atomic.Int64
@@ -74,7 +77,8 @@ type Stats struct {
 // Snapshot returns the counters by name.
 func (s *Stats) Snapshot() map[string]int64 {
 	return map[string]int64{
-		"accepted": s.accepted.Load(), "served": s.served.Load(), "shed": s.shed.Load(),
+		"accepted": s.accepted.Load(), "served": s.served.Load(), "shed": s.shed.Load(), "inflight_limit": s.flightLim.Load(),
+		"run_delay_ns": s.rqWaitNs.Load(), "run_cpu_ns": s.cpuNs.Load(),
 		"shed_late":    s.shedLate.Load(),
 		"thread_limit": s.threadLimit.Load(),
 		"rejected":     s.rejectedBad.Load(), "app_errors": s.appErrors.Load(),
@@ -97,6 +101,7 @@ type Server struct {
 	svcEWMA  atomic.Int64 // recent time a request holds a slot, ns (queue.go)
 	fresh    atomic.Int64 // accepted connections whose first request is not answered yet (queue.go)
 	lim      limiter      // adaptive thread limit (limit.go)
+	flight   flightLimit  // adaptive in-flight limit (limit.go)
 	stats    Stats
 	draining atomic.Bool
 	conns    sync.WaitGroup

@@ -57,6 +57,7 @@ type worker struct {
 	cur     *conn           // the request being served
 	st      streamState     // framing of a streamed response
 	gilWait time.Duration   // of the last request, at its start (limit.go)
+	acct    runAcct         // CPU and run-queue time of the last request (limit.go)
 }
 
 // StartWorkers creates the slots (bounded concurrency; waiters queue FIFO
@@ -69,12 +70,14 @@ func (s *Server) StartWorkers(app *App) {
 		s.slots <- w
 	}
 	s.lim = limiter{limit: s.cfg.Threads, active: s.cfg.Threads, enabled: s.cfg.QueueTimeout < 0}
+	s.flight = newFlightLimit(s.cfg.QueueTimeout < 0, s.cfg.Threads, s.cfg.Threads+s.cfg.Backpressure)
 	s.stats.threadLimit.Store(int64(s.cfg.Threads))
 }
 
 // run executes c's request on this goroutine's OS thread with the GIL.
 func (w *worker) run(c *conn) {
 	runtime.LockOSThread()
+	w.acct.start(&w.srv.flight)
 	t0 := w.srv.ops.beginApp(c) // queue wait, request timeout (ops.go)
 	python.ThreadEnter()
 	w.gilWait = time.Since(t0)
@@ -92,6 +95,7 @@ func (w *worker) run(c *conn) {
 		}
 		w.srv.ops.endApp(w, c)
 		python.ThreadLeave()
+		w.acct.stop(&w.srv.flight)
 		runtime.UnlockOSThread()
 	}()
 	w.srv.stats.served.Add(1)
