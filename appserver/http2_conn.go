@@ -53,6 +53,13 @@ type h2Conn struct {
 
 const h2RecvWindow = 1 << 20 // our receive windows (stream and connection)
 
+// h2MaxFrame is SETTINGS_MAX_FRAME_SIZE's initial value, which we keep: a
+// larger frame is a FRAME_SIZE_ERROR (RFC 9113 4.2).
+const h2MaxFrame = 16384
+
+// h2MaxWindow is the largest flow-control window (RFC 9113 6.9.1).
+const h2MaxWindow = 1<<31 - 1
+
 // serveH2Conn serves an HTTP/2 connection until it closes. The preface has
 // not been consumed from c.br yet.
 func (o *opsState) serveH2Conn(c *conn, nc net.Conn) {
@@ -233,16 +240,15 @@ func (hc *h2Conn) frame(f http2.Frame) bool {
 			hc.mu.Unlock()
 		}
 	case *http2.WindowUpdateFrame:
-		hc.mu.Lock()
-		if f.StreamID == 0 {
-			hc.sendWin += int64(f.Increment)
-		} else if s := hc.streams[f.StreamID]; s != nil {
-			s.sendWin += int64(f.Increment)
-		}
-		hc.cond.Broadcast()
-		hc.mu.Unlock()
+		return hc.windowUpdate(f)
 	case *http2.RSTStreamFrame:
 		hc.mu.Lock()
+		if f.StreamID > hc.lastID {
+			// An idle stream cannot be reset (RFC 9113 5.1).
+			hc.goAwayLocked(http2.ErrCodeProtocol)
+			hc.mu.Unlock()
+			return false
+		}
 		if s := hc.streams[f.StreamID]; s != nil {
 			s.reset = true
 			s.leaveLocked()
@@ -259,11 +265,42 @@ func (hc *h2Conn) frame(f http2.Frame) bool {
 		hc.mu.Lock()
 		hc.goingAway = true // the client opens no more streams
 		hc.mu.Unlock()
+	case *http2.PriorityFrame:
+		if f.StreamDep == f.StreamID {
+			hc.resetStream(f.StreamID, http2.ErrCodeProtocol) // RFC 9113 5.3.1
+		}
 	case *http2.PushPromiseFrame:
 		hc.goAway(http2.ErrCodeProtocol)
 		return false
 	}
-	return true // PRIORITY, unknown frames: ignored
+	return true // other PRIORITY frames, unknown frames: ignored
+}
+
+// windowUpdate grows a send window: on an idle stream it is a connection
+// error (RFC 9113 5.1), past 2^31-1 a FLOW_CONTROL_ERROR of the
+// connection or the stream (6.9.1).
+func (hc *h2Conn) windowUpdate(f *http2.WindowUpdateFrame) bool {
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	inc := int64(f.Increment)
+	if f.StreamID == 0 {
+		if hc.sendWin+inc > h2MaxWindow {
+			hc.goAwayLocked(http2.ErrCodeFlowControl)
+			return false
+		}
+		hc.sendWin += inc
+	} else if s := hc.streams[f.StreamID]; s != nil {
+		if s.sendWin+inc > h2MaxWindow {
+			hc.resetStreamLocked(f.StreamID, http2.ErrCodeFlowControl)
+			return true
+		}
+		s.sendWin += inc
+	} else if f.StreamID > hc.lastID {
+		hc.goAwayLocked(http2.ErrCodeProtocol)
+		return false
+	}
+	hc.cond.Broadcast()
+	return true
 }
 
 // headers starts a stream (or ends one with trailers).
@@ -283,12 +320,19 @@ func (hc *h2Conn) headers(f *h2Block) bool {
 		hc.goAway(http2.ErrCodeProtocol)
 		return false
 	}
-	if id <= hc.lastID {
+	if id <= hc.lastID || id&1 == 0 {
+		// Client streams are odd and increase (RFC 9113 5.1.1).
 		hc.mu.Unlock()
 		hc.goAway(http2.ErrCodeProtocol)
 		return false
 	}
 	hc.lastID = id
+	if f.selfDep {
+		// A stream cannot depend on itself (RFC 9113 5.3.1).
+		hc.fr.WriteRSTStream(id, http2.ErrCodeProtocol)
+		hc.mu.Unlock()
+		return true
+	}
 	if hc.goingAway {
 		hc.fr.WriteRSTStream(id, http2.ErrCodeRefusedStream)
 		hc.mu.Unlock()
@@ -376,6 +420,10 @@ func (hc *h2Conn) dispatch(s *h2Stream) {
 func (hc *h2Conn) resetStream(id uint32, code http2.ErrCode) {
 	hc.mu.Lock()
 	defer hc.mu.Unlock()
+	hc.resetStreamLocked(id, code)
+}
+
+func (hc *h2Conn) resetStreamLocked(id uint32, code http2.ErrCode) {
 	if s := hc.streams[id]; s != nil {
 		s.reset = true
 		s.leaveLocked()

@@ -1,0 +1,177 @@
+package appserver
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"testing"
+	"time"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+)
+
+// RFC 9113 error handling, one class per test, as h2spec checks it
+// (tests/appserver_ops/test_h2spec.py runs h2spec itself): what a client
+// sends, and the connection error (GOAWAY) or stream error (RST_STREAM)
+// the server must answer with. Requests go to the liveness path, which Go
+// answers (no Python).
+
+// h2Answer is how the server reacted: a GOAWAY or RST_STREAM and its code,
+// or the connection closed without either.
+type h2Answer struct {
+	frame  string // "GOAWAY", "RST_STREAM" or "closed"
+	stream uint32
+	code   http2.ErrCode
+}
+
+// h2Client is a client connection to a test server (h2TestConn).
+type h2Client struct {
+	t    *testing.T
+	cs   net.Conn
+	fr   *http2.Framer
+	bw   *bufio.Writer
+	hb   bytes.Buffer
+	enc  *hpack.Encoder
+	stop func()
+}
+
+func newH2Client(t *testing.T) *h2Client {
+	cs, fr, bw, stop := h2TestConn(t)
+	c := &h2Client{t: t, cs: cs, fr: fr, bw: bw, stop: stop}
+	c.enc = hpack.NewEncoder(&c.hb)
+	t.Cleanup(stop)
+	return c
+}
+
+// block encodes header fields given as name, value pairs.
+func (c *h2Client) block(nv ...string) []byte {
+	c.hb.Reset()
+	for i := 0; i < len(nv); i += 2 {
+		c.enc.WriteField(hpack.HeaderField{Name: nv[i], Value: nv[i+1]})
+	}
+	return append([]byte(nil), c.hb.Bytes()...)
+}
+
+// get is a valid request for the liveness path, plus extra fields.
+func (c *h2Client) get(extra ...string) []byte {
+	return c.block(append([]string{":method", "GET", ":scheme", "http", ":path", "/live",
+		":authority", "127.0.0.1"}, extra...)...)
+}
+
+func (c *h2Client) headers(id uint32, end bool, block []byte) {
+	c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: block, EndStream: end, EndHeaders: true})
+	c.flush()
+}
+
+func (c *h2Client) flush() {
+	if err := c.bw.Flush(); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// answer reads until the server resets a stream, sends GOAWAY or closes;
+// it answers SETTINGS on the way and fails the test after 10 s of silence.
+func (c *h2Client) answer() h2Answer {
+	c.t.Helper()
+	c.cs.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		f, err := c.fr.ReadFrame()
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				c.t.Fatal("no GOAWAY, RST_STREAM or close within 10 s")
+			}
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne) {
+				return h2Answer{frame: "closed"}
+			}
+			c.t.Fatalf("reading frames: %v", err)
+		}
+		switch f := f.(type) {
+		case *http2.GoAwayFrame:
+			return h2Answer{frame: "GOAWAY", code: f.ErrCode}
+		case *http2.RSTStreamFrame:
+			return h2Answer{frame: "RST_STREAM", stream: f.StreamID, code: f.ErrCode}
+		case *http2.SettingsFrame:
+			if !f.IsAck() {
+				c.fr.WriteSettingsAck()
+				c.bw.Flush() // the server may have closed already
+			}
+		}
+	}
+}
+
+func (c *h2Client) want(kind string, code http2.ErrCode) {
+	c.t.Helper()
+	if got := c.answer(); got.frame != kind || got.code != code {
+		c.t.Fatalf("want %s %v, got %+v", kind, code, got)
+	}
+}
+
+// The server still answers requests after a stream error.
+func (c *h2Client) stillServes(id uint32) {
+	c.t.Helper()
+	h2RoundTrip(c.t, c.fr, c.bw, id, c.get())
+}
+
+func TestH2ConformIdleStreams(t *testing.T) {
+	// RST_STREAM or WINDOW_UPDATE on a stream never opened: PROTOCOL_ERROR
+	// of the connection (RFC 9113 5.1).
+	c := newH2Client(t)
+	c.fr.WriteRSTStream(1, http2.ErrCodeCancel)
+	c.flush()
+	c.want("GOAWAY", http2.ErrCodeProtocol)
+
+	c = newH2Client(t)
+	c.fr.WriteWindowUpdate(5, 100)
+	c.flush()
+	c.want("GOAWAY", http2.ErrCodeProtocol)
+
+	// On a closed stream both are fine.
+	c = newH2Client(t)
+	c.stillServes(1)
+	c.fr.WriteWindowUpdate(1, 100)
+	c.fr.WriteRSTStream(1, http2.ErrCodeCancel)
+	c.stillServes(3)
+}
+
+func TestH2ConformEvenStreamID(t *testing.T) {
+	c := newH2Client(t)
+	c.headers(2, true, c.get())
+	c.want("GOAWAY", http2.ErrCodeProtocol) // RFC 9113 5.1.1
+}
+
+func TestH2ConformWindowOverflow(t *testing.T) {
+	// Past 2^31-1: FLOW_CONTROL_ERROR of the connection, or of the stream
+	// (RFC 9113 6.9.1). The connection window starts at 65535.
+	c := newH2Client(t)
+	c.fr.WriteWindowUpdate(0, 1<<31-1)
+	c.flush()
+	c.want("GOAWAY", http2.ErrCodeFlowControl)
+
+	c = newH2Client(t)
+	c.headers(1, false, c.get()) // open: the body is still to come
+	c.fr.WriteWindowUpdate(1, 1<<31-1)
+	c.flush()
+	if a := c.answer(); a.frame != "RST_STREAM" || a.stream != 1 || a.code != http2.ErrCodeFlowControl {
+		t.Fatalf("stream window overflow: %+v", a)
+	}
+	c.stillServes(3)
+}
+
+func TestH2ConformSelfDependency(t *testing.T) {
+	// A stream depending on itself: stream error PROTOCOL_ERROR (RFC 9113 5.3.1).
+	c := newH2Client(t)
+	c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: c.get(), EndStream: true,
+		EndHeaders: true, Priority: http2.PriorityParam{StreamDep: 1, Weight: 15}})
+	c.flush()
+	c.want("RST_STREAM", http2.ErrCodeProtocol)
+	c.stillServes(3)
+
+	c = newH2Client(t)
+	c.fr.WritePriority(1, http2.PriorityParam{StreamDep: 1, Weight: 15})
+	c.flush()
+	c.want("RST_STREAM", http2.ErrCodeProtocol)
+}
