@@ -143,6 +143,50 @@ func TestH2ConformEvenStreamID(t *testing.T) {
 	c.want("GOAWAY", http2.ErrCodeProtocol) // RFC 9113 5.1.1
 }
 
+func TestH2ConformFrameSize(t *testing.T) {
+	// We never raise SETTINGS_MAX_FRAME_SIZE: a larger frame is a
+	// FRAME_SIZE_ERROR (RFC 9113 4.2).
+	// The server closes with the rest of the frame unread, so the client
+	// may see the connection reset before the GOAWAY: either will do, a
+	// response will not.
+	frameSizeError := func(c *h2Client) {
+		c.bw.Flush() // may fail: the server closed early
+		if a := c.answer(); a.frame != "closed" && (a.frame != "GOAWAY" || a.code != http2.ErrCodeFrameSize) {
+			t.Fatalf("want GOAWAY FRAME_SIZE_ERROR, got %+v", a)
+		}
+	}
+	c := newH2Client(t)
+	c.headers(1, false, c.get("content-length", "16385"))
+	c.fr.WriteData(1, true, make([]byte, 16385))
+	frameSizeError(c)
+
+	c = newH2Client(t)
+	c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: c.get("x-big",
+		string(bytes.Repeat([]byte("a"), 40000)) /* Huffman: ~25 KB */), EndStream: true, EndHeaders: true})
+	frameSizeError(c)
+
+	c = newH2Client(t) // 2^14 is fine
+	c.headers(1, false, c.get("content-length", "16384"))
+	h2RoundTripData(t, c, 1, make([]byte, 16384))
+}
+
+func TestH2ConformSettingsValues(t *testing.T) {
+	for _, tc := range []struct {
+		s    http2.Setting
+		code http2.ErrCode
+	}{
+		{http2.Setting{ID: http2.SettingEnablePush, Val: 2}, http2.ErrCodeProtocol},
+		{http2.Setting{ID: http2.SettingMaxFrameSize, Val: 16383}, http2.ErrCodeProtocol},
+		{http2.Setting{ID: http2.SettingMaxFrameSize, Val: 1 << 24}, http2.ErrCodeProtocol},
+		{http2.Setting{ID: http2.SettingInitialWindowSize, Val: 1 << 31}, http2.ErrCodeFlowControl},
+	} {
+		c := newH2Client(t)
+		c.fr.WriteSettings(tc.s)
+		c.flush()
+		c.want("GOAWAY", tc.code) // RFC 9113 6.5.2
+	}
+}
+
 func TestH2ConformWindowOverflow(t *testing.T) {
 	// Past 2^31-1: FLOW_CONTROL_ERROR of the connection, or of the stream
 	// (RFC 9113 6.9.1). The connection window starts at 65535.
@@ -174,4 +218,29 @@ func TestH2ConformSelfDependency(t *testing.T) {
 	c.fr.WritePriority(1, http2.PriorityParam{StreamDep: 1, Weight: 15})
 	c.flush()
 	c.want("RST_STREAM", http2.ErrCodeProtocol)
+}
+
+func h2RoundTripData(t *testing.T, c *h2Client, id uint32, p []byte) {
+	t.Helper()
+	c.fr.WriteData(id, true, p)
+	c.flush()
+	c.cs.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		f, err := c.fr.ReadFrame()
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch f := f.(type) {
+		case *http2.DataFrame:
+			if f.StreamID == id && f.StreamEnded() {
+				return
+			}
+		case *http2.HeadersFrame:
+			if f.StreamID == id && f.StreamEnded() {
+				return
+			}
+		case *http2.RSTStreamFrame, *http2.GoAwayFrame:
+			t.Fatalf("want a response, got %v", f)
+		}
+	}
 }

@@ -75,6 +75,7 @@ func (o *opsState) serveH2Conn(c *conn, nc net.Conn) {
 	hc.bw = bufio.NewWriterSize(nc, 32<<10)
 	hc.fr = http2.NewFramer(hc.bw, c.br)
 	hc.fr.SetReuseFrames()                                    // DATA frames: their payload is copied before the next read
+	hc.fr.SetMaxReadFrameSize(h2MaxFrame)                     // we never advertise more (RFC 9113 4.2)
 	hc.hdec = newH2HeaderDecoder(uint32(s.cfg.MaxHeaderSize)) // http2_headers.go
 	hc.enc = hpack.NewEncoder(&hc.hb)
 	o.h2.add(hc)
@@ -136,6 +137,10 @@ func (hc *h2Conn) readLoop() {
 			}
 		}
 		if err != nil {
+			if err == http2.ErrFrameTooLarge {
+				hc.goAway(http2.ErrCodeFrameSize) // its payload is still unread: the end
+				return
+			}
 			var se http2.StreamError
 			if errors.As(err, &se) {
 				hc.resetStream(se.StreamID, se.Code)
@@ -209,15 +214,20 @@ func (hc *h2Conn) frame(f http2.Frame) bool {
 		hc.mu.Lock()
 		defer hc.mu.Unlock()
 		err := f.ForeachSetting(func(st http2.Setting) error {
+			// ENABLE_PUSH 0 or 1, MAX_FRAME_SIZE 2^14..2^24-1 (PROTOCOL_ERROR),
+			// INITIAL_WINDOW_SIZE at most 2^31-1 (FLOW_CONTROL_ERROR).
+			if err := st.Valid(); err != nil {
+				return err
+			}
 			switch st.ID {
 			case http2.SettingInitialWindowSize:
-				if st.Val > 1<<31-1 {
-					return http2.ConnectionError(http2.ErrCodeFlowControl)
-				}
 				d := int64(st.Val) - hc.initWin
 				hc.initWin = int64(st.Val)
 				for _, s := range hc.streams {
 					s.sendWin += d
+					if s.sendWin > h2MaxWindow { // RFC 9113 6.9.2
+						return http2.ConnectionError(http2.ErrCodeFlowControl)
+					}
 				}
 			case http2.SettingMaxFrameSize:
 				hc.maxFrame = int(st.Val)
@@ -228,7 +238,11 @@ func (hc *h2Conn) frame(f http2.Frame) bool {
 			return nil
 		})
 		if err != nil {
-			hc.goAwayLocked(http2.ErrCodeFlowControl)
+			code := http2.ErrCodeProtocol
+			if ce, ok := err.(http2.ConnectionError); ok {
+				code = http2.ErrCode(ce)
+			}
+			hc.goAwayLocked(code)
 			return false
 		}
 		hc.fr.WriteSettingsAck()
