@@ -220,6 +220,27 @@ func TestH2ConformSelfDependency(t *testing.T) {
 	c.want("RST_STREAM", http2.ErrCodeProtocol)
 }
 
+func TestH2ConformRequestFields(t *testing.T) {
+	// Malformed requests: stream error PROTOCOL_ERROR (RFC 9113 8.2.2, 8.3.1).
+	for name, fields := range map[string][]string{
+		"connection-specific": {":method", "GET", ":scheme", "http", ":path", "/live", "connection", "keep-alive"},
+		"te not trailers":     {":method", "GET", ":scheme", "http", ":path", "/live", "te", "gzip"},
+		"no :scheme":          {":method", "GET", ":path", "/live"},
+		"empty :path":         {":method", "GET", ":scheme", "http", ":path", ""},
+		"no :method":          {":scheme", "http", ":path", "/live"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := newH2Client(t)
+			c.headers(1, true, c.block(fields...))
+			c.want("RST_STREAM", http2.ErrCodeProtocol)
+			c.stillServes(3)
+		})
+	}
+	// te: trailers is allowed.
+	c := newH2Client(t)
+	h2RoundTrip(t, c.fr, c.bw, 1, c.get("te", "trailers"))
+}
+
 func h2RoundTripData(t *testing.T, c *h2Client, id uint32, p []byte) {
 	t.Helper()
 	c.fr.WriteData(id, true, p)

@@ -89,7 +89,7 @@ func (s *h2Stream) request(f *h2Block) bool {
 	req.minor = 1
 	req.keepAlive, req.host = true, true
 	var authority string
-	hasHost := false
+	hasHost, hasScheme := false, false
 	if cap(req.headers) < len(f.fields) {
 		req.headers = make([]header, 0, len(f.fields))
 	}
@@ -102,6 +102,8 @@ func (s *h2Stream) request(f *h2Block) bool {
 				req.target = bytesOf(hf.Value)
 			case ":authority":
 				authority = hf.Value
+			case ":scheme":
+				hasScheme = true
 			}
 			continue
 		}
@@ -115,12 +117,18 @@ func (s *h2Stream) request(f *h2Block) bool {
 			}
 			req.contentLength = n
 		case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade":
-			continue // connection-specific: meaningless in HTTP/2
+			return false // connection-specific: malformed in HTTP/2 (RFC 9113 8.2.2)
+		case "te":
+			if hf.Value != "trailers" {
+				return false // the only TE value HTTP/2 allows (RFC 9113 8.2.2)
+			}
 		}
 		req.headers = append(req.headers, header{bytesOf(hf.Name), bytesOf(hf.Value)})
 	}
-	if len(req.method) == 0 || len(req.target) == 0 {
-		return false // CONNECT (no :path) is not served
+	if len(req.method) == 0 || len(req.target) == 0 || !hasScheme {
+		// :method, :scheme and a non-empty :path are required (RFC 9113
+		// 8.3.1); CONNECT (no :path) is not served.
+		return false
 	}
 	if !hasHost && authority != "" {
 		req.headers = append(req.headers, header{hostName, bytesOf(authority)})
