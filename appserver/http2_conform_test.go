@@ -241,6 +241,43 @@ func TestH2ConformRequestFields(t *testing.T) {
 	h2RoundTrip(t, c.fr, c.bw, 1, c.get("te", "trailers"))
 }
 
+func TestH2ConformContentLength(t *testing.T) {
+	// DATA contradicting content-length: stream error PROTOCOL_ERROR
+	// (RFC 9113 8.1.1), in one frame, over several, or with none at all.
+	c := newH2Client(t)
+	c.headers(1, false, c.get("content-length", "1"))
+	c.fr.WriteData(1, true, []byte("test"))
+	c.flush()
+	c.want("RST_STREAM", http2.ErrCodeProtocol)
+	c.stillServes(3)
+
+	c = newH2Client(t)
+	c.headers(1, false, c.get("content-length", "1"))
+	c.fr.WriteData(1, false, []byte("te"))
+	c.fr.WriteData(1, true, []byte("st"))
+	c.flush()
+	c.want("RST_STREAM", http2.ErrCodeProtocol)
+
+	c = newH2Client(t)
+	c.headers(1, false, c.get("content-length", "8"))
+	c.fr.WriteData(1, true, []byte("test"))
+	c.flush()
+	c.want("RST_STREAM", http2.ErrCodeProtocol)
+
+	c = newH2Client(t)
+	c.headers(1, true, c.get("content-length", "3"))
+	c.want("RST_STREAM", http2.ErrCodeProtocol)
+
+	c = newH2Client(t) // a matching body is served
+	c.headers(1, false, c.get("content-length", "4"))
+	c.fr.WriteData(1, false, []byte("te"))
+	c.flush()
+	h2RoundTripData(t, c, 1, []byte("st"))
+}
+
+// h2RoundTripData ends stream id with a last DATA frame and waits for its
+// response to end.
+
 func h2RoundTripData(t *testing.T, c *h2Client, id uint32, p []byte) {
 	t.Helper()
 	c.fr.WriteData(id, true, p)

@@ -327,6 +327,10 @@ func (hc *h2Conn) headers(f *h2Block) bool {
 			s.receiving = false
 			hc.receiving--
 			hc.mu.Unlock()
+			if s.badLength(true) {
+				hc.resetStream(id, http2.ErrCodeProtocol)
+				return true
+			}
 			hc.dispatch(s)
 			return true
 		}
@@ -369,6 +373,10 @@ func (hc *h2Conn) headers(f *h2Block) bool {
 		s.discard = true // answered 431 once dispatched
 	}
 	if f.ended {
+		if s.badLength(true) {
+			hc.resetStream(id, http2.ErrCodeProtocol)
+			return true
+		}
 		hc.dispatch(s)
 		return true
 	}
@@ -408,6 +416,11 @@ func (hc *h2Conn) data(f *http2.DataFrame) bool {
 	}
 	hc.mu.Unlock()
 	p := f.Data()
+	s.got += int64(len(p))
+	if s.badLength(end) {
+		hc.resetStream(id, http2.ErrCodeProtocol)
+		return true
+	}
 	if int64(len(s.c.req.body))+int64(len(p)) > hc.o.srv.cfg.MaxBodySize {
 		s.tooLarge = true
 	} else if !s.tooLarge {

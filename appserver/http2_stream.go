@@ -34,6 +34,7 @@ type h2Stream struct {
 	discard  bool // headers over the limit: 431
 	tooLarge bool // body over the limit: 413
 	hadBody  bool
+	got      int64 // DATA payload received (reader goroutine)
 
 	// The HTTP/1.1 response being translated (mu).
 	head      []byte
@@ -142,6 +143,13 @@ func (s *h2Stream) request(f *h2Block) bool {
 		s.tooLarge = true
 	}
 	return true
+}
+
+// badLength: the DATA received contradicts the request's content-length,
+// so far or (ended) in total — a malformed request (RFC 9113 8.1.1).
+func (s *h2Stream) badLength(ended bool) bool {
+	cl := s.c.req.contentLength
+	return cl >= 0 && (s.got > cl || ended && s.got != cl)
 }
 
 // serve runs the request on this goroutine, as conn.serveOne does.
