@@ -302,3 +302,25 @@ func h2RoundTripData(t *testing.T, c *h2Client, id uint32, p []byte) {
 		}
 	}
 }
+
+func TestH2ConformPrefaceHTTP2Only(t *testing.T) {
+	// --http 2: a cleartext connection that does not open with the preface
+	// is closed unanswered (RFC 9113 3.4); under auto HTTP/1.1 answers it.
+	for _, mode := range []string{"2", "auto"} {
+		cfg := DefaultConfig()
+		srv := &Server{cfg: cfg, live: map[*conn]struct{}{}, stopped: make(chan struct{})}
+		srv.slots = make(chan *worker, 1)
+		o := &opsState{srv: srv, cfg: defaultOpsConfig(), running: map[*conn]struct{}{}, quit: make(chan struct{})}
+		o.cfg.HTTP = mode
+		o.startHTTP2()
+		srv.ops = o
+		cs, ss := h2TCPPair(t)
+		c := &conn{srv: srv, nc: ss, br: bufio.NewReaderSize(ss, cfg.MaxHeaderSize)}
+		cs.Write([]byte("INVALID CONNECTION PREFACE\r\n\r\n"))
+		if took := o.takeOver(c); took != (mode == "2") {
+			t.Fatalf("--http %s: takeOver = %v", mode, took)
+		}
+		cs.Close()
+		ss.Close()
+	}
+}
