@@ -324,3 +324,22 @@ func TestH2ConformPrefaceHTTP2Only(t *testing.T) {
 		ss.Close()
 	}
 }
+
+func TestH2ConformCloseWithoutReset(t *testing.T) {
+	// A connection error with more frames already on the way: the server
+	// must not close with them unread (that sends RST, and the client may
+	// then see "connection reset" instead of the GOAWAY and a clean close).
+	c := newH2Client(t)
+	c.fr.WriteRSTStream(1, http2.ErrCodeCancel) // idle stream: PROTOCOL_ERROR
+	for i := 0; i < 12000; i++ {                // 200 KB the server never reads as frames
+		c.fr.WritePing(false, [8]byte{})
+	}
+	if err := c.bw.Flush(); err != nil {
+		t.Fatalf("the server reset the connection: %v", err)
+	}
+	c.want("GOAWAY", http2.ErrCodeProtocol)
+	time.Sleep(100 * time.Millisecond) // the server has closed by now
+	if _, err := c.fr.ReadFrame(); !errors.Is(err, io.EOF) {
+		t.Fatalf("want a clean close (EOF), got %v", err)
+	}
+}

@@ -101,7 +101,32 @@ func (o *opsState) serveH2Conn(c *conn, nc net.Conn) {
 	hc.dieLocked()
 	hc.mu.Unlock()
 	hc.wg.Wait()
+	lingerClose(nc)
 }
+
+// lingerClose half-closes the connection and reads what the client still
+// sends until it closes too (at most h2Linger). Closing a socket with
+// unread input sends RST, and the client's TCP may then drop our last
+// frames (a GOAWAY with its error code) unread: a client that sends
+// GOAWAY and a PING, or a frame we reject while more follows, saw
+// "connection reset" instead (h2spec generic 3.8).
+func lingerClose(nc net.Conn) {
+	cw, ok := nc.(interface{ CloseWrite() error })
+	if !ok || cw.CloseWrite() != nil {
+		return
+	}
+	nc.SetReadDeadline(time.Now().Add(h2Linger))
+	buf := make([]byte, 4096)
+	for n := 0; n < 1<<20; {
+		m, err := nc.Read(buf)
+		n += m
+		if err != nil {
+			return
+		}
+	}
+}
+
+const h2Linger = time.Second
 
 func readFull(br *bufio.Reader, p []byte) (int, error) {
 	n := 0
