@@ -343,3 +343,28 @@ func TestH2ConformCloseWithoutReset(t *testing.T) {
 		t.Fatalf("want a clean close (EOF), got %v", err)
 	}
 }
+
+func TestH2ConformHeadersOnHalfClosedStream(t *testing.T) {
+	// A second HEADERS on a stream whose request is complete: stream error
+	// STREAM_CLOSED while its response is still being made (RFC 9113 5.1).
+	// Once the stream is gone it is a connection error; which one a round
+	// sees depends on the response's pace, so some of 20 must be resets.
+	resets := 0
+	for i := 0; i < 20; i++ {
+		c := newH2Client(t)
+		c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: c.get(), EndStream: true, EndHeaders: true})
+		c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: c.get(), EndStream: true, EndHeaders: true})
+		c.flush()
+		switch a := c.answer(); {
+		case a.frame == "RST_STREAM" && a.stream == 1 && a.code == http2.ErrCodeStreamClosed:
+			resets++
+			c.stillServes(3)
+		case a.frame == "GOAWAY":
+		default:
+			t.Fatalf("second HEADERS: %+v", a)
+		}
+	}
+	if resets == 0 {
+		t.Fatal("no STREAM_CLOSED reset in 20 rounds")
+	}
+}

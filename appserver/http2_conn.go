@@ -359,8 +359,15 @@ func (hc *h2Conn) headers(f *h2Block) bool {
 			hc.dispatch(s)
 			return true
 		}
+		if !s.receiving {
+			// Half-closed (remote): the request is complete, the response
+			// not yet; a stream error STREAM_CLOSED (RFC 9113 5.1).
+			hc.resetStreamLocked(id, http2.ErrCodeStreamClosed)
+			hc.mu.Unlock()
+			return true
+		}
 		hc.mu.Unlock()
-		hc.goAway(http2.ErrCodeProtocol)
+		hc.goAway(http2.ErrCodeProtocol) // trailers without END_STREAM (8.1)
 		return false
 	}
 	if id <= hc.lastID || id&1 == 0 {
