@@ -38,7 +38,7 @@ func (o *opsState) takeOver(c *conn) bool {
 		err := tc.HandshakeContext(ctx)
 		cancel()
 		if err != nil || tc.ConnectionState().NegotiatedProtocol != "h2" {
-			return !only // HTTP/1.1 (a failed handshake fails its first read)
+			return only // HTTP/1.1 (a failed handshake fails its first read), unless --http 2
 		}
 	} else {
 		// Cleartext: HTTP/2 with prior knowledge starts with the preface.

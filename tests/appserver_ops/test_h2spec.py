@@ -15,6 +15,8 @@ from typing import List, Tuple
 
 import pytest
 
+from test_tls import certs  # noqa: F401  (the certificate fixture)
+
 ROOT = Path(__file__).resolve().parents[2]
 H2SPEC_VERSION = "v2.2.1+incompatible"  # the module's newest; it has no go.mod
 GOBIN = ROOT / "build" / ("h2spec-" + H2SPEC_VERSION.split("+")[0])
@@ -78,3 +80,15 @@ def test_http2_only_closes_http11(start_server):
     with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as s:
         s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         assert s.recv(100) == b""  # closed unanswered (RFC 9113 3.4)
+
+
+def test_http2_only_over_tls(start_server, certs):  # noqa: F811
+    srv = start_server("--http", "2", "--ssl-certfile", str(certs / "server.pem"),
+                       "--ssl-keyfile", str(certs / "server.key"), "ops_apps:app")
+    url = "https://127.0.0.1:%d/x" % srv.port
+    args = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_version} %{http_code}", "--max-time", "10",
+            "--cacert", str(certs / "ca.pem")]
+    r = subprocess.run(args + ["--http2", url], capture_output=True, text=True, timeout=30)
+    assert r.stdout == "2 200", r.stderr
+    r = subprocess.run(args + ["--http1.1", url], capture_output=True, text=True, timeout=30)
+    assert r.returncode != 0 and not r.stdout.endswith(" 200")  # only h2 is offered
