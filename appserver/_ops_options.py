@@ -70,8 +70,8 @@ def add_options(p: argparse.ArgumentParser) -> None:
                    help="development: one worker, one thread, no timeouts or recycling, the terminal "
                         "on the worker's stdin, so breakpoint() in a view opens pdb")
     g.add_argument("--http", choices=["1", "2", "auto"], default="auto",
-                   help="HTTP versions: 1 (HTTP/1.1 only), or 2/auto (also HTTP/2: ALPN h2 over TLS and "
-                        "cleartext h2 with prior knowledge) (default: auto)")
+                   help="HTTP versions: 1 (HTTP/1.1 only), 2 (HTTP/2 only: ALPN h2 over TLS, cleartext h2 "
+                        "with prior knowledge; other connections are closed) or auto (both) (default: auto)")
     g.add_argument("--http2-max-concurrent-streams", type=non_negative("--http2-max-concurrent-streams"), default=100,
                    help="streams a client may open at once on one HTTP/2 connection (default: 100)")
     g.add_argument("--max-requests", type=non_negative("--max-requests"), default=0,

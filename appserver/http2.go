@@ -29,12 +29,16 @@ func (o *opsState) takeOver(c *conn) bool {
 	if o.h2 == nil || o.srv.slots == nil && o.srv.asgi == nil {
 		return false
 	}
+	// --http 2: HTTP/2 only. A connection that does not open with it is
+	// closed unanswered (RFC 9113 3.4: an invalid preface is a connection
+	// error); under auto it is HTTP/1.1's to answer.
+	only := o.cfg.HTTP == "2"
 	if tc, ok := c.nc.(*tls.Conn); ok {
 		ctx, cancel := context.WithTimeout(context.Background(), o.srv.cfg.HeaderTimeout)
 		err := tc.HandshakeContext(ctx)
 		cancel()
 		if err != nil || tc.ConnectionState().NegotiatedProtocol != "h2" {
-			return false // HTTP/1.1 (a failed handshake fails its first read)
+			return only // HTTP/1.1 (a failed handshake fails its first read), unless --http 2
 		}
 	} else {
 		// Cleartext: HTTP/2 with prior knowledge starts with the preface.
@@ -43,7 +47,7 @@ func (o *opsState) takeOver(c *conn) bool {
 		for i := 1; i <= len(h2Preface); i++ {
 			b, err := c.br.Peek(i)
 			if err != nil || b[i-1] != h2Preface[i-1] {
-				return false
+				return only
 			}
 		}
 		c.nc.SetReadDeadline(time.Time{})

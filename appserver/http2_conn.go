@@ -53,6 +53,13 @@ type h2Conn struct {
 
 const h2RecvWindow = 1 << 20 // our receive windows (stream and connection)
 
+// h2MaxFrame is SETTINGS_MAX_FRAME_SIZE's initial value, which we keep: a
+// larger frame is a FRAME_SIZE_ERROR (RFC 9113 4.2).
+const h2MaxFrame = 16384
+
+// h2MaxWindow is the largest flow-control window (RFC 9113 6.9.1).
+const h2MaxWindow = 1<<31 - 1
+
 // serveH2Conn serves an HTTP/2 connection until it closes. The preface has
 // not been consumed from c.br yet.
 func (o *opsState) serveH2Conn(c *conn, nc net.Conn) {
@@ -68,6 +75,7 @@ func (o *opsState) serveH2Conn(c *conn, nc net.Conn) {
 	hc.bw = bufio.NewWriterSize(nc, 32<<10)
 	hc.fr = http2.NewFramer(hc.bw, c.br)
 	hc.fr.SetReuseFrames()                                    // DATA frames: their payload is copied before the next read
+	hc.fr.SetMaxReadFrameSize(h2MaxFrame)                     // we never advertise more (RFC 9113 4.2)
 	hc.hdec = newH2HeaderDecoder(uint32(s.cfg.MaxHeaderSize)) // http2_headers.go
 	hc.enc = hpack.NewEncoder(&hc.hb)
 	o.h2.add(hc)
@@ -93,7 +101,32 @@ func (o *opsState) serveH2Conn(c *conn, nc net.Conn) {
 	hc.dieLocked()
 	hc.mu.Unlock()
 	hc.wg.Wait()
+	lingerClose(nc)
 }
+
+// lingerClose half-closes the connection and reads what the client still
+// sends until it closes too (at most h2Linger). Closing a socket with
+// unread input sends RST, and the client's TCP may then drop our last
+// frames (a GOAWAY with its error code) unread: a client that sends
+// GOAWAY and a PING, or a frame we reject while more follows, saw
+// "connection reset" instead (h2spec generic 3.8).
+func lingerClose(nc net.Conn) {
+	cw, ok := nc.(interface{ CloseWrite() error })
+	if !ok || cw.CloseWrite() != nil {
+		return
+	}
+	nc.SetReadDeadline(time.Now().Add(h2Linger))
+	buf := make([]byte, 4096)
+	for n := 0; n < 1<<20; {
+		m, err := nc.Read(buf)
+		n += m
+		if err != nil {
+			return
+		}
+	}
+}
+
+const h2Linger = time.Second
 
 func readFull(br *bufio.Reader, p []byte) (int, error) {
 	n := 0
@@ -129,6 +162,10 @@ func (hc *h2Conn) readLoop() {
 			}
 		}
 		if err != nil {
+			if err == http2.ErrFrameTooLarge {
+				hc.goAway(http2.ErrCodeFrameSize) // its payload is still unread: the end
+				return
+			}
 			var se http2.StreamError
 			if errors.As(err, &se) {
 				hc.resetStream(se.StreamID, se.Code)
@@ -202,15 +239,20 @@ func (hc *h2Conn) frame(f http2.Frame) bool {
 		hc.mu.Lock()
 		defer hc.mu.Unlock()
 		err := f.ForeachSetting(func(st http2.Setting) error {
+			// ENABLE_PUSH 0 or 1, MAX_FRAME_SIZE 2^14..2^24-1 (PROTOCOL_ERROR),
+			// INITIAL_WINDOW_SIZE at most 2^31-1 (FLOW_CONTROL_ERROR).
+			if err := st.Valid(); err != nil {
+				return err
+			}
 			switch st.ID {
 			case http2.SettingInitialWindowSize:
-				if st.Val > 1<<31-1 {
-					return http2.ConnectionError(http2.ErrCodeFlowControl)
-				}
 				d := int64(st.Val) - hc.initWin
 				hc.initWin = int64(st.Val)
 				for _, s := range hc.streams {
 					s.sendWin += d
+					if s.sendWin > h2MaxWindow { // RFC 9113 6.9.2
+						return http2.ConnectionError(http2.ErrCodeFlowControl)
+					}
 				}
 			case http2.SettingMaxFrameSize:
 				hc.maxFrame = int(st.Val)
@@ -221,7 +263,11 @@ func (hc *h2Conn) frame(f http2.Frame) bool {
 			return nil
 		})
 		if err != nil {
-			hc.goAwayLocked(http2.ErrCodeFlowControl)
+			code := http2.ErrCodeProtocol
+			if ce, ok := err.(http2.ConnectionError); ok {
+				code = http2.ErrCode(ce)
+			}
+			hc.goAwayLocked(code)
 			return false
 		}
 		hc.fr.WriteSettingsAck()
@@ -233,16 +279,15 @@ func (hc *h2Conn) frame(f http2.Frame) bool {
 			hc.mu.Unlock()
 		}
 	case *http2.WindowUpdateFrame:
-		hc.mu.Lock()
-		if f.StreamID == 0 {
-			hc.sendWin += int64(f.Increment)
-		} else if s := hc.streams[f.StreamID]; s != nil {
-			s.sendWin += int64(f.Increment)
-		}
-		hc.cond.Broadcast()
-		hc.mu.Unlock()
+		return hc.windowUpdate(f)
 	case *http2.RSTStreamFrame:
 		hc.mu.Lock()
+		if f.StreamID > hc.lastID {
+			// An idle stream cannot be reset (RFC 9113 5.1).
+			hc.goAwayLocked(http2.ErrCodeProtocol)
+			hc.mu.Unlock()
+			return false
+		}
 		if s := hc.streams[f.StreamID]; s != nil {
 			s.reset = true
 			s.leaveLocked()
@@ -259,11 +304,42 @@ func (hc *h2Conn) frame(f http2.Frame) bool {
 		hc.mu.Lock()
 		hc.goingAway = true // the client opens no more streams
 		hc.mu.Unlock()
+	case *http2.PriorityFrame:
+		if f.StreamDep == f.StreamID {
+			hc.resetStream(f.StreamID, http2.ErrCodeProtocol) // RFC 9113 5.3.1
+		}
 	case *http2.PushPromiseFrame:
 		hc.goAway(http2.ErrCodeProtocol)
 		return false
 	}
-	return true // PRIORITY, unknown frames: ignored
+	return true // other PRIORITY frames, unknown frames: ignored
+}
+
+// windowUpdate grows a send window: on an idle stream it is a connection
+// error (RFC 9113 5.1), past 2^31-1 a FLOW_CONTROL_ERROR of the
+// connection or the stream (6.9.1).
+func (hc *h2Conn) windowUpdate(f *http2.WindowUpdateFrame) bool {
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	inc := int64(f.Increment)
+	if f.StreamID == 0 {
+		if hc.sendWin+inc > h2MaxWindow {
+			hc.goAwayLocked(http2.ErrCodeFlowControl)
+			return false
+		}
+		hc.sendWin += inc
+	} else if s := hc.streams[f.StreamID]; s != nil {
+		if s.sendWin+inc > h2MaxWindow {
+			hc.resetStreamLocked(f.StreamID, http2.ErrCodeFlowControl)
+			return true
+		}
+		s.sendWin += inc
+	} else if f.StreamID > hc.lastID {
+		hc.goAwayLocked(http2.ErrCodeProtocol)
+		return false
+	}
+	hc.cond.Broadcast()
+	return true
 }
 
 // headers starts a stream (or ends one with trailers).
@@ -276,19 +352,37 @@ func (hc *h2Conn) headers(f *h2Block) bool {
 			s.receiving = false
 			hc.receiving--
 			hc.mu.Unlock()
+			if s.badLength(true) {
+				hc.resetStream(id, http2.ErrCodeProtocol)
+				return true
+			}
 			hc.dispatch(s)
 			return true
 		}
+		if !s.receiving {
+			// Half-closed (remote): the request is complete, the response
+			// not yet; a stream error STREAM_CLOSED (RFC 9113 5.1).
+			hc.resetStreamLocked(id, http2.ErrCodeStreamClosed)
+			hc.mu.Unlock()
+			return true
+		}
 		hc.mu.Unlock()
-		hc.goAway(http2.ErrCodeProtocol)
+		hc.goAway(http2.ErrCodeProtocol) // trailers without END_STREAM (8.1)
 		return false
 	}
-	if id <= hc.lastID {
+	if id <= hc.lastID || id&1 == 0 {
+		// Client streams are odd and increase (RFC 9113 5.1.1).
 		hc.mu.Unlock()
 		hc.goAway(http2.ErrCodeProtocol)
 		return false
 	}
 	hc.lastID = id
+	if f.selfDep {
+		// A stream cannot depend on itself (RFC 9113 5.3.1).
+		hc.fr.WriteRSTStream(id, http2.ErrCodeProtocol)
+		hc.mu.Unlock()
+		return true
+	}
 	if hc.goingAway {
 		hc.fr.WriteRSTStream(id, http2.ErrCodeRefusedStream)
 		hc.mu.Unlock()
@@ -311,6 +405,10 @@ func (hc *h2Conn) headers(f *h2Block) bool {
 		s.discard = true // answered 431 once dispatched
 	}
 	if f.ended {
+		if s.badLength(true) {
+			hc.resetStream(id, http2.ErrCodeProtocol)
+			return true
+		}
 		hc.dispatch(s)
 		return true
 	}
@@ -350,6 +448,11 @@ func (hc *h2Conn) data(f *http2.DataFrame) bool {
 	}
 	hc.mu.Unlock()
 	p := f.Data()
+	s.got += int64(len(p))
+	if s.badLength(end) {
+		hc.resetStream(id, http2.ErrCodeProtocol)
+		return true
+	}
 	if int64(len(s.c.req.body))+int64(len(p)) > hc.o.srv.cfg.MaxBodySize {
 		s.tooLarge = true
 	} else if !s.tooLarge {
@@ -376,6 +479,10 @@ func (hc *h2Conn) dispatch(s *h2Stream) {
 func (hc *h2Conn) resetStream(id uint32, code http2.ErrCode) {
 	hc.mu.Lock()
 	defer hc.mu.Unlock()
+	hc.resetStreamLocked(id, code)
+}
+
+func (hc *h2Conn) resetStreamLocked(id uint32, code http2.ErrCode) {
 	if s := hc.streams[id]; s != nil {
 		s.reset = true
 		s.leaveLocked()

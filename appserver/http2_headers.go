@@ -34,6 +34,7 @@ type h2Block struct {
 	id        uint32
 	ended     bool // END_STREAM on the HEADERS frame
 	truncated bool // over the header list size limit: answered 431
+	selfDep   bool // its priority names itself as its dependency
 	fields    []hpack.HeaderField
 }
 
@@ -203,7 +204,7 @@ func skipHpackString(b []byte) ([]byte, bool) {
 // read decodes the block that f starts, reading its CONTINUATION frames
 // (the Framer checks their order). Errors are readMetaFrame's.
 func (d *h2HeaderDecoder) read(fr *http2.Framer, f *http2.HeadersFrame) (*h2Block, error) {
-	b := &h2Block{id: f.StreamID, ended: f.StreamEnded()}
+	b := &h2Block{id: f.StreamID, ended: f.StreamEnded(), selfDep: f.Priority.StreamDep == f.StreamID}
 	frag := f.HeaderBlockFragment()
 	if f.HeadersEnded() && d.cached && bytes.Equal(frag, d.last) {
 		b.fields = d.fields

@@ -34,6 +34,7 @@ type h2Stream struct {
 	discard  bool // headers over the limit: 431
 	tooLarge bool // body over the limit: 413
 	hadBody  bool
+	got      int64 // DATA payload received (reader goroutine)
 
 	// The HTTP/1.1 response being translated (mu).
 	head      []byte
@@ -89,7 +90,7 @@ func (s *h2Stream) request(f *h2Block) bool {
 	req.minor = 1
 	req.keepAlive, req.host = true, true
 	var authority string
-	hasHost := false
+	hasHost, hasScheme := false, false
 	if cap(req.headers) < len(f.fields) {
 		req.headers = make([]header, 0, len(f.fields))
 	}
@@ -102,6 +103,8 @@ func (s *h2Stream) request(f *h2Block) bool {
 				req.target = bytesOf(hf.Value)
 			case ":authority":
 				authority = hf.Value
+			case ":scheme":
+				hasScheme = true
 			}
 			continue
 		}
@@ -115,12 +118,18 @@ func (s *h2Stream) request(f *h2Block) bool {
 			}
 			req.contentLength = n
 		case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade":
-			continue // connection-specific: meaningless in HTTP/2
+			return false // connection-specific: malformed in HTTP/2 (RFC 9113 8.2.2)
+		case "te":
+			if hf.Value != "trailers" {
+				return false // the only TE value HTTP/2 allows (RFC 9113 8.2.2)
+			}
 		}
 		req.headers = append(req.headers, header{bytesOf(hf.Name), bytesOf(hf.Value)})
 	}
-	if len(req.method) == 0 || len(req.target) == 0 {
-		return false // CONNECT (no :path) is not served
+	if len(req.method) == 0 || len(req.target) == 0 || !hasScheme {
+		// :method, :scheme and a non-empty :path are required (RFC 9113
+		// 8.3.1); CONNECT (no :path) is not served.
+		return false
 	}
 	if !hasHost && authority != "" {
 		req.headers = append(req.headers, header{hostName, bytesOf(authority)})
@@ -134,6 +143,13 @@ func (s *h2Stream) request(f *h2Block) bool {
 		s.tooLarge = true
 	}
 	return true
+}
+
+// badLength: the DATA received contradicts the request's content-length,
+// so far or (ended) in total — a malformed request (RFC 9113 8.1.1).
+func (s *h2Stream) badLength(ended bool) bool {
+	cl := s.c.req.contentLength
+	return cl >= 0 && (s.got > cl || ended && s.got != cl)
 }
 
 // serve runs the request on this goroutine, as conn.serveOne does.

@@ -87,7 +87,7 @@ func newOps(s *Server) *opsState {
 	o := &opsState{srv: s, cfg: cfg, running: map[*conn]struct{}{}, quit: make(chan struct{})}
 	o.m.init()
 	if cfg.TLS != nil {
-		s.ln = wrapTLS(s.ln, cfg.TLS, cfg.HTTP != "1")
+		s.ln = wrapTLS(s.ln, cfg.TLS, cfg.HTTP)
 	}
 	if cfg.HTTP != "1" {
 		o.startHTTP2()

@@ -52,10 +52,16 @@ func buildTLS(c *TLSConfig) (*tls.Config, error) {
 
 // wrapTLS returns the TLS listener; on a bad configuration the worker
 // logs and exits rather than serve plain HTTP where TLS was asked for.
-func wrapTLS(ln net.Listener, c *TLSConfig, h2 bool) net.Listener {
+// httpMode is --http: "2" offers only h2 in ALPN, "auto" h2 then http/1.1.
+func wrapTLS(ln net.Listener, c *TLSConfig, httpMode string) net.Listener {
 	cfg, err := buildTLS(c)
-	if err == nil && h2 {
-		cfg.NextProtos = []string{"h2", "http/1.1"}
+	if err == nil {
+		switch httpMode {
+		case "2":
+			cfg.NextProtos = []string{"h2"}
+		case "auto":
+			cfg.NextProtos = []string{"h2", "http/1.1"}
+		}
 	}
 	if err != nil {
 		logf("TLS configuration: %v", err)

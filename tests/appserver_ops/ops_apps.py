@@ -54,3 +54,14 @@ def h2app(environ, start_response):
     start_response("201 Created", [("Content-Type", "text/plain"), ("Content-Length", str(len(data))),
                                    ("X-Reply", "yes"), ("Connection", "keep-alive")])
     return [data]
+
+
+async def asgi_hello(scope, receive, send):
+    """The ASGI hello world (h2spec over the ASGI bridge, asgi_h2.go)."""
+    if scope["type"] != "http":
+        return
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain"), (b"content-length", b"13")]})
+    await send({"type": "http.response.body", "body": b"Hello, World!"})
