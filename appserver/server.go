@@ -243,7 +243,6 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // Run creates the thread slots and starts the accept loop.
 func Run(s *Server, app *App) {
-	ensureProcs()
 	currentDate()
 	s.StartWorkers(app)
 	s.ops.start()
