@@ -56,7 +56,8 @@ class _HTTP:
     """One HTTP request in flight: its receive() and send()."""
 
     __slots__ = ("rid", "srv", "body", "more_body", "chunks", "started", "status", "headers",
-                 "complete", "disconnected", "waiter", "drain", "task", "trailers", "body_done")
+                 "complete", "disconnected", "waiter", "drain", "task", "trailers", "body_done",
+                 "begun")
 
     def __init__(self, srv: "_Server", rid: int, body: bytes, more_body: bool) -> None:
         self.srv = srv
@@ -74,6 +75,7 @@ class _HTTP:
         self.task: Optional[asyncio.Task] = None
         self.trailers = False  # http.response.start said trailers follow the body
         self.body_done = False  # the last body was sent, trailers pending
+        self.begun = False  # _run has started (see _Server._cancel)
 
     def _drained(self) -> None:
         d = self.drain
@@ -318,8 +320,7 @@ class _Server:
                     req.disconnected = True
                     req._wake()
                     req._drained()
-                    if req.task is not None:
-                        req.task.cancel()
+                    self._cancel(req)
                 continue
             if kind >= _EV_WS_CONNECT:
                 self._websocket(kind, req, ev)
@@ -328,8 +329,8 @@ class _Server:
                     req.disconnected = True
                     req._wake()
                     req._drained()
-                    if self.cancel and req.task is not None and not req.complete:
-                        req.task.cancel()
+                    if self.cancel and not req.complete:
+                        self._cancel(req)
             elif kind == _EV_DRAIN:
                 if req is not None:
                     req._drained()
@@ -431,7 +432,25 @@ class _Server:
                       "tls_version": version, "cipher_suite": cipher}
         scope["extensions"] = ext
 
+    def _cancel(self, req: _HTTP) -> None:
+        """Cancels the request's task. A task cancelled before its first
+        step never runs its coroutine (asyncio throws CancelledError in at
+        the start), so _run's finally would never end the request in Go,
+        whose goroutine then waits forever and a graceful stop overruns its
+        grace period: a request and its client's disconnect often come in
+        the same poll (a client that opens streams and leaves, h2spec
+        5.1.2). Such a request is ended here, as _run would have."""
+        task = req.task
+        if task is None:
+            return
+        task.cancel()
+        if not req.begun:
+            req.begun = True  # ended once
+            self.reqs.pop(req.rid, None)
+            _finish(req.rid, False)
+
     async def _run(self, req: _HTTP, scope: Dict[str, Any]) -> None:
+        req.begun = True
         failed = False
         try:
             await self.app(scope, req.receive, req.send)
@@ -447,13 +466,20 @@ class _Server:
             sys.stderr.flush()
         finally:
             del self.reqs[req.rid]
-            if not req.complete:
+            if not req.complete or req.disconnected:
+                # disconnected: the last send may have been refused (the
+                # client had left, send() raised), so Go's response never
+                # completed although req.complete says it did; Go's
+                # stream or connection goroutine waits for its end.
                 _finish(req.rid, failed)
 
     async def cancel_remaining(self) -> None:
         tasks = [r.task for r in self.reqs.values() if r.task is not None]
-        for t in tasks:
-            t.cancel()
+        for r in list(self.reqs.values()):
+            if isinstance(r, _HTTP):
+                self._cancel(r)
+            elif r.task is not None:
+                r.task.cancel()
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
 

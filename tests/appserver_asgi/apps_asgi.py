@@ -2,6 +2,7 @@
 import asyncio
 import json
 import os
+import time
 
 STATS = {"cancelled": 0, "disconnect_seen": 0, "chunks_sent": 0, "send_raised": 0,
          "requests": 0}
@@ -87,6 +88,15 @@ async def app(scope, receive, send):
             STATS["cancelled"] += 1
             raise
         return await _json(send, {"slept": True})
+    if path == "/block-loop":
+        # Starts a streamed response, then blocks the whole loop (a sync
+        # sleep): whatever reaches Go meanwhile (requests, their clients'
+        # disconnects) comes in the next poll together.
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"blocking\n", "more_body": True})
+        time.sleep(float(scope["query_string"] or b"1"))
+        await send({"type": "http.response.body", "body": b"done\n"})
+        return
     if path == "/wait-disconnect":
         await receive()
         m = await receive()  # blocks until the client leaves
