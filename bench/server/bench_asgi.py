@@ -14,22 +14,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Server, free_port, record_server, venv, wrk  # noqa: E402
-
-
-def cpu_seconds(srv: Server) -> float:
-    """User + system CPU of the server's processes so far: CPU per request
-    is steadier than req/s on a shared machine."""
-    import psutil
-    root = psutil.Process(srv.proc.pid)
-    total = 0.0
-    for p in [root] + root.children(recursive=True):
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
+from common import Server, cpu_seconds, free_port, record_server, venv, wrk  # noqa: E402
 
 
 def servers(workers: int, app: str, env: dict):

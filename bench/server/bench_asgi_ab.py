@@ -21,7 +21,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_asgi import cpu_seconds  # noqa: E402
+from common import cpu_seconds  # noqa: E402
 from common import Server, free_port, venv, wrk  # noqa: E402
 
 

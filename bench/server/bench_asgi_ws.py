@@ -21,7 +21,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_asgi import cpu_seconds  # noqa: E402
+from common import cpu_seconds  # noqa: E402
 from common import Server, free_port, pin, venv  # noqa: E402
 
 APP = "asgi_apps:ws_echo"

@@ -13,7 +13,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_asgi import cpu_seconds  # noqa: E402
+from common import cpu_seconds  # noqa: E402
 from common import Server, free_port, python, record_server, venv, wrk  # noqa: E402
 
 

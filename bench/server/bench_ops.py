@@ -31,7 +31,7 @@ import time
 from typing import Optional
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Server, free_port, python, record, wrk  # noqa: E402
+from common import Server, cpu_of, cpu_seconds, free_port, python, record, wrk  # noqa: E402
 
 NGINX_CONF = """
 worker_processes 1;
@@ -66,18 +66,18 @@ def static_round(root: str, a) -> dict:
     cmd = [python(), "-m", "appserver", "--port", str(port), "--workers", "1", "--threads", "1",
            "--static-path-route", "/static", "--static-path-mount", root, "hello:app"]
     with Server("appserver", cmd, port) as srv:
-        c0 = server_cpu(srv)
+        c0 = cpu_seconds(srv)
         out["appserver"] = wrk(port, "/static/file10k.css", connections=a.connections, duration=a.duration)
-        out["appserver_cpu_us"] = (server_cpu(srv) - c0) / max(1.0, out["appserver"].rps * a.duration) * 1e6
+        out["appserver_cpu_us"] = (cpu_seconds(srv) - c0) / max(1.0, out["appserver"].rps * a.duration) * 1e6
     prefix = tempfile.mkdtemp(prefix="goaccel-nginx-")
     try:
         port = free_port()
         with open(os.path.join(prefix, "nginx.conf"), "w") as f:
             f.write(NGINX_CONF.format(prefix=prefix, port=port, root=root))
         with Server("nginx", ["nginx", "-p", prefix, "-c", os.path.join(prefix, "nginx.conf")], port) as srv:
-            c0 = server_cpu(srv)
+            c0 = cpu_seconds(srv)
             out["nginx"] = wrk(port, "/static/file10k.css", connections=a.connections, duration=a.duration)
-            out["nginx_cpu_us"] = (server_cpu(srv) - c0) / max(1.0, out["nginx"].rps * a.duration) * 1e6
+            out["nginx_cpu_us"] = (cpu_seconds(srv) - c0) / max(1.0, out["nginx"].rps * a.duration) * 1e6
     finally:
         shutil.rmtree(prefix, ignore_errors=True)
     return out
@@ -152,18 +152,6 @@ def server_procs(srv: Server) -> tuple:
     if root.name() == "taskset":  # pin() exec()s, so this is rare
         root = root.children()[0]
     return root, root.children(recursive=True)
-
-
-def cpu_of(procs) -> float:
-    import psutil
-    total = 0.0
-    for p in procs:
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
 
 
 def idle_scrape_cost(mport: int, sup, workers, n: int) -> dict:
@@ -268,20 +256,6 @@ def scrape_round(a, rnd: int) -> dict:
     return out
 
 
-def server_cpu(srv: Server) -> float:
-    """CPU seconds (user + system) used so far by the server's processes."""
-    import psutil
-    total = 0.0
-    root = psutil.Process(srv.proc.pid)
-    for p in [root] + root.children(recursive=True):
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
-
-
 def h2load(port: int, a, path: str = "/") -> tuple:
     """h2load, cleartext HTTP/2 with prior knowledge: (req/s, succeeded, failed)."""
     import re
@@ -304,11 +278,11 @@ def h2_round(a) -> dict:
     port = free_port()
     cmd = [python(), "-m", "appserver", "--port", str(port), "--workers", "1", "--threads", "2", "hello:app"]
     with Server("appserver", cmd, port) as srv:
-        c0 = server_cpu(srv)
+        c0 = cpu_seconds(srv)
         out["http1"] = wrk(port, "/", connections=a.connections, duration=a.duration).rps
-        c1 = server_cpu(srv)
+        c1 = cpu_seconds(srv)
         out["http2"], ok, failed = h2load(port, a)
-        c2 = server_cpu(srv)
+        c2 = cpu_seconds(srv)
         out["h2_ok"] = (ok, failed)
         out["cpu1_us"] = (c1 - c0) / max(1.0, out["http1"] * a.duration) * 1e6
         out["cpu2_us"] = (c2 - c1) / max(1, ok) * 1e6

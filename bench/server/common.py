@@ -293,3 +293,26 @@ def loadgen_closed(port: int, path: str = "/", connections: int = 64, duration: 
     st = loadgen(port, path, connections=connections, duration=duration, core=core)[0]
     return Result(st["rps"], st["all_ms"]["P50"], st["all_ms"]["P99"], st["requests"] - st["ok"])
 
+
+def cpu_of(procs) -> float:
+    """CPU seconds (user + system) the given psutil processes used so far
+    (processes that are gone count nothing)."""
+    import psutil
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def cpu_seconds(srv: "Server") -> float:
+    """User + system CPU of a server's processes (the root and all its
+    children) so far: CPU per request is steadier than req/s on a shared
+    machine."""
+    import psutil
+    root = psutil.Process(srv.proc.pid)
+    return cpu_of([root] + root.children(recursive=True))
+
