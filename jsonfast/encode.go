@@ -231,18 +231,12 @@ func (e *Encoder) dumpsDirect(o python.Object, flags uint32) (python.Ref, error)
 		return python.Ref{}, err
 	}
 	e.lastOut = len(res)
-	// A guess far above the output (the previous run was a bigger document)
-	// is not shrunk in place: that leaves the allocator a large split block
-	// per call, and repeated mixed sizes grew RSS by 7-10 MB
-	// (tests/jsonfast test_rss_flat_corpus). The output is copied into an
-	// exact-size object and the big one freed whole instead.
-	if cap(res) == n && unsafe.SliceData(res) == unsafe.SliceData(dst) && len(res) >= n/2 {
+	if cap(res) == n && unsafe.SliceData(res) == unsafe.SliceData(dst) {
 		err := python.BytesTruncate(&r, len(res))
 		return r, err
 	}
-	out, err := python.NewBytes(res)
 	r.Release()
-	return out, err
+	return python.NewBytes(res)
 }
 
 // encodeInto encodes o into dst (growing it by append if needed) and
