@@ -6,7 +6,6 @@ package jsonfast
 
 import (
 	"sync"
-	"unsafe"
 
 	"goaccel/python"
 )
@@ -70,7 +69,6 @@ type Encoder struct {
 	keys        []sortKey
 	float32     bool // inside a numpy float32 array: float32's shortest digits
 	bigIdle     int  // runs in a row that used under a quarter of a big buffer
-	lastOut     int  // orjson face: size of the previous run's output (dumpsDirect)
 }
 
 var pool = sync.Pool{New: func() any { return &Encoder{buf: make([]byte, 0, 4096)} }}
@@ -190,17 +188,12 @@ func DumpsInto(o python.Object, opts EncodeOptions, out []byte) (int, python.Ref
 func DumpsOrjsonInto(o, def python.Object, flags uint32, out []byte) (int, python.Ref, error) {
 	e := getOrjsonEncoder(flags, def)
 	defer putEncoder(e)
-	if e.lastOut >= directMinOut {
-		r, err := e.dumpsDirect(o, flags)
-		return 0, r, err
-	}
 	if err := e.encode(o); err != nil {
 		return 0, python.Ref{}, err
 	}
 	if flags&OptAppendNewline != 0 {
 		e.buf = append(e.buf, '\n')
 	}
-	e.lastOut = len(e.buf)
 	if len(e.buf) <= len(out) {
 		return copy(out, e.buf), python.Ref{}, nil
 	}
@@ -208,55 +201,18 @@ func DumpsOrjsonInto(o, def python.Object, flags uint32, out []byte) (int, pytho
 	return 0, r, err
 }
 
-// directMinOut: after an output of this size, the encoder's next run
-// writes straight into a bytes object (dumpsDirect). Below it the copy
-// costs less than the two C calls that making and shrinking the object
-// take.
-const directMinOut = 32 << 10
-
-// dumpsDirect encodes o into a bytes object sized from the previous run's
-// output (+1/8 and 4 KiB), so a large document is written once, where
-// Python will read it, instead of into e.buf and then copied (orjson also
-// writes into its bytes object). When the output outgrows that guess,
-// append moves it into Go memory and it is copied at the end as usual.
-func (e *Encoder) dumpsDirect(o python.Object, flags uint32) (python.Ref, error) {
-	n := e.lastOut + e.lastOut/8 + 4096
-	r, dst, err := python.NewBytesBuffer(n)
-	if err != nil {
-		return python.Ref{}, err
-	}
-	res, err := e.encodeInto(dst, o, flags)
-	if err != nil {
-		r.Release()
-		return python.Ref{}, err
-	}
-	e.lastOut = len(res)
-	if cap(res) == n && unsafe.SliceData(res) == unsafe.SliceData(dst) {
-		err := python.BytesTruncate(&r, len(res))
-		return r, err
-	}
-	r.Release()
-	return python.NewBytes(res)
-}
-
-// encodeInto encodes o into dst (growing it by append if needed) and
-// returns the output; e.buf is given back its own buffer even on a panic,
-// never left aliasing dst.
-func (e *Encoder) encodeInto(dst []byte, o python.Object, flags uint32) (res []byte, err error) {
-	kept := e.buf
-	e.buf = dst
-	defer func() { res, e.buf = e.buf, kept[:0] }()
-	err = e.encode(o)
-	if err == nil && flags&OptAppendNewline != 0 {
-		e.buf = append(e.buf, '\n')
-	}
-	return nil, err
-}
-
 // DumpsBytes encodes o with orjson's rules and returns bytes.
 func DumpsBytes(o python.Object, opts EncodeOptions) (python.Ref, error) {
-	_, r, err := DumpsOrjsonInto(o, opts.Default, opts.Flags, nil)
-	return r, err
+	opts.Orjson = true
+	e := getEncoder(&opts)
+	defer putEncoder(e)
+	if err := e.encode(o); err != nil {
+		return python.Ref{}, err
+	}
+	if opts.Flags&OptAppendNewline != 0 {
+		e.buf = append(e.buf, '\n')
+	}
+	return python.NewBytes(e.buf)
 }
 
 func (e *Encoder) encode(o python.Object) error {

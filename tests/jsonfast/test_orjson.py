@@ -499,11 +499,10 @@ def test_beyond_set():
         jo.dumps(deep, option=opt)
 
 
-def test_large_outputs_written_into_the_result():
-    """After a large output the next dumps writes straight into a bytes
-    object sized from it: outputs that grow past that size, shrink to a few
-    bytes, end with APPEND_NEWLINE, fail half-way or nest a dumps call in
-    default() must all still equal orjson's."""
+def test_large_outputs_of_changing_sizes():
+    """Outputs that grow, shrink to a few bytes, end with APPEND_NEWLINE,
+    fail half-way or nest a dumps call in default() must all equal orjson's
+    (the encoder keeps and reuses its buffer between calls)."""
 
     def nested(o):
         return jo.dumps(["x" * 50_000]).decode()
