@@ -14,6 +14,10 @@
 // before entering Go, because the Go runtime does not survive fork().
 extern volatile int goaccel_forked_child;
 
+// Sets the RuntimeError every entry point raises in a forked child (it
+// names the spawn/forkserver start methods) and returns NULL.
+PyObject *goaccel_fork_error(void);
+
 // Creates `parent.<name>` as a new module object and returns a borrowed
 // reference to it (NULL with an exception set on failure).
 PyObject *goaccel_new_submodule(PyObject *parent, const char *qualname,

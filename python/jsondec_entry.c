@@ -206,13 +206,7 @@ static inline const unsigned char *jd_small_input(PyObject *obj, Py_ssize_t *n) 
 }
 
 static PyObject *jsondec_orjson_loads(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (goaccel_forked_child) {
-        PyErr_SetString(PyExc_RuntimeError,
-            "goaccel cannot be used in a process created by fork() after goaccel "
-            "was imported: the Go runtime does not survive fork(). Use the 'spawn' "
-            "or 'forkserver' start method, or subprocess.");
-        return NULL;
-    }
+    if (goaccel_forked_child) return goaccel_fork_error();
     if (nargs != 1) {
         PyErr_Format(PyExc_TypeError, "loads() takes exactly 1 argument (%zd given)", nargs);
         return NULL;
@@ -236,13 +230,7 @@ static PyObject *jsondec_orjson_loads(PyObject *self, PyObject *const *args, Py_
 // falls back to the standard library for errors.
 static PyObject *jsondec_std_loads(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                                    PyObject *kwnames) {
-    if (goaccel_forked_child) {
-        PyErr_SetString(PyExc_RuntimeError,
-            "goaccel cannot be used in a process created by fork() after goaccel "
-            "was imported: the Go runtime does not survive fork(). Use the 'spawn' "
-            "or 'forkserver' start method, or subprocess.");
-        return NULL;
-    }
+    if (goaccel_forked_child) return goaccel_fork_error();
     if (nargs == 1 && kwnames == NULL) {
         Py_ssize_t n;
         const unsigned char *s = jd_small_input(args[0], &n);

@@ -11,13 +11,7 @@ static PyObject *jsonenc_kw_default, *jsonenc_kw_option, *jsonenc_kw_obj;
 
 static PyObject *jsonenc_orjson_dumps(PyObject *self, PyObject *const *args,
                                       Py_ssize_t nargs, PyObject *kwnames) {
-    if (goaccel_forked_child) {
-        PyErr_SetString(PyExc_RuntimeError,
-            "goaccel cannot be used in a process created by fork() after goaccel "
-            "was imported: the Go runtime does not survive fork(). Use the 'spawn' "
-            "or 'forkserver' start method, or subprocess.");
-        return NULL;
-    }
+    if (goaccel_forked_child) return goaccel_fork_error();
     PyObject *obj = NULL, *deflt = NULL, *option = NULL;
     if (nargs > 3) {
         PyErr_SetString(PyExc_TypeError, "dumps() takes at most 3 arguments");

@@ -8,7 +8,7 @@ volatile int goaccel_forked_child = 0;
 
 static void goaccel_atfork_child(void) { goaccel_forked_child = 1; }
 
-static PyObject *goaccel_fork_error(void) {
+PyObject *goaccel_fork_error(void) {
     PyErr_SetString(PyExc_RuntimeError,
         "goaccel cannot be used in a process created by fork() after goaccel "
         "was imported: the Go runtime does not survive fork(). Start worker "

@@ -6,13 +6,7 @@
 #include "_cgo_export.h"
 
 static PyObject *schema_is_valid_entry(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (goaccel_forked_child) {
-        PyErr_SetString(PyExc_RuntimeError,
-            "goaccel cannot be used in a process created by fork() after goaccel "
-            "was imported: the Go runtime does not survive fork(). Use the 'spawn' "
-            "or 'forkserver' start method, or subprocess.");
-        return NULL;
-    }
+    if (goaccel_forked_child) return goaccel_fork_error();
     if (nargs != 3) {
         PyErr_Format(PyExc_TypeError, "is_valid() takes 3 arguments (%zd given)", nargs);
         return NULL;
