@@ -69,18 +69,7 @@ func jsondecStdLoads(args **C.PyObject, nargs C.Py_ssize_t, kwnames *C.PyObject)
 
 // finishHook turns a hook's result into the C function's return value.
 func finishHook(ref Ref, err error) *C.PyObject {
-	if err != nil {
-		ref.Release()
-		SetError(err)
-		return nil
-	}
-	if ref.p == nil {
-		if !Occurred() {
-			raiseString(SystemError, "jsonfast: loads returned NULL without an exception")
-		}
-		return nil
-	}
-	return ref.Steal().p
+	return resultToC(ref, err, "jsonfast: loads returned NULL without an exception")
 }
 
 //export jsondecOrjsonLoads

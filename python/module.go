@@ -183,6 +183,13 @@ func goaccelCall(index C.Py_ssize_t, args **C.PyObject, nargs C.Py_ssize_t, kwna
 	} else {
 		ref, err = f.Kw(all[:nargs], Kwargs{Names: Object{kwnames}, Values: all[nargs:]})
 	}
+	return resultToC(ref, err, "goaccel: function returned NULL without an exception")
+}
+
+// resultToC turns a Go function's (Ref, error) into what a C function
+// returns to Python: a new reference, or NULL with the error set (a
+// SystemError saying nullMsg if the function gave neither).
+func resultToC(ref Ref, err error, nullMsg string) *C.PyObject {
 	if err != nil {
 		ref.Release()
 		SetError(err)
@@ -190,7 +197,7 @@ func goaccelCall(index C.Py_ssize_t, args **C.PyObject, nargs C.Py_ssize_t, kwna
 	}
 	if ref.p == nil {
 		if !Occurred() {
-			raiseString(SystemError, "goaccel: function returned NULL without an exception")
+			raiseString(SystemError, nullMsg)
 		}
 		return nil
 	}
