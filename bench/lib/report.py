@@ -70,11 +70,10 @@ _t("asgi", r".", r"^req/s$", ["uvicorn"], 1.5, "≥ 1x Granian, 1.5x uvicorn, 3x
 _t("asgi", r".", r"^req/s$", ["hypercorn", "daphne"], 3.0, "≥ 1x Granian, 1.5x uvicorn, 3x hypercorn/daphne")
 _t("ops", r"^static", r".", ["nginx"], 0.8, "≥ 0.8x NGINX")
 _t("ops", r"^HTTP/2", r".", ["HTTP/1.1"], 0.8, "≤ 20% slower")
-# Throughput a saturated server can give is 1 / its CPU per request; the
-# same-window req/s of a server sharing 2 cores with wrk and the scraper swung
-# by up to 44 % between two plain windows of one round, so the target is
-# judged on CPU per request (req/s stays in the table).
-_t("ops", r"^metrics", r"^server CPU", ["plain"], 0.98, "< 2% loss (CPU per request)")
+# Two servers on the same core at once, one scraped, roles swapped phase by
+# phase (bench_ops.py scrape_round): the machine's noise falls on both alike,
+# so the throughput row itself is judged.
+_t("ops", r"^metrics", r"^req/s", ["plain"], 0.98, "< 2% loss")
 
 SECTIONS = [
     ("json", "jsonfast (issue 3)",

@@ -4,12 +4,13 @@
 
 1. a 10 KB static file: appserver (--static-path-route, Go) vs NGINX
    (one worker each, sendfile on, access logs off), wrk keep-alive;
-2. a metrics scrape during peak load: one --metrics server alternating
-   windows without and with a scraper fetching /metrics every
-   --scrape-interval seconds (kept-alive connection, like Prometheus):
-   req/s and server CPU per request of each, the supervisor's CPU per
-   scrape, and the CPU of back-to-back scrapes on the idle server; plus
-   one metrics-off server for the cost of counting.
+2. a metrics scrape during peak load: two identical --metrics servers
+   under load at once on the same core, one of them scraped every
+   --scrape-interval seconds (kept-alive connection, like Prometheus),
+   the roles swapped phase by phase: req/s and server CPU per request of
+   the scraped one against the plain one in the same seconds, the CPU per
+   scrape idle and under load; plus one metrics-off server for the cost
+   of counting.
 
     .venv/bin/python bench/server/bench_ops.py --duration 5 --rounds 3
 
@@ -199,23 +200,19 @@ def loaded_scrape_cost(a, port: int, mport: int, sup) -> float:
 
 
 def scrape_round(a, rnd: int) -> dict:
-    """hello-world under wrk on 2 workers x 2 threads with --metrics: the
-    same server alternates windows without and with a scraper fetching
-    /metrics every --scrape-interval s (plain, scraped, scraped, plain;
-    reversed on odd rounds), so machine drift and one server instance's
-    luck fall on both sides alike. Per window: req/s and server CPU
-    (supervisor apart). Then a server without --metrics for one window (the
-    cost of having metrics on at all; a different instance, so noisier).
-    Before the load: the CPU of --idle-scrapes back-to-back scrapes, then
-    of back-to-back scrapes under load (loaded_scrape_cost)."""
-    out = {"plain": [], "scraped": [], "plain_cpu": [], "scraped_cpu": [], "plain_sup": [], "scraped_sup": [],
-           "scrapes": 0, "client_cpu": 0.0}
-    port, mport = free_port(), free_port()
-    cmd = [python(), "-m", "appserver", "--port", str(port), "--workers", "2", "--threads", "2",
-           "--metrics", "--metrics-address", "127.0.0.1:%d" % mport, "hello:app"]
-    order = ["plain", "scraped", "scraped", "plain"]
-    if rnd % 2:
-        order.reverse()
+    """Two identical hello-world servers (2 workers x 2 threads, --metrics)
+    share the server core and run at once, each under its own wrk; in each
+    --duration phase a scraper fetches /metrics every --scrape-interval s
+    from one of them (A, B, B, A, B, A, A, B; reversed on odd rounds). The scraped
+    server's req/s over the plain one's, in the same seconds on the same
+    core, is the throughput the scrapes cost: whatever else the machine
+    does falls on both alike (4 s windows one after the other swung by up
+    to 44 % here), and swapping the roles cancels any difference between
+    the two instances. Before the load: the CPU of --idle-scrapes
+    back-to-back scrapes and of back-to-back scrapes under load (the
+    supervisor's); after it, one server without --metrics for one window
+    (the cost of having metrics on at all; noisier, another instance)."""
+    out = {"phases": [], "scrapes": 0, "client_cpu": 0.0}
 
     def off_window():
         port = free_port()
@@ -227,30 +224,49 @@ def scrape_round(a, rnd: int) -> dict:
             out["off"] = r.rps
             out["off_cpu_us"] = (cpu_of([sup] + workers) - c0) / max(1.0, r.rps * a.duration) * 1e6
 
+    def start(name):
+        port, mport = free_port(), free_port()
+        cmd = [python(), "-m", "appserver", "--port", str(port), "--workers", "2", "--threads", "2",
+               "--metrics", "--metrics-address", "127.0.0.1:%d" % mport, "hello:app"]
+        return Server(name, cmd, port), port, mport
+
     if rnd % 2:
         off_window()
-    with Server("appserver", cmd, port) as srv:
-        time.sleep(1.0)  # the metrics endpoint is up
-        sup, workers = server_procs(srv)
-        out["idle"] = idle_scrape_cost(mport, sup, workers, a.idle_scrapes)
-        out["loaded_sup_ms"] = loaded_scrape_cost(a, port, mport, sup)
-        for mode in order:
+    (sa, pa, ma), (sb, pb, mb) = start("appserver-a"), start("appserver-b")
+    with sa, sb:
+        time.sleep(1.0)  # the metrics endpoints are up
+        procs = {"A": server_procs(sa), "B": server_procs(sb)}
+        ports = {"A": (pa, ma), "B": (pb, mb)}
+        out["idle"] = idle_scrape_cost(ma, *procs["A"], a.idle_scrapes)
+        out["loaded_sup_ms"] = loaded_scrape_cost(a, pa, ma, procs["A"][0])
+        order = ["A", "B", "B", "A", "B", "A", "A", "B"]
+        if rnd % 2:
+            order.reverse()
+        for scraped in order:
+            plain = "B" if scraped == "A" else "A"
             stop = threading.Event()
-            sc = Scraper(mport)
-            t = threading.Thread(target=sc.run, args=(stop, a.scrape_interval))
-            if mode == "scraped":
+            sc = Scraper(ports[scraped][1])
+            scraper = threading.Thread(target=sc.run, args=(stop, a.scrape_interval))
+            res = {}
+            loads = [threading.Thread(target=lambda k=k: res.__setitem__(
+                k, wrk(ports[k][0], "/", connections=a.connections, duration=a.duration))) for k in ("A", "B")]
+            c0 = {k: cpu_of([p[0]] + p[1]) for k, p in procs.items()}
+            scraper.start()
+            for t in loads:
                 t.start()
-            s0, w0 = cpu_of([sup]), cpu_of(workers)
-            r = wrk(port, "/", connections=a.connections, duration=a.duration)
-            s1, w1 = cpu_of([sup]), cpu_of(workers)
-            stop.set()
-            if mode == "scraped":
+            for t in loads:
                 t.join()
-                out["scrapes"] += sc.n
-                out["client_cpu"] += sc.cpu
-            out[mode].append(r.rps)
-            out[mode + "_cpu"].append((s1 - s0 + w1 - w0) / max(1.0, r.rps * a.duration) * 1e6)
-            out[mode + "_sup"].append(s1 - s0)
+            c1 = {k: cpu_of([p[0]] + p[1]) for k, p in procs.items()}
+            stop.set()
+            scraper.join()
+            out["scrapes"] += sc.n
+            out["client_cpu"] += sc.cpu
+            out["phases"].append({
+                "scraped": scraped,
+                "rps": {"scraped": res[scraped].rps, "plain": res[plain].rps},
+                "cpu_us": {m: (c1[k] - c0[k]) / max(1.0, res[k].rps * a.duration) * 1e6
+                           for m, k in (("scraped", scraped), ("plain", plain))},
+                "errors": res["A"].errors + res["B"].errors})
     if not rnd % 2:
         off_window()
     return out
@@ -324,47 +340,43 @@ def main() -> None:
             print("  median CPU-per-request ratio nginx/appserver: %.2fx (above 1: appserver spends less)"
                   % statistics.median(cpu_ratios))
         if "scrape" not in skip:
-            print("metrics scrape every %.2fs during hello-world load (2 workers x 2 threads), same server: "
-                  "windows of %ss plain/scraped/scraped/plain x %d rounds" % (a.scrape_interval, a.duration, a.rounds))
-            ratios, cpu_ratios, on_off, sup_ms, idle, loaded = [], [], [], [], [], []
+            print("metrics scrape every %.2fs during hello-world load: two servers (2 workers x 2 threads each) on "
+                  "the server core at once, each under its own wrk -c%d, one of them scraped (ABBABAAB "
+                  "phases of %ss) x %d rounds" % (a.scrape_interval, a.connections, a.duration, a.rounds))
+            ratios, cpu_ratios, on_off, idle, loaded = [], [], [], [], []
             for i in range(a.rounds):
                 r = scrape_round(a, i)
-                plain, scraped = sum(r["plain"]), sum(r["scraped"])
-                ratio = scraped / plain
-                record("metrics scrape during load", "req/s", {"scraped": scraped / 2, "plain": plain / 2},
-                       ours="scraped", unit="rps")
-                ratios.append(ratio)
-                pc, sc = statistics.mean(r["plain_cpu"]), statistics.mean(r["scraped_cpu"])
-                record("metrics scrape during load", "server CPU µs/request", {"scraped": sc, "plain": pc},
-                       ours="scraped", unit="us")
-                cpu_ratios.append(sc / pc)
-                on_off.append(pc / r["off_cpu_us"])
-                # The supervisor does nothing but scrapes (and a 0.1 s tick):
-                # its extra CPU while scraped, per scrape, is clean.
-                sup_ms.append((sum(r["scraped_sup"]) - sum(r["plain_sup"])) / max(1, r["scrapes"]) * 1e3)
+                ph = r["phases"]
+                rps = {m: statistics.mean(p["rps"][m] for p in ph) for m in ("scraped", "plain")}
+                cpu = {m: statistics.mean(p["cpu_us"][m] for p in ph) for m in ("scraped", "plain")}
+                record("metrics scrape during load", "req/s", rps, ours="scraped", unit="rps")
+                record("metrics scrape during load", "server CPU µs/request", cpu, ours="scraped", unit="us")
+                # Each server is scraped in half the phases: the geometric
+                # mean of the per-phase ratios cancels the instances' own
+                # difference.
+                phase_ratios = [p["rps"]["scraped"] / p["rps"]["plain"] for p in ph]
+                ratios.append(statistics.geometric_mean(phase_ratios))
+                cpu_ratios.append(statistics.geometric_mean([p["cpu_us"]["scraped"] / p["cpu_us"]["plain"]
+                                                             for p in ph]))
+                on_off.append(cpu["plain"] / r["off_cpu_us"])
                 idle.append(r["idle"])
-                print("  round %d: plain %s req/s | scraped %s req/s (%d scrapes) | ratio %.3f"
-                      % (i + 1, "/".join("%.0f" % x for x in r["plain"]),
-                         "/".join("%.0f" % x for x in r["scraped"]), r["scrapes"], ratio))
-                print("           server CPU per request: plain %.2f us | scraped %.2f us (x%.3f) | "
-                      "metrics off (other instance) %.2f us, %.0f req/s"
-                      % (pc, sc, sc / pc, r["off_cpu_us"], r["off"]))
-                print("           CPU per scrape: idle (%d scrapes, %d bytes): supervisor %.3f ms + workers %.3f ms "
-                      "(client %.3f ms) | under load: supervisor %.3f ms (client %.3f ms); back-to-back under "
-                      "load: supervisor %.3f ms"
-                      % (a.idle_scrapes, r["idle"]["bytes"], r["idle"]["sup_ms"], r["idle"]["workers_ms"],
-                         r["idle"]["client_ms"], sup_ms[-1], r["client_cpu"] / max(1, r["scrapes"]) * 1e3,
-                         r["loaded_sup_ms"]))
                 loaded.append(r["loaded_sup_ms"])
-            print("  median ratio scraped/plain req/s: %.3f" % statistics.median(ratios))
-            print("  median CPU-per-request ratio scraped/plain: %.3f; metrics on/off: %.3f (1.02 = 2%% more)"
-                  % (statistics.median(cpu_ratios), statistics.median(on_off)))
-            print("  median server CPU per scrape: idle %.3f ms (supervisor %.3f + workers %.3f), "
-                  "supervisor under load %.3f ms (every %.2fs; 10 ms ticks) / %.3f ms (back-to-back)"
-                  % (statistics.median([d["sup_ms"] + d["workers_ms"] for d in idle]),
-                     statistics.median([d["sup_ms"] for d in idle]),
-                     statistics.median([d["workers_ms"] for d in idle]), statistics.median(sup_ms),
-                     a.scrape_interval, statistics.median(loaded)))
+                print("  round %d: scraped/plain req/s per phase: %s (%d scrapes, errors %d) | ratio %.4f"
+                      % (i + 1, " ".join("%s %.0f/%.0f" % (p["scraped"], p["rps"]["scraped"], p["rps"]["plain"])
+                                         for p in ph), r["scrapes"], sum(p["errors"] for p in ph), ratios[-1]))
+                print("           server CPU per request: plain %.2f us | scraped %.2f us (x%.4f) | "
+                      "metrics off (other instance, alone) %.2f us, %.0f req/s"
+                      % (cpu["plain"], cpu["scraped"], cpu_ratios[-1], r["off_cpu_us"], r["off"]))
+                print("           CPU per scrape: idle (%d scrapes, %d bytes): supervisor %.3f ms + workers %.3f ms "
+                      "(client %.3f ms) | back-to-back under load: supervisor %.3f ms | scraper client %.3f ms"
+                      % (a.idle_scrapes, r["idle"]["bytes"], r["idle"]["sup_ms"], r["idle"]["workers_ms"],
+                         r["idle"]["client_ms"], r["loaded_sup_ms"], r["client_cpu"] / max(1, r["scrapes"]) * 1e3))
+            print("  median ratio scraped/plain req/s: %.4f; CPU per request: %.4f; metrics on/off CPU: %.3f"
+                  % (statistics.median(ratios), statistics.median(cpu_ratios), statistics.median(on_off)))
+            per_scrape = statistics.median([d["sup_ms"] + d["workers_ms"] for d in idle])
+            print("  server CPU per scrape (idle) %.3f ms x %.0f scrapes/s = %.2f%% of one core; back-to-back under "
+                  "load: supervisor %.3f ms" % (per_scrape, 1 / a.scrape_interval, per_scrape / a.scrape_interval / 10,
+                                                statistics.median(loaded)))
         if "h2" not in skip:
             print("hello world, HTTP/2 (h2load -t1 -c%d -m%d) vs HTTP/1.1 (wrk -t1 -c%d), 1 worker x 2 threads"
                   % (a.connections, a.streams, a.connections))
