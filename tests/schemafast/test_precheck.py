@@ -9,8 +9,10 @@ bounds)."""
 from __future__ import annotations
 
 import gc
+import weakref
 
 import jsonschema
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -192,3 +194,44 @@ def test_tables_survive_their_validators_being_collected():
     for i, v in enumerate(keep):
         assert v.is_valid({str(k): k for k in range(i + 1)}) is False
         assert v.is_valid({str(k): k for k in range(i)}) is True
+
+
+def test_bound_is_valid_checks_its_arguments():
+    v = schemafast.Draft202012Validator(API)
+    v.is_valid({})  # binds the C callable on the instance
+    bound = v.__dict__["is_valid"]
+    assert type(bound).__name__ == "BoundIsValid"
+    with pytest.raises(TypeError, match="exactly one argument"):
+        bound()
+    with pytest.raises(TypeError, match="exactly one argument"):
+        bound({}, {})
+    with pytest.raises(TypeError, match="exactly one argument"):
+        bound(instance={})
+    with pytest.raises(TypeError):
+        type(bound)()
+    with pytest.raises(TypeError, match="compiled schema handle"):
+        native.bind_is_valid(object(), None)
+    with pytest.raises(TypeError, match="2 arguments"):
+        native.bind_is_valid(1)
+    # A handle whose root has no table: every call goes to Go.
+    anything = native.compile({}, "https://json-schema.org/draft/2020-12/schema", None, None, ())
+    assert native.bind_is_valid(anything, None)({"x": 1}) is True
+
+
+def test_bound_is_valid_keeps_format_checks_and_is_collected():
+    checker = schemafast.FormatChecker()
+    seen = []
+
+    @checker.checks("even")
+    def even(s):
+        seen.append(s)
+        return len(s) % 2 == 0
+
+    v = schemafast.Draft202012Validator({"type": "string", "format": "even", "maxLength": 4}, format_checker=checker)
+    assert [v.is_valid(s) for s in ("ab", "abc", "abcdef", 1)] == [True, False, False, False]
+    assert seen == ["ab", "abc"]  # the too-long one and the int were rejected in C
+    ref = weakref.ref(v)
+    v.self_ref = v  # a cycle through the instance dict that holds the bound callable
+    del v
+    gc.collect()
+    assert ref() is None
