@@ -9,11 +9,14 @@ import (
 
 // The pre-check table (python/schema_pre.h): necessary conditions of the
 // root schema that the C is_valid entry decides without entering Go. Each
-// is a check the walker itself makes on the root before anything else can
-// fail or read deeper (type first; then size bounds, which the walker also
-// checks before reading any item, key or character), so a table rejection
-// is exactly the walker's verdict, and it can only say "invalid": every
-// instance it passes, or cannot classify, is walked as before.
+// is a check the walker itself makes on the root (its "type", then the
+// size bounds it checks before reading any key, item or character), so a
+// table rejection is the walker's own verdict, False. The table can only
+// say "invalid": every instance it passes, or cannot classify, is walked
+// as before. One difference: when the root also has a $ref sibling
+// (2019-09 on), the walker follows it before the size checks, so for an
+// instance holding non-JSON values (a set) deep inside, Go may raise
+// TypeError where C already answered False (python-jsonschema's verdict).
 
 func init() {
 	python.SchemaPreHook = func(h uintptr) (unsafe.Pointer, bool) {
