@@ -1,6 +1,6 @@
 """schemafast vs jsonschema-rs, python-jsonschema, fastjsonschema: ratios in one run.
 
-    .venv/bin/python bench/schema.py [--quick] [--engine-paths]
+    .venv/bin/python bench/schema.py [--quick] [--engine-paths] [--only SUBSTRING]
 
 Cases (from issue 4): a GeoJSON schema on canada.json, a citm_catalog schema,
 a ~2 KB API object (valid and invalid), a recursive tree, an OpenAPI-style
@@ -44,6 +44,8 @@ def _corpus() -> Path:
 
 CORPUS = _corpus()
 QUICK = "--quick" in sys.argv
+# --only api: just the is_valid cases whose name contains it (A/B runs).
+ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
 
 
 def load(name):
@@ -285,6 +287,8 @@ def main():
     print(f"schemafast bench: is_valid CPU seconds per call (best of 5 interleaved rounds) and ratio peer/schemafast; budget {budget}s")
     print(f"{'case':18} {'schemafast':>11} {'jsonschema-rs':>14} {'x':>6} {'python-js':>11} {'x':>7} {'fastjs':>10} {'x':>6}  verdicts")
     for name, schema, doc in cases():
+        if ONLY is not None and ONLY not in name:
+            continue
         sf = schemafast.validators.validator_for(schema)(schema)
         rs = jsonschema_rs.validator_for(schema)
         pj = jsonschema.validators.validator_for(schema)(schema)
@@ -302,6 +306,8 @@ def main():
         record("is_valid", name, {"schemafast": t_sf, "jsonschema-rs": t_rs, "python-jsonschema": t_pj,
                                   "fastjsonschema": t_fj}, ours="schemafast")
         print(f"{name:18} {t_sf:11.3e} {t_rs:14.3e} {t_rs / t_sf:6.2f} {t_pj:11.3e} {t_pj / t_sf:7.1f} {t_fj:10.3e} {t_fj / t_sf:6.2f}  {agree}")
+    if ONLY is not None:
+        return
 
     # iter_errors on the invalid API document, against python-jsonschema.
     sf = schemafast.Draft202012Validator(API_SCHEMA)

@@ -3,6 +3,7 @@ package python
 /*
 #include "goaccel.h"
 PyObject *schema_new_is_valid(PyObject *module);
+PyObject *schema_new_bind(PyObject *module);
 */
 import "C"
 
@@ -15,14 +16,22 @@ import "runtime/cgo"
 var SchemaIsValidHook func(h uintptr, formats, instance Object) (bool, error)
 
 // AddSchemaIsValid adds the C-level is_valid function to module as
-// attribute "is_valid".
+// attribute "is_valid", and "bind_is_valid" (a Validator's bound is_valid).
 func AddSchemaIsValid(module Object) error {
 	fn, err := own(C.schema_new_is_valid(module.p))
 	if err != nil {
 		return err
 	}
 	defer fn.Release()
-	return AddObject(module, "is_valid", fn.Object)
+	if err := AddObject(module, "is_valid", fn.Object); err != nil {
+		return err
+	}
+	bind, err := own(C.schema_new_bind(module.p))
+	if err != nil {
+		return err
+	}
+	defer bind.Release()
+	return AddObject(module, "bind_is_valid", bind.Object)
 }
 
 //export schemaIsValidEntry

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	jsv6 "github.com/santhosh-tekuri/jsonschema/v6"
 	"goaccel/python"
@@ -52,6 +53,9 @@ type Validator struct {
 	schNoFmt *jsv6.Schema
 
 	nodes []*node // nodes with a keyList (their seen keys are released with v)
+
+	pre     unsafe.Pointer // C pre-check table (pre.go), under mu
+	preDone bool
 }
 
 // CompileError is a schema that v6 refused (SchemaError in Python) or a

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import threading
 import warnings
-from functools import partial
 from typing import Any, Iterator
 
 from _goaccel import schema as _native
@@ -163,8 +162,9 @@ class _Validator:
         c = self._compile()
         fc = self.format_checker
         if type(self).is_valid is _Validator.is_valid:
-            # Later calls take the hot path: one C call, no Python frame.
-            self.is_valid = partial(_native.is_valid, c.handle, None if fc is None else fc._for_native())
+            # Later calls take the hot path: one C call, no Python frame
+            # (a C callable bound to the handle; see python/schema_entry.c).
+            self.is_valid = _native.bind_is_valid(c.handle, None if fc is None else fc._for_native())
         return _native.is_valid(c.handle, self._formats(), instance)
 
     def iter_errors(self, instance: Any, _schema: Any = None) -> Iterator[ValidationError]:
