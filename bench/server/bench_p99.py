@@ -22,7 +22,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Server, cpu_seconds, free_port, loadgen, venv  # noqa: E402
+from common import Server, Stack, cpu_seconds, free_port, loadgen, venv  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -40,6 +40,10 @@ def main() -> None:
     ap.add_argument("--variant", action="append", default=[],
                     help="NAME:ITEM[,ITEM]: an appserver variant; an ITEM is KEY=VALUE (environment) or --option")
     ap.add_argument("--no-granian", action="store_true")
+    ap.add_argument("--classic", action="store_true",
+                    help="also NGINX -> HAProxy -> uWSGI (maxconn workers x threads) with --classic-env")
+    ap.add_argument("--classic-env", action="append", default=["GOACCEL_DEMO_STACK=stock"],
+                    help="KEY=VALUE for the classic stack only (default: DRF's stock renderers, the seed's before)")
     ap.add_argument("--together", action="store_true",
                     help="run every server at the same time (each with its own load generator), so "
                          "they see the same outside load; each gets a share of core 0")
@@ -68,7 +72,16 @@ def main() -> None:
                                 [x for x in items if x.startswith("-")]))
     if not a.no_granian:
         makers.append(granian)
+    if a.classic:
+        module, _, attr = a.app.partition(":")
+        uwsgi_args = ["--module", "%s:%s" % (module, attr), "--processes", w, "--threads", t,
+                      "--disable-logging", "--master", "--die-on-term", "--listen", "1024"]
+        classic_env = dict(env, **dict(kv.split("=", 1) for kv in a.classic_env))
+        makers.append(lambda port: Stack(port, uwsgi_args, maxconn=a.workers * a.threads, cwd=cwd, env=classic_env))
     rows = {}
+
+    def cpu_of(srv):
+        return sum(cpu_seconds(p) for p in srv.started) if isinstance(srv, Stack) else cpu_seconds(srv)
 
     def report(r, srv, st, cpu):
         ms = st["all_ms"]
@@ -86,13 +99,13 @@ def main() -> None:
             for srv in srvs:
                 loadgen(srv.port, a.path, connections=a.workers * a.threads, duration=1)
             time.sleep(1)
-            cpu0 = [cpu_seconds(srv) for srv in srvs]
+            cpu0 = [cpu_of(srv) for srv in srvs]
             with concurrent.futures.ThreadPoolExecutor(len(srvs)) as ex:
                 futs = [ex.submit(loadgen, srv.port, a.path, connections=a.connections, duration=a.duration)
                         for srv in srvs]
                 sts = [f.result()[0] for f in futs]
             for srv, st, c0 in zip(srvs, sts, cpu0):
-                report(r, srv, st, cpu_seconds(srv) - c0)
+                report(r, srv, st, cpu_of(srv) - c0)
     for r in range(0 if a.together else a.rounds):
         order = makers if r % 2 == 0 else makers[::-1]
         for mk in order:
@@ -100,9 +113,9 @@ def main() -> None:
             with mk(port) as srv:
                 loadgen(port, a.path, connections=a.workers * a.threads, duration=1)
                 time.sleep(1)
-                cpu0 = cpu_seconds(srv)
+                cpu0 = cpu_of(srv)
                 st = loadgen(port, a.path, connections=a.connections, duration=a.duration)[0]
-                report(r, srv, st, cpu_seconds(srv) - cpu0)
+                report(r, srv, st, cpu_of(srv) - cpu0)
     print("\n%s%s, %s workers x %s threads, %d connections, %d rounds x %gs, medians"
           % (a.app, a.path, w, t, a.connections, a.rounds, a.duration))
     print("| server | req/s | p50 ms | p99 ms | p99/p50 | CPU ms/req | errors |")
