@@ -31,14 +31,14 @@ def _watch_supervisor(ctrl: socket.socket) -> None:
 
 
 def _freeze() -> None:
-    """Moves everything the import created (modules, classes, settings,
-    URL patterns: alive for the life of the process) out of the garbage
-    collector's reach. A full collection otherwise scans all of it again,
-    every few dozen requests of a Django app: measured on the demo's
-    /api/products/ (examples/django), 18 full collections per 450 requests
-    took 0.53-0.83 s of CPU before, 0.16-0.18 s after, CPU per request
-    9.5-11.0 ms -> 8.5-8.8 ms (docs/notes/appserver-p99.md). Garbage is
-    collected first so that it is not frozen with the rest."""
+    """Moves everything the import created (modules, classes, settings:
+    alive for the life of the process) out of the garbage collector's
+    reach. A full collection otherwise scans all of it again, every few
+    dozen requests of a Django app: on the demo's /api/products/
+    (examples/django, bench/server/gc_probe.py), 18 full collections per
+    450 requests took 0.53-0.86 s of CPU without, 0.26-0.39 s with the
+    freeze (docs/notes/appserver-p99.md). Garbage is collected first so
+    that it is not frozen with the rest."""
     gc.collect()
     gc.freeze()
 
