@@ -52,6 +52,9 @@ def parser() -> argparse.ArgumentParser:
                         "their unloaded time (GIL and CPU contention measured per request) and answers "
                         "the excess 503 at once; the threads running the app adapt to GIL contention "
                         "(default 0: no time limit, only --backpressure)")
+    p.add_argument("--gc-freeze", action=argparse.BooleanOptionalAction, default=True,
+                   help="after the app is imported, collect and freeze its objects (gc.freeze()) so "
+                        "full garbage collections no longer scan them (default: on)")
     p.add_argument("--factory", action="store_true", help="APP is a factory: call it to get the application")
     p.add_argument("--working-dir", default=None, help="change to this directory (and import from it)")
     p.add_argument("--env-file", default=None, help="load KEY=VALUE lines into the environment")

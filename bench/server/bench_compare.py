@@ -67,9 +67,20 @@ def makers(a):
 
     allm = [appserver, granian, uwsgi, gunicorn, stack]
     names = ["appserver", "granian", "uwsgi", "gunicorn-gthread", "nginx-haproxy-uwsgi"]
+    if a.ab_env or a.ab_arg:
+        # A/B: the same appserver command with extra environment (e.g. an
+        # experimental switch), measured in the same rounds as the rest.
+        def appserver_b(port):
+            srv = appserver(port)
+            srv.name = "appserver-b"
+            srv.env = dict(srv.env, **dict(kv.split("=", 1) for kv in a.ab_env))
+            srv.cmd[1:1] = a.ab_arg
+            return srv
+        allm.insert(1, appserver_b)
+        names.insert(1, "appserver-b")
     if a.only:
         keep = a.only.split(",")
-        allm = [m for m, n in zip(allm, names) if n in keep or n == "appserver"]
+        allm = [m for m, n in zip(allm, names) if n in keep or n.startswith("appserver")]
     return allm
 
 
@@ -93,6 +104,10 @@ def main() -> None:
     ap.add_argument("--env", action="append", default=[], help="KEY=VALUE for every server")
     ap.add_argument("--classic-env", action="append", default=[],
                     help="KEY=VALUE for the NGINX -> HAProxy -> uWSGI stack only (e.g. the stock renderers)")
+    ap.add_argument("--ab-env", action="append", default=[],
+                    help="KEY=VALUE: also run appserver with this environment as 'appserver-b' (A/B)")
+    ap.add_argument("--ab-arg", action="append", default=[],
+                    help="an extra appserver option for 'appserver-b' (e.g. --ab-arg=--no-gc-freeze)")
     a = ap.parse_args()
     conns = [int(x) for x in a.ramp.split(",")] if a.ramp else [a.connections]
     best = {}

@@ -29,6 +29,16 @@ def _json(start_response, obj, status="200 OK"):
     return [body]
 
 
+BARRIERS = {}
+
+
+def _barrier(n):
+    with LOCK:
+        if n not in BARRIERS or BARRIERS[n].broken:
+            BARRIERS[n] = threading.Barrier(n)
+        return BARRIERS[n]
+
+
 def app(environ, start_response):
     with LOCK:
         CALLS["n"] += 1
@@ -38,6 +48,20 @@ def app(environ, start_response):
         return [b"hello"]
     if path == "/calls":
         return _json(start_response, dict(CALLS))
+    if path == "/gc-frozen":
+        import gc
+        return _json(start_response, {"frozen": gc.get_freeze_count()})
+    if path == "/rendezvous":
+        # Blocks as a database call does (GIL released), then waits for
+        # QUERY_STRING requests in all to be inside the app at once: 200
+        # only if the worker really runs that many at the same time.
+        n = int(environ.get("QUERY_STRING") or 4)
+        time.sleep(0.2)
+        try:
+            _barrier(n).wait(timeout=5)
+        except threading.BrokenBarrierError:
+            return _json(start_response, {"met": False}, "503 Service Unavailable")
+        return _json(start_response, {"met": True})
     if path.startswith("/environ"):
         env = {k: v for k, v in environ.items() if isinstance(v, (str, bool, int, tuple))}
         env["input_type"] = type(environ["wsgi.input"]).__name__

@@ -1,6 +1,7 @@
 """appserver.serve() in this process: served from a Python thread, stopped
 by appserver.stop(), with the counters of appserver.stats()."""
 import threading
+import time
 
 import pytest
 
@@ -104,6 +105,8 @@ def _limit_under_load(app):
             for _ in range(40):
                 r = c.request("GET", "/")
                 statuses.append(r.status)
+                if r.status == 503:
+                    time.sleep(0.02)  # back off, as a client told Retry-After does
                 if r.header("Connection") == "close":
                     c.close()
                     c = Conn(port)
