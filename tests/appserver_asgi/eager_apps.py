@@ -75,6 +75,21 @@ async def app(scope, receive, send):
             raise
         finally:
             seen["finally"] += 1
+    elif path == "/anyio":
+        # Cancel scopes entered in the first step (by the task object that
+        # is initialized only when the request suspends) and a task group.
+        import anyio
+        try:
+            with anyio.fail_after(0.02):
+                await anyio.sleep(5)
+        except TimeoutError:
+            out["fail_after"] = True
+        with anyio.move_on_after(0.01) as scope_:
+            await anyio.sleep(5)
+        out["moved_on"] = scope_.cancelled_caught
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(anyio.sleep, 0.01)
+        out["task_group"] = True
     elif path == "/raise":
         raise ValueError("boom in the first step")
     elif path == "/raise-later":

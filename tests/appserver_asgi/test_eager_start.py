@@ -61,6 +61,11 @@ def test_timeout_and_self_cancel(srv):
     assert out["cancelled_at_await"]
 
 
+def test_anyio_cancel_scopes_from_the_first_step(srv):
+    out = getj(srv.port, "/anyio")
+    assert out["fail_after"] and out["moved_on"] and out["task_group"]
+
+
 def test_child_task_inherits_the_request_context(srv):
     assert getj(srv.port, "/child")["child_cv"] == "/child"
 
