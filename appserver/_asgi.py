@@ -20,6 +20,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 from urllib.parse import unquote
 
 from . import DEFAULTS, bind
+from ._asgi_eager import start_eager
 from ._asgi_lifespan import Lifespan, LifespanFailure
 from ._asgi_ws import WebSocketState
 
@@ -416,7 +417,9 @@ class _Server:
             scope["state"] = self.state.copy()
         req = _HTTP(self, rid, body, more_body)
         self.reqs[rid] = req
-        req.task = self.create_task(self._run(req, scope))
+        # The app's first step runs now (an app that answers without
+        # waiting never becomes a scheduled Task; _asgi_eager.py).
+        req.task = start_eager(self.loop, self._run(req, scope))
 
     def _add_tls(self, scope: Dict[str, Any], ident: int) -> None:
         """The tls extension (asgiref specs/tls.rst 0.2) for this connection."""

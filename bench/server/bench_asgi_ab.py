@@ -13,6 +13,9 @@ PYTHONPATH, e.g. for the commit before a change:
 
     .venv/bin/python bench/server/bench_asgi_ab.py --variant before:PYTHONPATH=/tmp/before-py \\
         --variant after: [--app asgi_apps:starlette_json] [--rounds 6] [--duration 3]
+
+--peer uvicorn --peer granian (names from bench_asgi.py) adds those servers
+to every round, so builds and peers are measured in the same run.
 """
 from __future__ import annotations
 
@@ -32,16 +35,24 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=3)
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--app", default="hello_asgi:app")
+    ap.add_argument("--peer", action="append", default=[], help="uvicorn, granian, hypercorn, daphne")
     args = ap.parse_args()
+    from bench_asgi import servers
+    peers = {mk.__name__: mk for mk in servers(1, args.app, {})}
     results: dict = {}
+    runs = args.variant + ["peer:" + p for p in args.peer]
     for r in range(args.rounds):
-        variants = args.variant if r % 2 == 0 else list(reversed(args.variant))
+        variants = runs if r % 2 == 0 else list(reversed(runs))
         for v in variants:
             name, _, kv = v.partition(":")
-            env = dict(x.split("=", 1) for x in kv.split(",") if x)
             port = free_port()
-            srv = Server(name, [venv("appserver"), "--interface", "asgi", "--loop", "uvloop",
-                                "--port", str(port), "--workers", "1", args.app], port, env=env)
+            if name == "peer":
+                name = kv
+                srv = peers[kv](port)
+            else:
+                env = dict(x.split("=", 1) for x in kv.split(",") if x)
+                srv = Server(name, [venv("appserver"), "--interface", "asgi", "--loop", "uvloop",
+                                    "--port", str(port), "--workers", "1", args.app], port, env=env)
             with srv:
                 wrk(port, connections=args.connections, duration=1)  # warm-up
                 cpu0 = cpu_seconds(srv)
