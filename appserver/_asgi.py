@@ -418,8 +418,13 @@ class _Server:
         req = _HTTP(self, rid, body, more_body)
         self.reqs[rid] = req
         # The app's first step runs now (an app that answers without
-        # waiting never becomes a scheduled Task; _asgi_eager.py).
-        req.task = start_eager(self.loop, self._run(req, scope))
+        # waiting never becomes a scheduled Task; _asgi_eager.py) — unless
+        # the app installed a task factory (tracing, Sentry...): then its
+        # requests go through it, as under any other server.
+        if self.loop.get_task_factory() is None:
+            req.task = start_eager(self.loop, self._run(req, scope))
+        else:
+            req.task = self.create_task(self._run(req, scope))
 
     def _add_tls(self, scope: Dict[str, Any], ident: int) -> None:
         """The tls extension (asgiref specs/tls.rst 0.2) for this connection."""

@@ -6,9 +6,18 @@ import asyncio
 import contextvars
 import json
 import time
+import weakref
 
 cv: contextvars.ContextVar = contextvars.ContextVar("cv", default="unset")
 seen = {"cancelled": 0, "finally": 0}
+made_by_factory: "weakref.WeakSet[asyncio.Task]" = weakref.WeakSet()
+
+
+def task_factory(loop, coro, **kwargs):
+    """A tracing library's task factory (Sentry, OpenTelemetry...)."""
+    task = asyncio.Task(coro, loop=loop, **kwargs)
+    made_by_factory.add(task)
+    return task
 
 
 async def reply(send, obj, status=200):
@@ -27,6 +36,11 @@ async def app(scope, receive, send):
     cv.set(path)  # must not leak into other requests
     if path == "/stats":
         return await reply(send, seen)
+    if path == "/set-factory":
+        asyncio.get_running_loop().set_task_factory(task_factory)
+    elif path == "/unset-factory":
+        asyncio.get_running_loop().set_task_factory(None)
+    out["by_factory"] = task in made_by_factory
     if path == "/block-loop":
         time.sleep(1.0)  # blocks the loop: what arrives meanwhile comes in one batch
     elif path == "/plain":

@@ -36,7 +36,7 @@ def test_task_and_context_in_the_first_step(srv):
     for _ in range(3):  # a request's ContextVar.set() never leaks into the next one
         out = getj(srv.port, "/plain")
         assert out == {"task": True, "cv_before": "unset", "in_all_tasks_first_step": False,
-                       "cv_after": "/plain"}
+                       "by_factory": False, "cv_after": "/plain"}
 
 
 def test_task_introspection_in_the_first_step(srv):
@@ -114,3 +114,17 @@ def test_request_and_disconnect_in_one_batch(srv):
         time.sleep(0.05)
     assert now["finally"] == before["finally"] + 20
     assert now["cancelled"] == before["cancelled"] + 20
+
+
+def test_a_task_factory_the_app_installs_makes_the_request_tasks(srv):
+    """Tracing libraries install a loop task factory and expect every
+    request's task to come from it: with one installed, requests are
+    created through it (no eager start); without, they start eagerly."""
+    assert getj(srv.port, "/plain")["by_factory"] is False
+    getj(srv.port, "/set-factory")
+    for _ in range(3):
+        out = getj(srv.port, "/plain")
+        assert out["by_factory"] is True and out["cv_after"] == "/plain"
+    assert getj(srv.port, "/sleep")["same_task"]
+    getj(srv.port, "/unset-factory")
+    assert getj(srv.port, "/plain")["by_factory"] is False
