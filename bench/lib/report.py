@@ -71,9 +71,11 @@ _t("asgi", r".", r"^req/s$", ["hypercorn", "daphne"], 3.0, "≥ 1x Granian, 1.5x
 _t("ops", r"^static", r".", ["nginx"], 0.8, "≥ 0.8x NGINX")
 _t("ops", r"^HTTP/2", r".", ["HTTP/1.1"], 0.8, "≤ 20% slower")
 # Two servers on the same core at once, one scraped, roles swapped phase by
-# phase (bench_ops.py scrape_round): the machine's noise falls on both alike,
-# so the throughput row itself is judged.
-_t("ops", r"^metrics", r"^req/s", ["plain"], 0.98, "< 2% loss")
+# phase (bench_ops.py scrape_round), so the machine's noise falls on both
+# alike; even so a phase's ratio swings by several %, so the judged row is the
+# loss per scrape measured under a storm of back-to-back scrapes (~100x the
+# interval's count, far above the noise), scaled to one scrape per interval.
+_t("ops", r"^metrics", r"^req/s, storm", ["plain"], 0.98, "< 2% loss")
 
 SECTIONS = [
     ("json", "jsonfast (issue 3)",
