@@ -2,10 +2,18 @@
 // result bytes happen on this side, so a small document costs one C->Go
 // call and no Go->C call (the output is copied into a buffer on this C
 // stack frame; large outputs come back as a bytes object made in Go).
+// Before that, a small document of the common types is written by
+// jsonenc_small.c without entering Go at all (the transition alone costs
+// more than orjson's whole dumps of {"a": 1}).
 #include "goaccel.h"
 #include "_cgo_export.h"
+#include "jsonenc_small.h"
 
 #define JSONENC_STACK_BUF 2048
+// Outputs up to this many bytes may come from the C encoder; past it, the
+// C encoder gives up and the document goes to Go (its work so far wasted,
+// which this bound keeps small).
+#define JSONENC_SMALL_MAX 1024
 
 static PyObject *jsonenc_kw_default, *jsonenc_kw_option, *jsonenc_kw_obj;
 
@@ -63,6 +71,13 @@ static PyObject *jsonenc_orjson_dumps(PyObject *self, PyObject *const *args,
         return NULL;
     }
     char buf[JSONENC_STACK_BUF];
+    if ((opts & ~(long)JSONENC_SMALL_OPTS) == 0) {
+        Py_ssize_t n = jsonenc_small(obj, buf, JSONENC_SMALL_MAX);
+        if (n >= 0) {
+            if (opts & 1024) buf[n++] = '\n';  // OPT_APPEND_NEWLINE
+            return PyBytes_FromStringAndSize(buf, n);
+        }
+    }
     PyObject *result = NULL;
     Py_ssize_t n = jsonencOrjsonDumps(obj, deflt, opts, buf, JSONENC_STACK_BUF, &result);
     if (n < 0) return NULL;
@@ -86,6 +101,35 @@ PyObject *jsonenc_new_orjson_dumps(PyObject *module) {
     PyObject *modname = PyModule_GetNameObject(module);
     if (modname == NULL) return NULL;
     PyObject *fn = PyCFunction_NewEx(&jsonenc_orjson_dumps_def, NULL, modname);
+    Py_DECREF(modname);
+    return fn;
+}
+
+// orjson_dumps_small(obj) -> bytes | None: the C encoder alone (None where
+// it declines), so tests can check both that it gives orjson's bytes and
+// that the inputs meant for it really take it.
+static PyObject *jsonenc_orjson_dumps_small(PyObject *self, PyObject *const *args,
+                                            Py_ssize_t nargs) {
+    if (nargs != 1) {
+        PyErr_SetString(PyExc_TypeError, "orjson_dumps_small() takes exactly 1 argument");
+        return NULL;
+    }
+    char buf[JSONENC_SMALL_MAX];
+    Py_ssize_t n = jsonenc_small(args[0], buf, JSONENC_SMALL_MAX);
+    if (n < 0) Py_RETURN_NONE;
+    return PyBytes_FromStringAndSize(buf, n);
+}
+
+static PyMethodDef jsonenc_orjson_dumps_small_def = {
+    "orjson_dumps_small", (PyCFunction)(void (*)(void))jsonenc_orjson_dumps_small,
+    METH_FASTCALL,
+    "orjson_dumps_small(obj) -> bytes | None\n\nThe C small-document encoder alone (None: declined).",
+};
+
+PyObject *jsonenc_new_orjson_dumps_small(PyObject *module) {
+    PyObject *modname = PyModule_GetNameObject(module);
+    if (modname == NULL) return NULL;
+    PyObject *fn = PyCFunction_NewEx(&jsonenc_orjson_dumps_small_def, NULL, modname);
     Py_DECREF(modname);
     return fn;
 }

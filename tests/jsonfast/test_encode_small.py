@@ -1,0 +1,362 @@
+"""The C encoder of small orjson.dumps documents (python/jsonenc_small.c).
+
+`_goaccel.json.orjson_dumps_small(obj)` runs it alone: bytes, or None where it
+declines and jsonfast.orjson.dumps hands the document to the Go encoder. Every
+case checks both sides: what it writes is orjson's bytes (and the Go path's),
+what it is meant to cover really is covered (not None), and what it declines
+still comes out of jo.dumps as orjson's result or error."""
+from __future__ import annotations
+
+import collections
+import datetime
+import gc
+import math
+import random
+import struct
+
+import orjson
+import psutil
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import jsonfast.orjson as jo
+from _goaccel import json as native
+
+small = native.orjson_dumps_small
+go = native.orjson_dumps_go
+
+MAX = 1024  # JSONENC_SMALL_MAX in python/jsonenc_entry.c
+DEPTH = 16  # JE_MAX_DEPTH in python/jsonenc_small.c
+
+
+def covered(obj, option=None):
+    """obj is written by the C encoder, and the bytes are orjson's."""
+    want = orjson.dumps(obj, option=option)
+    got = small(obj)
+    assert got is not None, obj
+    if option is not None and option & orjson.OPT_APPEND_NEWLINE:
+        got += b"\n"
+    assert got == want
+    assert jo.dumps(obj, option=option) == want
+    assert go(obj, option=option) == want
+
+
+def declined(obj, option=None):
+    """obj is left to the Go encoder, which gives orjson's result or error."""
+    assert small(obj) is None, obj
+    same(obj, option)
+
+
+def same(obj, option=None):
+    try:
+        want = orjson.dumps(obj, option=option)
+    except orjson.JSONEncodeError as exc:
+        with pytest.raises(jo.JSONEncodeError) as info:
+            jo.dumps(obj, option=option)
+        assert str(info.value) == str(exc)
+        return
+    assert jo.dumps(obj, option=option) == want
+
+
+class S(str):
+    pass
+
+
+class I(int):
+    pass
+
+
+class D(dict):
+    pass
+
+
+class L(list):
+    pass
+
+
+class F(float):
+    pass
+
+
+COVERED = [
+    {}, [], (), {"a": 1}, [1, 2, 3], (1, "x"), {"a": {"b": [{}, [], ()]}},
+    None, True, False, 0, -1, 1, 2**30, 2**31, -(2**31), 2**62, 2**63 - 1, -(2**63),
+    "", "abc", "a\"b\\c", "\x00\x1f\x7f", "\n\r\t\b\f", "é", "\u20ac", "\U0001F600",
+    "x" * 500, "é" * 300, "\uffff", "\ud7ff\ue000",
+    0.0, -0.0, 1.0, -1.0, 98.5, 0.25, 0.1, -0.1, 0.3, 1.5, 3.14159, 1e-5, 1.2e-5, 0.00012,
+    1234567.1234567, 100.0, 1e14, 2.0**48 - 1, 123456.7, 0.5, 0.125, 0.00390625,
+    {"id": 12345, "username": "alice_smith", "email": "alice@example.com", "active": True,
+     "score": 98.5, "tags": ["admin", "staff"], "created": "2024-01-15T10:30:00Z",
+     "manager_id": None, "ratio": 0.25, "address": {"city": "Paris", "zip": "75001"}},
+    {"\u00e9t\u00e9": ["\u65e5\u672c", 1.75], "k\n": "v\""},
+]
+
+
+@pytest.mark.parametrize("obj", COVERED, ids=repr)
+def test_covered(obj):
+    covered(obj)
+
+
+DECLINED = [
+    S("x"), I(1), D(a=1), L([1]), F(1.5), [S("x")], {"a": I(2)}, collections.OrderedDict(a=1),
+    {1: 2}, {None: 1}, {S("k"): 1}, {(1,): 2},
+    2**63, 2**64 - 1, -(2**63) - 1, 2**64, -(2**64), [1, 2**70],
+    1e-6, 2.5e-6, 1e-7, 12345678.12345678, 0.1 + 0.2, 1 / 3, 2.0**48, 1e15, 1e16, 1e100, 5e-324,
+    float("nan"), float("inf"), -float("inf"), [1.0, float("nan")],
+    "\ud800", ["ok", "\udfff"], {"a": "x\udbff"},
+    datetime.datetime(2020, 1, 1), {"a": [1, datetime.date(2020, 1, 1)]},
+    b"bytes", {1.5}, object,
+]
+
+
+@pytest.mark.parametrize("obj", DECLINED, ids=repr)
+def test_declined(obj):
+    declined(obj)
+
+
+def test_fragment_declines():
+    frag = jo.Fragment(b'{"x":[1]}')
+    assert small(frag) is None
+    assert small([1, frag]) is None
+    assert jo.dumps([1, frag]) == orjson.dumps([1, orjson.Fragment(b'{"x":[1]}')])
+
+
+def nested(depth, leaf):
+    obj = leaf
+    for i in range(depth):
+        obj = [obj] if i % 2 else {"k": obj}
+    return obj
+
+
+def test_depth_bound():
+    covered(nested(DEPTH, 1))
+    covered(nested(DEPTH - 1, []))  # an empty container counts as a level
+    declined(nested(DEPTH + 1, 1))
+    declined(nested(DEPTH, []))
+    declined(nested(300, 1))  # orjson's recursion error, from the Go path
+
+
+def test_cycles_decline():
+    a = []
+    a.append(a)
+    declined(a)
+    d = {}
+    d["d"] = [d]
+    declined(d)
+
+
+@pytest.mark.parametrize("piece", ["x", "\n", "\x01", "é", "\u20ac", "\U0001F600"])
+def test_size_bound(piece):
+    # The largest output that fits and the next size up, for one-, escape-
+    # and multi-byte characters at the very end.
+    for n in range(MAX - 40, MAX + 10):
+        obj = ["y" * (n // 2), "z" * (n - n // 2) + piece]
+        out = orjson.dumps(obj)
+        if len(out) <= MAX:
+            covered(obj)
+        else:
+            declined(obj)
+
+
+def test_size_bound_numbers():
+    for n in range(1, 200):
+        obj = [123456789] * n
+        if len(orjson.dumps(obj)) <= MAX:
+            covered(obj)
+        else:
+            declined(obj)
+    for n in range(1, 200):
+        obj = [0.125] * n + [None, True, False]
+        if len(orjson.dumps(obj)) <= MAX:
+            covered(obj)
+        else:
+            declined(obj)
+
+
+def test_every_ascii_character():
+    for c in range(128):
+        covered(chr(c))
+        covered({chr(c): chr(c) * 3})
+        covered("ab" + chr(c) + "é")  # the wide-string loop
+
+
+def test_code_points():
+    for c in list(range(0x80, 0x3000)) + list(range(0xd700, 0xe100)) + list(range(0xfff0, 0x10400, 7)):
+        s = chr(c)
+        if 0xd800 <= c <= 0xdfff:
+            declined(s)
+            declined("ab" + s)
+        else:
+            covered(s)
+            covered("a\n" + s + "b")
+
+
+# Every bit that changes nothing for the covered types takes the C path
+# (APPEND_NEWLINE is added by the entry); the others go to Go.
+C_OPTS = [
+    orjson.OPT_APPEND_NEWLINE, orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z, orjson.OPT_OMIT_MICROSECONDS,
+    orjson.OPT_SERIALIZE_NUMPY, orjson.OPT_PASSTHROUGH_SUBCLASS, orjson.OPT_PASSTHROUGH_DATETIME,
+    orjson.OPT_PASSTHROUGH_DATACLASS, orjson.OPT_SERIALIZE_DATACLASS, orjson.OPT_SERIALIZE_UUID,
+]
+GO_OPTS = [
+    orjson.OPT_INDENT_2, orjson.OPT_SORT_KEYS, orjson.OPT_STRICT_INTEGER, orjson.OPT_NON_STR_KEYS,
+    orjson.OPT_APPEND_NEWLINE | orjson.OPT_SORT_KEYS,
+]
+
+
+@pytest.mark.parametrize("option", C_OPTS + GO_OPTS)
+def test_options(option):
+    for obj in COVERED + [{"b": 1, "a": [2**53 + 1, {"z": None, "y": 0.5}]}] + DECLINED:
+        same(obj, option)
+
+
+def test_passthrough_subclass_declines_like_orjson():
+    # With PASSTHROUGH_SUBCLASS a str subclass goes to default: the C path
+    # must not write it as a str.
+    for obj in (S("x"), [I(1)], {"a": D()}):
+        with pytest.raises(jo.JSONEncodeError):
+            jo.dumps(obj, option=orjson.OPT_PASSTHROUGH_SUBCLASS)
+        assert jo.dumps(obj, option=orjson.OPT_PASSTHROUGH_SUBCLASS, default=repr) == \
+            orjson.dumps(obj, option=orjson.OPT_PASSTHROUGH_SUBCLASS, default=repr)
+
+
+def test_default_only_sees_unsupported_values():
+    seen = []
+
+    def default(o):
+        seen.append(o)
+        return str(o)
+
+    obj = {"a": [1, 2.5, "x"], "d": datetime.time(1, 2), "s": {3}}
+    assert jo.dumps(obj, default=default) == orjson.dumps(obj, default=str)
+    assert seen == [{3}]
+
+
+def floats_for_c(rnd, n):
+    """Floats of the decimal shapes small payloads carry (prices, ratios,
+    scores, coordinates) plus random bit patterns."""
+    out = []
+    for i in range(n):
+        k = rnd.randint(0, 10)
+        m = rnd.randint(0, 10 ** rnd.randint(1, 16))
+        out.append((-1) ** i * m / 10**k)
+        out.append(round(rnd.uniform(-1000, 1000), rnd.randint(0, 9)))
+        out.append(struct.unpack("<d", rnd.getrandbits(64).to_bytes(8, "little"))[0])
+        out.append(rnd.randint(0, 2**53) / 2.0 ** rnd.randint(0, 60))
+    return out
+
+
+def test_floats_against_orjson():
+    rnd = random.Random(20261126)
+    taken = 0
+    vals = floats_for_c(rnd, 50_000)
+    for f in vals:
+        want = orjson.dumps(f)
+        got = small(f)
+        if got is not None:
+            taken += 1
+            assert got == want, (f, got, want)
+        assert jo.dumps(f) == want, f
+    # The C path carries the decimal shapes (about half of these values).
+    assert taken > len(vals) // 3
+
+
+def test_short_decimals_are_covered():
+    # Every float that reads back from a decimal with up to 8 fraction
+    # digits and below 2**48 / 10**k is written in C (the shapes of prices
+    # and ratios), with orjson's digits.
+    rnd = random.Random(7)
+    for _ in range(100_000):
+        k = rnd.randint(0, 8)
+        m = rnd.randint(0, 2**47 // 10**k)
+        f = m / 10**k
+        if k > 5 and 0 < f < 1e-5:
+            continue  # orjson writes these with an exponent: declined
+        assert small(f) == orjson.dumps(f), f
+        assert small(-f) == orjson.dumps(-f), f
+
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6).map(lambda f: round(f, 3)),
+    st.text(max_size=12).filter(lambda s: not any(0xd800 <= ord(c) <= 0xdfff for c in s)),
+)
+trees = st.recursive(
+    scalars,
+    lambda kids: st.one_of(
+        st.lists(kids, max_size=5), st.lists(kids, max_size=3).map(tuple),
+        st.dictionaries(st.text(max_size=8).filter(lambda s: not any(0xd800 <= ord(c) <= 0xdfff for c in s)),
+                        kids, max_size=5),
+    ),
+    max_leaves=30,
+)
+
+
+def depth_of(obj):
+    if isinstance(obj, dict):
+        return 1 + max(map(depth_of, obj.values()), default=0)
+    if isinstance(obj, (list, tuple)):
+        return 1 + max(map(depth_of, obj), default=0)
+    return 0
+
+
+@settings(max_examples=600, deadline=None)
+@given(trees)
+def test_random_subset_trees(obj):
+    want = orjson.dumps(obj)
+    assert jo.dumps(obj) == want
+    got = small(obj)
+    if len(want) <= MAX and depth_of(obj) <= DEPTH:
+        # round(f, 3) floats are all within the C path's float rule
+        assert got == want
+    else:
+        assert got is None
+
+
+anything = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**65), max_value=2**65), st.floats(),
+              st.text(st.characters(), max_size=12), st.builds(S, st.text(max_size=3)),
+              st.builds(I, st.integers()), st.datetimes()),
+    lambda kids: st.one_of(
+        st.lists(kids, max_size=5), st.lists(kids, max_size=3).map(tuple), st.builds(L, st.lists(kids, max_size=2)),
+        st.dictionaries(st.one_of(st.text(max_size=5), st.integers(), st.builds(S, st.text(max_size=3))),
+                        kids, max_size=5),
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(anything, st.sampled_from([None] + C_OPTS + GO_OPTS))
+def test_random_trees_any_types(obj, option):
+    got = small(obj)
+    if got is not None:
+        assert got == orjson.dumps(obj)
+    same(obj, option)
+
+
+def test_rss_flat_small_path():
+    """A long loop on the C path (and on its declines) keeps RSS flat."""
+    record = {"id": 12345, "username": "alice_smith", "email": "alice@example.com", "active": True,
+              "score": 98.5, "tags": ["admin", "staff"], "created": "2024-01-15T10:30:00Z",
+              "manager_id": None, "ratio": 0.25, "address": {"city": "Paris", "zip": "75001"},
+              "name": "\u00e9l\u00e8ve \u65e5\u672c"}
+    near = ["x" * (MAX - 4)]  # just fits
+    over = ["x" * MAX]        # C declines at the end, Go writes it
+    late = {"a": [1, 2, 3], "b": 1e-7}  # declined at the last value
+    objs = [{"a": 1}, record, near, over, late]
+    for obj in objs:
+        assert small(obj) is None or small(obj) == orjson.dumps(obj)
+    proc = psutil.Process()
+    for _ in range(20_000):
+        for obj in objs:
+            jo.dumps(obj)
+    gc.collect()
+    before = proc.memory_info().rss
+    for _ in range(200_000):
+        for obj in objs:
+            jo.dumps(obj)
+    gc.collect()
+    grown = proc.memory_info().rss - before
+    assert grown < 5 * 1024 * 1024, f"RSS grew by {grown / 2**20:.1f} MiB over 1M dumps"
