@@ -181,6 +181,42 @@ def test_every_ascii_character():
         covered("ab" + chr(c) + "é")  # the wide-string loop
 
 
+def test_escapes_at_every_position_of_a_word():
+    # The ASCII path checks eight bytes at a time, then the tail byte-wise.
+    for c in range(128):
+        for pos in range(20):
+            covered("a" * pos + chr(c) + "b" * (19 - pos))
+        covered(chr(c) * 17)
+
+
+class Slots:
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+
+def test_dict_tables():
+    # Deleted entries, a table of general kind (a non-str key once), a
+    # split table (an instance __dict__), a dict that grew and shrank.
+    d = {"a": 1, "b": 2, "c": 3}
+    del d["b"]
+    covered(d)
+    g = {1: "x", "k": "v"}
+    del g[1]
+    covered(g)
+    g[2] = 3
+    declined(g)
+    inst = Slots(1, [2.5, "x"])
+    split = vars(inst)
+    assert type(split) is dict
+    covered(split)
+    big = {str(i): i for i in range(100)}
+    for i in range(95):
+        del big[str(i)]
+    covered(big)
+    covered({k: None for k in ("x", "y") if k == "z"})
+
+
 def test_code_points():
     for c in list(range(0x80, 0x3000)) + list(range(0xd700, 0xe100)) + list(range(0xfff0, 0x10400, 7)):
         s = chr(c)
