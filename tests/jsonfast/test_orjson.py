@@ -251,6 +251,13 @@ def test_errors_match():
     assert jo.JSONEncodeError is TypeError
 
 
+def test_int_keys_range():
+    # Keys: any 64-bit int even with STRICT_INTEGER, orjson's own message past it.
+    for key in (2**60, 2**63, 2**64 - 1, -(2**63), 2**64, -(2**63) - 1, 2**70):
+        for option in (orjson.OPT_NON_STR_KEYS, orjson.OPT_NON_STR_KEYS | orjson.OPT_STRICT_INTEGER):
+            same({key: 1}, option=option)
+
+
 def test_strict_integer():
     for i in [2**53 - 1, 2**53, -(2**53) + 1, -(2**53), 2**63, 0]:
         same(i, option=orjson.OPT_STRICT_INTEGER)
