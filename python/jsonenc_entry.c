@@ -8,12 +8,21 @@
 #include "goaccel.h"
 #include "_cgo_export.h"
 #include "jsonenc_small.h"
+#include <string.h>
 
 #define JSONENC_STACK_BUF 2048
-// Outputs up to this many bytes may come from the C encoder; past it, the
-// C encoder gives up and the document goes to Go (its work so far wasted,
-// which this bound keeps small).
-#define JSONENC_SMALL_MAX 1024
+// Outputs up to this many bytes may come from the C encoder (the first
+// JSONENC_STACK_BUF - 1 on this stack frame, then in jsonenc_small.c's
+// buffer); past it, or at a value it does not cover, the C encoder gives up
+// and the document goes to Go, its work so far wasted. After a give-up past
+// the stack buffer (a waste of at least 2 KiB of work), the next
+// JSONENC_COOLDOWN calls try C only within the stack buffer, so a stream
+// of large documents that always decline wastes a bounded share.
+#define JSONENC_C_LIMIT (1 << 20)
+#define JSONENC_COOLDOWN 16
+#define JSONENC_SMALL_MAX 1024  // the test hook's default limit
+
+static int jsonenc_cooldown;
 
 static PyObject *jsonenc_kw_default, *jsonenc_kw_option, *jsonenc_kw_obj;
 
@@ -72,11 +81,23 @@ static PyObject *jsonenc_orjson_dumps(PyObject *self, PyObject *const *args,
     }
     char buf[JSONENC_STACK_BUF];
     if ((opts & ~(long)JSONENC_SMALL_OPTS) == 0) {
-        Py_ssize_t n = jsonenc_small(obj, buf, JSONENC_SMALL_MAX);
-        if (n >= 0) {
-            if (opts & 1024) buf[n++] = '\n';  // OPT_APPEND_NEWLINE
-            return PyBytes_FromStringAndSize(buf, n);
+        Py_ssize_t limit = JSONENC_C_LIMIT;
+        if (jsonenc_cooldown > 0) {
+            jsonenc_cooldown--;
+            limit = JSONENC_STACK_BUF - 1;
         }
+        const char *out;
+        Py_ssize_t n = jsonenc_small(obj, opts, buf, JSONENC_STACK_BUF - 1, limit, &out);
+        if (n >= 0) {
+            if (!(opts & 1024)) return PyBytes_FromStringAndSize(out, n);
+            // OPT_APPEND_NEWLINE
+            PyObject *res = PyBytes_FromStringAndSize(NULL, n + 1);
+            if (res == NULL) return NULL;
+            memcpy(PyBytes_AS_STRING(res), out, (size_t)n);
+            PyBytes_AS_STRING(res)[n] = '\n';
+            return res;
+        }
+        if (out != buf) jsonenc_cooldown = JSONENC_COOLDOWN;
     }
     PyObject *result = NULL;
     Py_ssize_t n = jsonencOrjsonDumps(obj, deflt, opts, buf, JSONENC_STACK_BUF, &result);
@@ -105,25 +126,48 @@ PyObject *jsonenc_new_orjson_dumps(PyObject *module) {
     return fn;
 }
 
-// orjson_dumps_small(obj) -> bytes | None: the C encoder alone (None where
-// it declines), so tests can check both that it gives orjson's bytes and
-// that the inputs meant for it really take it.
+// orjson_dumps_small(obj, cap=JSONENC_SMALL_MAX, option=0) -> bytes | None:
+// the C encoder alone with an output bound of cap bytes and orjson options
+// within JSONENC_SMALL_OPTS (None where it declines; APPEND_NEWLINE is the
+// caller's and not written here),
+// so tests can check both that it gives orjson's bytes and that the inputs
+// meant for it really take it.
 static PyObject *jsonenc_orjson_dumps_small(PyObject *self, PyObject *const *args,
                                             Py_ssize_t nargs) {
-    if (nargs != 1) {
-        PyErr_SetString(PyExc_TypeError, "orjson_dumps_small() takes exactly 1 argument");
+    if (nargs < 1 || nargs > 3) {
+        PyErr_SetString(PyExc_TypeError, "orjson_dumps_small() takes 1 to 3 arguments");
         return NULL;
     }
-    char buf[JSONENC_SMALL_MAX];
-    Py_ssize_t n = jsonenc_small(args[0], buf, JSONENC_SMALL_MAX);
+    long opts = 0;
+    if (nargs == 3) {
+        opts = PyLong_AsLong(args[2]);
+        if (opts == -1 && PyErr_Occurred()) return NULL;
+        if ((opts & ~(long)JSONENC_SMALL_OPTS) != 0) {
+            PyErr_SetString(PyExc_ValueError, "option outside JSONENC_SMALL_OPTS");
+            return NULL;
+        }
+    }
+    Py_ssize_t cap = JSONENC_SMALL_MAX;
+    if (nargs >= 2) {
+        cap = PyLong_AsSsize_t(args[1]);
+        if (cap == -1 && PyErr_Occurred()) return NULL;
+        if (cap < 0 || cap > ((Py_ssize_t)1 << 30)) {
+            PyErr_SetString(PyExc_ValueError, "cap out of range");
+            return NULL;
+        }
+    }
+    // A small first buffer, so that tests reach the move to the heap buffer.
+    char buf[64];
+    const char *out;
+    Py_ssize_t n = jsonenc_small(args[0], opts, buf, sizeof buf, cap, &out);
     if (n < 0) Py_RETURN_NONE;
-    return PyBytes_FromStringAndSize(buf, n);
+    return PyBytes_FromStringAndSize(out, n);
 }
 
 static PyMethodDef jsonenc_orjson_dumps_small_def = {
     "orjson_dumps_small", (PyCFunction)(void (*)(void))jsonenc_orjson_dumps_small,
     METH_FASTCALL,
-    "orjson_dumps_small(obj) -> bytes | None\n\nThe C small-document encoder alone (None: declined).",
+    "orjson_dumps_small(obj, cap=1024, option=0) -> bytes | None\n\nThe C small-document encoder alone (None: declined).",
 };
 
 PyObject *jsonenc_new_orjson_dumps_small(PyObject *module) {

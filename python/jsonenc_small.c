@@ -12,6 +12,7 @@
 //   - exact str (any width; lone surrogates decline), escaped as orjson
 //     does: \" \\ \b \t \n \f \r, other controls as \u00xx, UTF-8 otherwise;
 //   - exact int in int64 range, True/False, None;
+//   - exact datetime (naive or UTC), date and naive time (je_datetime);
 //   - exact float when its shortest round-trip digits are a decimal with at
 //     most JE_MAX_FRAC digits after the point and it is below 2**48 (proof
 //     at je_float); everything else, NaN and infinities included, declines.
@@ -22,6 +23,7 @@
 // Nothing here calls Python code or changes an object, so declining leaves
 // no trace.
 #include "jsonenc_small.h"
+#include <datetime.h>
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
@@ -32,7 +34,47 @@
 typedef struct {
     char *p;
     char *end;
+    char *start;       // the buffer being written: the caller's, then je_heap
+    Py_ssize_t limit;  // the most output that may be written
+    long opts;         // orjson OPT_* bits (within JSONENC_SMALL_OPTS)
 } je_out;
+
+// Output past the caller's buffer moves here. Kept between calls (up to
+// JSONENC_HEAP_MAX bytes, once grown) so that repeated dumps of mid-size
+// documents do not allocate; only ever used with the GIL held, and nothing
+// in this file runs Python code, so no other call can interleave.
+static char *je_heap;
+static Py_ssize_t je_heap_cap;
+
+// Makes room for n more bytes by moving to (a larger) je_heap; 0 when the
+// output would pass o->limit or memory runs out (the caller declines).
+static int je_grow(je_out *o, Py_ssize_t n) {
+    Py_ssize_t used = o->p - o->start, need = used + n;
+    if (need > o->limit) return 0;
+    Py_ssize_t cap = 2 * (o->end - o->start);
+    if (cap < 4096) cap = 4096;
+    while (cap < need) cap *= 2;
+    if (cap > o->limit) cap = o->limit;
+    if (cap > je_heap_cap) {
+        // realloc keeps what is written when it is already in je_heap
+        char *h = PyMem_RawRealloc(je_heap, (size_t)cap);
+        if (h == NULL) return 0;
+        if (o->start == je_heap) o->start = h;
+        je_heap = h;
+        je_heap_cap = cap;
+    }
+    if (o->start != je_heap) {
+        memcpy(je_heap, o->start, (size_t)used);
+        o->start = je_heap;
+    }
+    o->p = je_heap + used;
+    o->end = je_heap + (je_heap_cap < o->limit ? je_heap_cap : o->limit);
+    return 1;
+}
+
+// Whether n more bytes fit, growing the buffer if allowed.
+#define JE_ROOM(o, n) \
+    (__builtin_expect((o)->end - (o)->p >= (Py_ssize_t)(n), 1) || je_grow((o), (Py_ssize_t)(n)))
 
 static const char je_digits2[201] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -98,7 +140,7 @@ static inline int je_put_u64(je_out *o, uint64_t v) {
         *--q = (char)('0' + v);
     }
     size_t n = (size_t)(tmp + sizeof tmp - q);
-    if ((size_t)(o->end - o->p) < n) return 0;
+    if (!JE_ROOM(o, n)) return 0;
     memcpy(o->p, q, n);
     o->p += n;
     return 1;
@@ -106,7 +148,7 @@ static inline int je_put_u64(je_out *o, uint64_t v) {
 
 static inline int je_put_i64(je_out *o, int64_t v) {
     if (v < 0) {
-        if (o->p >= o->end) return 0;
+        if (!JE_ROOM(o, 1)) return 0;
         *o->p++ = '-';
         return je_put_u64(o, (uint64_t)0 - (uint64_t)v);
     }
@@ -114,7 +156,7 @@ static inline int je_put_i64(je_out *o, int64_t v) {
 }
 
 static inline int je_put_lit(je_out *o, const char *s, size_t n) {
-    if ((size_t)(o->end - o->p) < n) return 0;
+    if (!JE_ROOM(o, n)) return 0;
     memcpy(o->p, s, n);
     o->p += n;
     return 1;
@@ -196,7 +238,7 @@ static inline int je_float(je_out *o, double d) {
         // At most '-', 15 integer digits, '.', 8 digits; laid out here and
         // copied, so the bound check is exact.
         char tmp[32];
-        je_out t = {tmp, tmp + sizeof tmp};
+        je_out t = {tmp, tmp + sizeof tmp, tmp, sizeof tmp, 0};
         if (signbit(d)) *t.p++ = '-';
         uint64_t ip = m / je_u10[k], frac = m - ip * je_u10[k];
         je_put_u64(&t, ip);
@@ -215,19 +257,18 @@ static inline int je_float(je_out *o, double d) {
     return 0;
 }
 
-// An exact str as a JSON string, orjson's escapes, UTF-8. Declines on lone
-// surrogates (orjson raises; the Go path gives its error) and on strings
-// that are not compact (a legacy str made by the old C API).
-static int je_str(je_out *o, PyObject *s) {
-    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
-    if (PyUnicode_IS_COMPACT_ASCII(s)) {
-        const unsigned char *src = (const unsigned char *)(((PyASCIIObject *)s) + 1);
-        if (o->end - o->p < n + 2) return 0;
-        char *p = o->p;
-        *p++ = '"';
-        // Whole words first: copy 8 bytes, keep them if none needs an
-        // escape (the room for them was checked above).
-        Py_ssize_t i = 0;
+// Writes n bytes of ASCII or UTF-8 as a JSON string with orjson's escapes
+// (only controls, '"' and '\\'; DEL and non-ASCII bytes are copied).
+static int je_quoted(je_out *o, const unsigned char *src, Py_ssize_t n) {
+    if (!JE_ROOM(o, n + 2)) return 0;
+    char *p = o->p;
+    *p++ = '"';
+    // Invariant: before byte i at least (n - i) + 1 bytes are left, one per
+    // byte and the closing quote; an escape re-checks for its extra bytes.
+    // Exact, so every output up to the limit fits.
+    Py_ssize_t i = 0;
+    for (;;) {
+        // Whole words first: copy 8 bytes, keep them if none needs an escape.
         for (; i + 8 <= n; i += 8) {
             uint64_t w;
             memcpy(&w, src + i, 8);
@@ -235,54 +276,91 @@ static int je_str(je_out *o, PyObject *s) {
             memcpy(p, &w, 8);
             p += 8;
         }
+        // Then byte by byte up to and including the next escape.
         for (; i < n; i++) {
             unsigned c = src[i];
-            if (je_esc[c] == 0) {
+            if (c >= 0x80 || je_esc[c] == 0) {
                 *p++ = (char)c;
                 continue;
             }
-            // this escape, one byte per character left, the closing quote
-            if (o->end - p < (je_esc[c] == 'u' ? 6 : 2) + (n - i)) return 0;
+            Py_ssize_t need = (je_esc[c] == 'u' ? 6 : 2) + (n - i);
+            if (o->end - p < need) {
+                o->p = p;
+                if (!je_grow(o, need)) return 0;
+                p = o->p;
+            }
             p = je_put_esc(p, c);
+            i++;
+            break;
         }
-        *p++ = '"';
-        o->p = p;
-        return 1;
+        if (i >= n) break;
+    }
+    *p++ = '"';
+    o->p = p;
+    return 1;
+}
+
+// An exact str as a JSON string, orjson's escapes, UTF-8. Declines on lone
+// surrogates (orjson raises; the Go path gives its error) and on strings
+// that are not compact (a legacy str made by the old C API). A non-ASCII
+// str of 16+ code points is copied from CPython's cached UTF-8, created
+// here if needed, as the Go path (and orjson) do for such strings.
+static int je_str(je_out *o, PyObject *s) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    if (PyUnicode_IS_COMPACT_ASCII(s)) {
+        return je_quoted(o, (const unsigned char *)(((PyASCIIObject *)s) + 1), n);
     }
     if (!PyUnicode_IS_COMPACT(s)) return 0;
+    const char *utf8 = ((PyCompactUnicodeObject *)s)->utf8;
+    Py_ssize_t len = ((PyCompactUnicodeObject *)s)->utf8_length;
+    if (utf8 == NULL && n >= 16) {
+        utf8 = PyUnicode_AsUTF8AndSize(s, &len);
+        if (utf8 == NULL) {  // lone surrogates (or no memory): the Go path
+            PyErr_Clear();
+            return 0;
+        }
+    }
+    if (utf8 != NULL) return je_quoted(o, (const unsigned char *)utf8, len);
     int kind = PyUnicode_KIND(s);
     const void *data = PyUnicode_DATA(s);
+    if (!JE_ROOM(o, n + 2)) return 0;
     char *p = o->p;
-    if (o->end - p < n + 2) return 0;
     *p++ = '"';
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        // Before character i at least (n - i) + 1 bytes are left: one per
-        // character and the closing quote (checked on entry). A form of L
-        // bytes needs L + (n - i), which keeps that true; exact, so every
-        // output up to cap fits.
+        // As in je_quoted: a form of L bytes needs L + (n - i).
         Py_ssize_t need = n - i;
         if (c < 0x80) {
             if (je_esc[c] == 0) {
                 *p++ = (char)c;
                 continue;
             }
-            if (o->end - p < need + (je_esc[c] == 'u' ? 6 : 2)) return 0;
+            need += je_esc[c] == 'u' ? 6 : 2;
+        } else if (c < 0x800) {
+            need += 2;
+        } else if (c < 0x10000) {
+            if (c >= 0xd800 && c <= 0xdfff) return 0;
+            need += 3;
+        } else {
+            need += 4;
+        }
+        if (o->end - p < need) {
+            o->p = p;
+            if (!je_grow(o, need)) return 0;
+            p = o->p;
+        }
+        if (c < 0x80) {
             p = je_put_esc(p, c);
         } else if (c < 0x800) {
-            if (o->end - p < need + 2) return 0;
             p[0] = (char)(0xc0 | (c >> 6));
             p[1] = (char)(0x80 | (c & 0x3f));
             p += 2;
         } else if (c < 0x10000) {
-            if (c >= 0xd800 && c <= 0xdfff) return 0;
-            if (o->end - p < need + 3) return 0;
             p[0] = (char)(0xe0 | (c >> 12));
             p[1] = (char)(0x80 | ((c >> 6) & 0x3f));
             p[2] = (char)(0x80 | (c & 0x3f));
             p += 3;
         } else {
-            if (o->end - p < need + 4) return 0;
             p[0] = (char)(0xf0 | (c >> 18));
             p[1] = (char)(0x80 | ((c >> 12) & 0x3f));
             p[2] = (char)(0x80 | ((c >> 6) & 0x3f));
@@ -295,19 +373,109 @@ static int je_str(je_out *o, PyObject *s) {
     return 1;
 }
 
+// The datetime C API, taken from an already imported datetime module (a
+// datetime object cannot exist before that): two dict lookups, no import,
+// no Python code. NULL until found.
+static PyDateTime_CAPI *je_dt;
+
+static PyDateTime_CAPI *je_dt_api(void) {
+    if (je_dt != NULL) return je_dt;
+    PyObject *mod = PyDict_GetItemString(PyImport_GetModuleDict(), "datetime");
+    if (mod == NULL || !PyModule_Check(mod)) return NULL;
+    PyObject *cap = PyDict_GetItemString(PyModule_GetDict(mod), "datetime_CAPI");
+    if (cap == NULL || !PyCapsule_IsValid(cap, PyDateTime_CAPSULE_NAME)) return NULL;
+    je_dt = (PyDateTime_CAPI *)PyCapsule_GetPointer(cap, PyDateTime_CAPSULE_NAME);
+    return je_dt;
+}
+
+static inline char *je_put2(char *p, int v) {
+    memcpy(p, je_digits2 + 2 * v, 2);
+    return p + 2;
+}
+
+#define JE_OPT_NAIVE_UTC 2
+#define JE_OPT_OMIT_MICROSECONDS 8
+#define JE_OPT_UTC_Z 128
+#define JE_OPT_PASSTHROUGH_DATETIME 512
+
+// Exact datetime.datetime (naive, or tzinfo datetime.timezone.utc),
+// datetime.date, and naive datetime.time, in orjson's RFC 3339 form
+// (jsonfast/encode_types.go's datetime). Other zones need Python calls
+// (utcoffset, pytz's normalize) and aware times raise: both decline.
+static int je_datetime(je_out *o, PyObject *v, PyTypeObject *t) {
+    PyDateTime_CAPI *api = je_dt_api();
+    if (api == NULL || (o->opts & JE_OPT_PASSTHROUGH_DATETIME)) return 0;
+    int is_dt = t == api->DateTimeType, is_date = t == api->DateType, is_time = t == api->TimeType;
+    if (!is_dt && !is_date && !is_time) return 0;
+    char tmp[48], *p = tmp;
+    *p++ = '"';
+    if (!is_time) {
+        int y = PyDateTime_GET_YEAR(v);
+        p = je_put2(p, y / 100);
+        p = je_put2(p, y % 100);
+        *p++ = '-';
+        p = je_put2(p, PyDateTime_GET_MONTH(v));
+        *p++ = '-';
+        p = je_put2(p, PyDateTime_GET_DAY(v));
+        if (is_date) {
+            *p++ = '"';
+            return je_put_lit(o, tmp, (size_t)(p - tmp));
+        }
+        *p++ = 'T';
+    }
+    int h, mi, sec, us;
+    PyObject *tz;
+    if (is_time) {
+        h = PyDateTime_TIME_GET_HOUR(v);
+        mi = PyDateTime_TIME_GET_MINUTE(v);
+        sec = PyDateTime_TIME_GET_SECOND(v);
+        us = PyDateTime_TIME_GET_MICROSECOND(v);
+        tz = PyDateTime_TIME_GET_TZINFO(v);
+        if (tz != Py_None) return 0;  // orjson raises: the Go path's error
+    } else {
+        h = PyDateTime_DATE_GET_HOUR(v);
+        mi = PyDateTime_DATE_GET_MINUTE(v);
+        sec = PyDateTime_DATE_GET_SECOND(v);
+        us = PyDateTime_DATE_GET_MICROSECOND(v);
+        tz = PyDateTime_DATE_GET_TZINFO(v);
+        if (tz != Py_None && tz != api->TimeZone_UTC) return 0;
+    }
+    p = je_put2(p, h);
+    *p++ = ':';
+    p = je_put2(p, mi);
+    *p++ = ':';
+    p = je_put2(p, sec);
+    if (us != 0 && !(o->opts & JE_OPT_OMIT_MICROSECONDS)) {
+        *p++ = '.';
+        p = je_put2(p, us / 10000);
+        p = je_put2(p, us / 100 % 100);
+        p = je_put2(p, us % 100);
+    }
+    if (!is_time && (tz != Py_None || (o->opts & JE_OPT_NAIVE_UTC))) {
+        if (o->opts & JE_OPT_UTC_Z) {
+            *p++ = 'Z';
+        } else {
+            memcpy(p, "+00:00", 6);
+            p += 6;
+        }
+    }
+    *p++ = '"';
+    return je_put_lit(o, tmp, (size_t)(p - tmp));
+}
+
 static int je_value(je_out *o, PyObject *v, int depth);
 
 static int je_seq(je_out *o, PyObject *const *items, Py_ssize_t n, int depth) {
-    if (o->end - o->p < 2) return 0;
+    if (!JE_ROOM(o, 2)) return 0;
     *o->p++ = '[';
     for (Py_ssize_t i = 0; i < n; i++) {
         if (i > 0) {
-            if (o->p >= o->end) return 0;
+            if (!JE_ROOM(o, 1)) return 0;
             *o->p++ = ',';
         }
         if (!je_value(o, items[i], depth)) return 0;
     }
-    if (o->p >= o->end) return 0;
+    if (!JE_ROOM(o, 1)) return 0;
     *o->p++ = ']';
     return 1;
 }
@@ -316,11 +484,11 @@ static int je_seq(je_out *o, PyObject *const *items, Py_ssize_t n, int depth) {
 static inline int je_member(je_out *o, PyObject *k, PyObject *v, int first, int depth) {
     if (!PyUnicode_CheckExact(k)) return 0;  // orjson: error or NON_STR_KEYS
     if (!first) {
-        if (o->p >= o->end) return 0;
+        if (!JE_ROOM(o, 1)) return 0;
         *o->p++ = ',';
     }
     if (!je_str(o, k)) return 0;
-    if (o->p >= o->end) return 0;
+    if (!JE_ROOM(o, 1)) return 0;
     *o->p++ = ':';
     return je_value(o, v, depth);
 }
@@ -350,7 +518,7 @@ _Static_assert(offsetof(je_keys311, dk_indices) == 32, "3.11 dict keys layout");
 #endif
 
 static int je_dict(je_out *o, PyObject *d, int depth) {
-    if (o->end - o->p < 2) return 0;
+    if (!JE_ROOM(o, 2)) return 0;
     *o->p++ = '{';
     int first = 1;
 #ifdef JE_DICT_TABLE
@@ -383,7 +551,7 @@ static int je_dict(je_out *o, PyObject *d, int depth) {
 #ifdef JE_DICT_TABLE
 done:
 #endif
-    if (o->p >= o->end) return 0;
+    if (!JE_ROOM(o, 1)) return 0;
     *o->p++ = '}';
     return 1;
 }
@@ -400,11 +568,15 @@ static int je_value(je_out *o, PyObject *v, int depth) {
     if (t == &PyDict_Type) return je_dict(o, v, depth + 1);
     if (t == &PyList_Type) return je_seq(o, ((PyListObject *)v)->ob_item, PyList_GET_SIZE(v), depth + 1);
     if (t == &PyTuple_Type) return je_seq(o, ((PyTupleObject *)v)->ob_item, PyTuple_GET_SIZE(v), depth + 1);
-    return 0;
+    return je_datetime(o, v, t);
 }
 
-Py_ssize_t jsonenc_small(PyObject *obj, char *buf, Py_ssize_t cap) {
-    je_out o = {buf, buf + cap};
-    if (!je_value(&o, obj, 0)) return -1;
-    return o.p - buf;
+Py_ssize_t jsonenc_small(PyObject *obj, long opts, char *buf, Py_ssize_t cap, Py_ssize_t limit,
+                         const char **out) {
+    if (cap > limit) cap = limit;
+    je_out o = {buf, buf + cap, buf, limit, opts};
+    int ok = je_value(&o, obj, 0);
+    *out = o.start;
+    if (!ok) return -1;
+    return o.p - o.start;
 }

@@ -10,13 +10,15 @@ from __future__ import annotations
 import collections
 import datetime
 import gc
-import math
+import json
 import random
 import struct
+import zoneinfo
 
 import orjson
 import psutil
 import pytest
+import pytz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,16 +28,19 @@ from _goaccel import json as native
 small = native.orjson_dumps_small
 go = native.orjson_dumps_go
 
-MAX = 1024  # JSONENC_SMALL_MAX in python/jsonenc_entry.c
+MAX = 1024  # the hook's default limit (JSONENC_SMALL_MAX); its first buffer is 64 bytes
 DEPTH = 16  # JE_MAX_DEPTH in python/jsonenc_small.c
+LIMIT = 1 << 20  # JSONENC_C_LIMIT: jo.dumps tries C up to this output size
+STACK = 2047  # JSONENC_STACK_BUF - 1: the entry's first buffer
 
 
 def covered(obj, option=None):
     """obj is written by the C encoder, and the bytes are orjson's."""
     want = orjson.dumps(obj, option=option)
-    got = small(obj)
+    option = option or 0
+    got = small(obj, MAX, option & ~orjson.OPT_APPEND_NEWLINE)
     assert got is not None, obj
-    if option is not None and option & orjson.OPT_APPEND_NEWLINE:
+    if option & orjson.OPT_APPEND_NEWLINE:
         got += b"\n"
     assert got == want
     assert jo.dumps(obj, option=option) == want
@@ -79,6 +84,10 @@ class F(float):
     pass
 
 
+class DT(datetime.datetime):
+    pass
+
+
 COVERED = [
     {}, [], (), {"a": 1}, [1, 2, 3], (1, "x"), {"a": {"b": [{}, [], ()]}},
     None, True, False, 0, -1, 1, 2**30, 2**31, -(2**31), 2**62, 2**63 - 1, -(2**63),
@@ -93,6 +102,15 @@ COVERED = [
 ]
 
 
+DATETIMES = [
+    datetime.datetime(2020, 1, 1), datetime.datetime(1, 2, 3, 4, 5, 6, 7), datetime.datetime(9999, 12, 31, 23, 59, 59, 999999),
+    datetime.datetime(2024, 1, 15, 10, 30, tzinfo=datetime.timezone.utc),
+    datetime.datetime(2024, 1, 15, 10, 30, 0, 120, tzinfo=datetime.timezone.utc),
+    datetime.date(2020, 2, 29), datetime.date(1, 1, 1), datetime.time(0, 0), datetime.time(23, 59, 59, 10),
+]
+COVERED += DATETIMES + [{"created": datetime.datetime(2024, 1, 15, 10, 30, 5, 123000), "on": datetime.date(2024, 1, 1)}]
+
+
 @pytest.mark.parametrize("obj", COVERED, ids=repr)
 def test_covered(obj):
     covered(obj)
@@ -105,7 +123,10 @@ DECLINED = [
     1e-6, 2.5e-6, 1e-7, 12345678.12345678, 0.1 + 0.2, 1 / 3, 2.0**48, 1e15, 1e16, 1e100, 5e-324,
     float("nan"), float("inf"), -float("inf"), [1.0, float("nan")],
     "\ud800", ["ok", "\udfff"], {"a": "x\udbff"},
-    datetime.datetime(2020, 1, 1), {"a": [1, datetime.date(2020, 1, 1)]},
+    datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=1))),
+    {"a": [1, datetime.datetime(2020, 1, 1, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))]},
+    pytz.timezone("Europe/Paris").localize(datetime.datetime(2020, 6, 1, 12)),
+    datetime.time(1, 2, tzinfo=datetime.timezone.utc), DT(2020, 1, 1), datetime.timedelta(1),
     b"bytes", {1.5}, object,
 ]
 
@@ -172,6 +193,51 @@ def test_size_bound_numbers():
             covered(obj)
         else:
             declined(obj)
+
+
+@pytest.mark.parametrize("cap", [0, 1, 2, 63, 64, 65, 100, 4095, 4096, 4097, 20000])
+def test_limits_and_buffer_moves(cap):
+    # Outputs just under, at and over the limit, crossing the 64-byte first
+    # buffer and the heap buffer's 4096-byte first size.
+    for n in sorted({0, 1, 2, 30, 60, cap - 8, cap - 5, cap - 4, cap - 3, cap, cap + 1, cap + 50}):
+        if n < 0:
+            continue
+        for obj in (["é" * n], ["x" * n], ["\n" * (n // 2)], list(range(n // 2)), {"k": "\U0001F600" * (n // 4)}):
+            want = orjson.dumps(obj)
+            got = small(obj, cap)
+            assert got == (want if len(want) <= cap else None), (cap, n)
+
+
+def test_entry_sizes_around_its_buffers():
+    # jo.dumps: the stack buffer, the move to the heap buffer, the limit.
+    for n in list(range(STACK - 12, STACK + 12)) + [5000, 100_000, LIMIT - 4, LIMIT - 3, LIMIT + 10]:
+        obj = ["x" * n]
+        assert jo.dumps(obj) == orjson.dumps(obj)
+        assert jo.dumps(obj, option=orjson.OPT_APPEND_NEWLINE) == orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE)
+    assert small(["x" * (LIMIT - 4)], LIMIT) == orjson.dumps(["x" * (LIMIT - 4)])
+    assert small(["x" * (LIMIT - 3)], LIMIT) is None
+
+
+def test_large_declines_then_large_covered():
+    # A late decline past the stack buffer makes the next calls try C only
+    # within it for a while; results stay orjson's throughout.
+    big = [{"id": i, "name": "n%d" % i, "score": i / 4} for i in range(300)]
+    bad = big + [1e-7]
+    for i in range(100):
+        for obj in (bad, big, bad, {"a": 1}, big[:3]):
+            assert jo.dumps(obj) == orjson.dumps(obj)
+
+
+@pytest.mark.parametrize("name", ["twitter", "github", "citm_catalog", "canada"])
+def test_corpus(corpus, name):
+    obj = json.loads((corpus / "json" / (name + ".json")).read_bytes())
+    want = orjson.dumps(obj)
+    got = small(obj, LIMIT)
+    if name == "canada":
+        assert got is None  # 17-digit floats: the Go path
+    else:
+        assert got == want
+    assert jo.dumps(obj) == want
 
 
 def test_every_ascii_character():
@@ -247,6 +313,25 @@ def test_options(option):
         same(obj, option)
 
 
+DT_OPTS = [orjson.OPT_NAIVE_UTC, orjson.OPT_UTC_Z, orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z,
+           orjson.OPT_OMIT_MICROSECONDS, orjson.OPT_NAIVE_UTC | orjson.OPT_OMIT_MICROSECONDS | orjson.OPT_UTC_Z]
+
+
+@pytest.mark.parametrize("option", DT_OPTS)
+def test_datetime_options(option):
+    for obj in DATETIMES:
+        covered(obj, option)
+        covered([obj, {"k": obj}], option | orjson.OPT_APPEND_NEWLINE)
+
+
+def test_passthrough_datetime_declines():
+    for obj in DATETIMES:
+        assert small(obj, MAX, orjson.OPT_PASSTHROUGH_DATETIME) is None
+        same(obj, orjson.OPT_PASSTHROUGH_DATETIME)
+        assert jo.dumps(obj, option=orjson.OPT_PASSTHROUGH_DATETIME, default=str) == \
+            orjson.dumps(obj, option=orjson.OPT_PASSTHROUGH_DATETIME, default=str)
+
+
 def test_passthrough_subclass_declines_like_orjson():
     # With PASSTHROUGH_SUBCLASS a str subclass goes to default: the C path
     # must not write it as a str.
@@ -264,9 +349,9 @@ def test_default_only_sees_unsupported_values():
         seen.append(o)
         return str(o)
 
-    obj = {"a": [1, 2.5, "x"], "d": datetime.time(1, 2), "s": {3}}
+    obj = {"a": [1, 2.5, "x"], "d": datetime.time(1, 2), "u": datetime.timedelta(2), "s": {3}}
     assert jo.dumps(obj, default=default) == orjson.dumps(obj, default=str)
-    assert seen == [{3}]
+    assert seen == [datetime.timedelta(2), {3}]
 
 
 def floats_for_c(rnd, n):
@@ -381,7 +466,8 @@ def test_rss_flat_small_path():
     near = ["x" * (MAX - 4)]  # just fits
     over = ["x" * MAX]        # C declines at the end, Go writes it
     late = {"a": [1, 2, 3], "b": 1e-7}  # declined at the last value
-    objs = [{"a": 1}, record, near, over, late]
+    dates = [datetime.datetime(2024, 1, 15, 10, 30, 5, 123000, tzinfo=datetime.timezone.utc), datetime.date(2024, 1, 1)]
+    objs = [{"a": 1}, record, near, over, late, dates]
     for obj in objs:
         assert small(obj) is None or small(obj) == orjson.dumps(obj)
     proc = psutil.Process()
