@@ -240,6 +240,25 @@ def test_corpus(corpus, name):
     assert jo.dumps(obj) == want
 
 
+def test_ints_of_every_length():
+    rnd = random.Random(3)
+    ints = []
+    for d in range(1, 20):
+        ints += [10**d - 1, 10**d, rnd.randrange(10 ** (d - 1), 10**d)]
+    ints = [i for i in ints if i < 2**63] + [2**63 - 1]
+    for i in ints:
+        covered(i)
+        covered(-i)
+        covered([i, -i, {"k": i}])
+    # exact fits at the limit, for every length
+    for i in ints:
+        for pad in range(0, 24):
+            obj = ["x" * pad, i]
+            want = orjson.dumps(obj)
+            assert small(obj, len(want)) == want
+            assert small(obj, len(want) - 1) is None
+
+
 def test_every_ascii_character():
     for c in range(128):
         covered(chr(c))
