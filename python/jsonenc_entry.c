@@ -18,7 +18,7 @@
 // the stack buffer (a waste of at least 2 KiB of work), the next
 // JSONENC_COOLDOWN calls try C only within the stack buffer, so a stream
 // of large documents that always decline wastes a bounded share.
-#define JSONENC_C_LIMIT (1 << 20)
+#define JSONENC_C_LIMIT (64 << 20)
 #define JSONENC_COOLDOWN 16
 #define JSONENC_SMALL_MAX 1024  // the test hook's default limit
 
@@ -89,15 +89,18 @@ static PyObject *jsonenc_orjson_dumps(PyObject *self, PyObject *const *args,
         const char *out;
         Py_ssize_t n = jsonenc_small(obj, opts, buf, JSONENC_STACK_BUF - 1, limit, &out);
         if (n >= 0) {
-            if (!(opts & 1024)) return PyBytes_FromStringAndSize(out, n);
-            // OPT_APPEND_NEWLINE
-            PyObject *res = PyBytes_FromStringAndSize(NULL, n + 1);
-            if (res == NULL) return NULL;
-            memcpy(PyBytes_AS_STRING(res), out, (size_t)n);
-            PyBytes_AS_STRING(res)[n] = '\n';
+            PyObject *res = PyBytes_FromStringAndSize(NULL, n + ((opts & 1024) != 0));
+            if (res != NULL) {
+                memcpy(PyBytes_AS_STRING(res), out, (size_t)n);
+                if (opts & 1024) PyBytes_AS_STRING(res)[n] = '\n';  // OPT_APPEND_NEWLINE
+            }
+            if (out != buf) jsonenc_small_release();
             return res;
         }
-        if (out != buf) jsonenc_cooldown = JSONENC_COOLDOWN;
+        if (out != buf) {
+            jsonenc_small_release();
+            jsonenc_cooldown = JSONENC_COOLDOWN;
+        }
     }
     PyObject *result = NULL;
     Py_ssize_t n = jsonencOrjsonDumps(obj, deflt, opts, buf, JSONENC_STACK_BUF, &result);
@@ -160,8 +163,9 @@ static PyObject *jsonenc_orjson_dumps_small(PyObject *self, PyObject *const *arg
     char buf[64];
     const char *out;
     Py_ssize_t n = jsonenc_small(args[0], opts, buf, sizeof buf, cap, &out);
-    if (n < 0) Py_RETURN_NONE;
-    return PyBytes_FromStringAndSize(out, n);
+    PyObject *res = n < 0 ? Py_NewRef(Py_None) : PyBytes_FromStringAndSize(out, n);
+    jsonenc_small_release();
+    return res;
 }
 
 static PyMethodDef jsonenc_orjson_dumps_small_def = {

@@ -13,9 +13,8 @@
 //     does: \" \\ \b \t \n \f \r, other controls as \u00xx, UTF-8 otherwise;
 //   - exact int in int64 range, True/False, None;
 //   - exact datetime (naive or UTC), date and naive time (je_datetime);
-//   - exact float when its shortest round-trip digits are a decimal with at
-//     most JE_MAX_FRAC digits after the point and it is below 2**48 (proof
-//     at je_float); everything else, NaN and infinities included, declines.
+//   - exact float, with the Go path's digits (Dragonbox, jsonenc_dbox.h)
+//     and orjson's layout; NaN and infinities as null;
 //
 // Anything else declines (returns -1) and the caller runs the Go encoder on
 // the whole document: subclasses, other types, non-str keys, deeper
@@ -23,6 +22,7 @@
 // Nothing here calls Python code or changes an object, so declining leaves
 // no trace.
 #include "jsonenc_small.h"
+#include "jsonenc_dbox.h"
 #include <datetime.h>
 #include <math.h>
 #include <stddef.h>
@@ -32,7 +32,6 @@
 #include <string.h>
 
 #define JE_MAX_DEPTH 16
-#define JE_MAX_FRAC 8
 
 typedef struct {
     char *p;
@@ -42,12 +41,22 @@ typedef struct {
     long opts;         // orjson OPT_* bits (within JSONENC_SMALL_OPTS)
 } je_out;
 
-// Output past the caller's buffer moves here. Kept between calls (up to
-// JSONENC_HEAP_MAX bytes, once grown) so that repeated dumps of mid-size
-// documents do not allocate; only ever used with the GIL held, and nothing
-// in this file runs Python code, so no other call can interleave.
+// Output past the caller's buffer moves here. Kept between calls up to
+// JE_HEAP_KEEP bytes (jsonenc_small_release frees a larger one), so that
+// repeated dumps of mid-size documents do not allocate — the Go encoder's
+// policy for its buffers too; only ever used with the GIL held, and
+// nothing in this file runs Python code, so no other call can interleave.
+#define JE_HEAP_KEEP (4 << 20)
 static char *je_heap;
 static Py_ssize_t je_heap_cap;
+
+void jsonenc_small_release(void) {
+    if (je_heap_cap > JE_HEAP_KEEP) {
+        PyMem_RawFree(je_heap);
+        je_heap = NULL;
+        je_heap_cap = 0;
+    }
+}
 
 // Makes room for n more bytes by moving to (a larger) je_heap; 0 when the
 // output would pass o->limit or memory runs out (the caller declines).
@@ -267,72 +276,103 @@ static inline int je_int(je_out *o, PyObject *v) {
     return je_put_i64(o, x);
 }
 
-static const double je_p10[JE_MAX_FRAC + 1] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
-static const uint64_t je_u10[JE_MAX_FRAC + 1] = {1, 10, 100, 1000, 10000, 100000,
-                                                  1000000, 10000000, 100000000};
-
-// An exact float, when its digits are provably the ones the Go path
-// (Dragonbox, shortest round-trip, closest of the shortest) gives and
-// orjson lays them out without an exponent. Declines otherwise.
-//
-// For k = 0, 1, ..., JE_MAX_FRAC: m = round(d * 10**k) and the test
-// m / 10**k == d. Both m (< 2**48) and 10**k (<= 10**8) are exact doubles,
-// so the IEEE division is the correctly rounded value of the decimal
-// m * 10**-k: the test says exactly "this k-digit decimal round-trips to d"
-// (ties to even, as Dragonbox's interval bounds). The first k that passes
-// gives the shortest digits, because:
-//
-//   - |d * 10**k| < 2**48 at every level tried, so the computed product is
-//     within 2**-5 of the exact one and round() finds the k-digit decimal
-//     nearest to d, the only one that can round-trip (see next point);
-//   - ulp(d) <= 2**-52 * |d| < 2**-4 * 10**-k < 10**-(k+1): the rounding
-//     interval of d (width one ulp) holds at most one decimal with k
-//     fraction digits, and no two decimals that differ by 10**-(k+1) or
-//     more. A decimal with fewer fraction digits did not round-trip (an
-//     earlier k failed). One with more fraction digits has more
-//     significant digits, or — only across a power of ten, with exactly
-//     k+1 fraction digits — as many; but then it lies at least 10**-(k+1)
-//     from ours, so not in the same interval. Hence m * 10**-k is the
-//     unique shortest candidate, and m has no trailing zero when k > 0
-//     (else k-1 would have passed).
-//
-// orjson's layout is positional when 0.DIGITS * 10**decpt has
-// -5 < decpt <= 16: decpt <= 15 below 2**48, and decpt = digits(m) - k.
+// A float as orjson writes it (jsonfast/encode_float.go's appendFloat with
+// orjson's layout): NaN and infinities as null; otherwise the shortest
+// round-trip digits from Dragonbox (jsonenc_dbox.h, the Go path's
+// algorithm), positional when the value is 0.DIGITS * 10**decpt with
+// -5 < decpt <= 16 ("0.00001", "1e-6", "1e+16"), with ".0" on integers.
 static inline int je_float(je_out *o, double d) {
-    const double lim = 281474976710656.0;  // 2**48
-    double a = fabs(d);
-    if (!(a < lim)) return 0;  // also NaN, infinities
-    if (a == 0) return signbit(d) ? je_put_lit(o, "-0.0", 4) : je_put_lit(o, "0.0", 3);
-    for (int k = 0; k <= JE_MAX_FRAC; k++) {
-        double x = a * je_p10[k];
-        if (!(x < lim)) return 0;
-        // x + 0.5 is exact (x < 2**48 has an ulp of at most 2**-5) and
-        // the cast truncates: round half up, without a libm call. Which
-        // neighbour a tie picks does not matter, the test below decides.
-        double r = (double)(int64_t)(x + 0.5);
-        if (r / je_p10[k] != a) continue;
-        uint64_t m = (uint64_t)r;
-        if (k > 5 && m < je_u10[k - 5]) return 0;  // orjson writes 1e-6 etc.
-        // At most '-', 15 integer digits, '.', 8 digits; laid out here and
-        // copied, so the bound check is exact.
-        char tmp[32];
-        je_out t = {tmp, tmp + sizeof tmp, tmp, sizeof tmp, 0};
-        if (signbit(d)) *t.p++ = '-';
-        uint64_t ip = m / je_u10[k], frac = m - ip * je_u10[k];
-        je_put_u64(&t, ip);
-        *t.p++ = '.';
-        if (k == 0) {
-            *t.p++ = '0';
-        } else {
-            for (int i = k; i > 0; i--) {
-                t.p[i - 1] = (char)('0' + frac % 10);
-                frac /= 10;
-            }
-            t.p += k;
+    uint64_t bits;
+    memcpy(&bits, &d, 8);
+    int exp = (int)(bits >> 52) & 0x7ff;
+    if (exp == 0x7ff) return je_put_lit(o, "null", 4);
+    char tmp[64];  // the longest form is 25 bytes; a fixed 32-byte copy
+    char *p = tmp;
+    if (bits >> 63) *p++ = '-';
+    uint64_t mant = bits & ((1ull << 52) - 1);
+    int denorm = 0;
+    if (exp == 0) {
+        if (mant == 0) {
+            memcpy(p, "0.0", 3);
+            return je_put_lit(o, tmp, (size_t)(p + 3 - tmp));
         }
-        return je_put_lit(o, tmp, (size_t)(t.p - tmp));
+        exp++;
+        denorm = 1;
+    } else {
+        mant |= 1ull << 52;
     }
-    return 0;
+    int dexp;
+    uint64_t digits = je_dbox_ftoa64(mant, exp - 1023 - 52, denorm, &dexp);
+    while (digits % 10 == 0) {
+        digits /= 10;
+        dexp++;
+    }
+    // The digits, right-aligned at ds[24 - nd, 24).
+    char ds[48];
+    int nd = je_digits(digits);
+    if (digits >= 100000000ull) {
+        uint64_t hi = digits / 100000000ull;
+        je_store64(ds + 16, je_ascii8((uint32_t)(digits - hi * 100000000ull)));
+        uint64_t top = hi / 100000000ull;  // 17 digits: at most 1
+        je_store64(ds + 8, je_ascii8((uint32_t)(hi - top * 100000000ull)));
+        ds[7] = (char)('0' + top);
+    } else {
+        je_store64(ds + 16, je_ascii8((uint32_t)digits));
+    }
+    const char *dg = ds + 24 - nd;
+    int decpt = nd + dexp;
+    if (decpt <= -5 || decpt > 16) {
+        *p++ = dg[0];
+        if (nd > 1) {
+            *p++ = '.';
+            memcpy(p, dg + 1, 16);  // nd - 1 <= 16 digits; extra bytes are dropped
+            p += nd - 1;
+        }
+        *p++ = 'e';
+        int e = decpt - 1;
+        if (e < 0) {
+            *p++ = '-';
+            e = -e;
+        } else {
+            *p++ = '+';
+        }
+        if (e >= 100) {
+            *p++ = (char)('0' + e / 100);
+            e %= 100;
+            memcpy(p, je_digits2 + 2 * e, 2);
+            p += 2;
+        } else if (e >= 10) {
+            memcpy(p, je_digits2 + 2 * e, 2);
+            p += 2;
+        } else {
+            *p++ = (char)('0' + e);
+        }
+    } else if (decpt <= 0) {
+        memcpy(p, "0.0000", 6);  // "0." and up to four zeros (decpt >= -4)
+        p += 2 - decpt;
+        memcpy(p, dg, 17);
+        p += nd;
+    } else if (decpt >= nd) {
+        memcpy(p, dg, 17);
+        p += nd;
+        memcpy(p, "0000000000000000", 16);  // decpt - nd <= 15 zeros
+        p += decpt - nd;
+        memcpy(p, ".0", 2);
+        p += 2;
+    } else {
+        memcpy(p, dg, 16);
+        p += decpt;
+        *p++ = '.';
+        memcpy(p, dg + decpt, 16);
+        p += nd - decpt;
+    }
+    size_t n = (size_t)(p - tmp);
+    if (o->end - o->p >= 32) {
+        memcpy(o->p, tmp, 32);  // fixed size: no libc call; the rest is overwritten
+        o->p += n;
+        return 1;
+    }
+    return je_put_lit(o, tmp, n);
 }
 
 // Writes n bytes of ASCII or UTF-8 as a JSON string with orjson's escapes

@@ -26,4 +26,8 @@
 Py_ssize_t jsonenc_small(PyObject *obj, long opts, char *buf, Py_ssize_t cap, Py_ssize_t limit,
                          const char **out);
 
+// Frees the buffer jsonenc_small's output moved to if it grew past what is
+// kept between calls (4 MiB); call it once done with *out.
+void jsonenc_small_release(void);
+
 #endif
