@@ -21,6 +21,12 @@
 // nesting, cycles (they hit the depth bound), outputs past the buffer.
 // Nothing here calls Python code or changes an object, so declining leaves
 // no trace.
+// Python's headers assert on every macro (PyUnicode_*, PyList_GET_SIZE...)
+// unless NDEBUG is set; the types are checked here already (as in
+// jsondec_entry.c). perf showed the assert branches in the hot loops.
+#ifndef NDEBUG
+#define NDEBUG
+#endif
 #include "jsonenc_small.h"
 #include "jsonenc_dbox.h"
 #include <datetime.h>
@@ -281,20 +287,43 @@ static inline int je_int(je_out *o, PyObject *v) {
 // round-trip digits from Dragonbox (jsonenc_dbox.h, the Go path's
 // algorithm), positional when the value is 0.DIGITS * 10**decpt with
 // -5 < decpt <= 16 ("0.00001", "1e-6", "1e+16"), with ".0" on integers.
+// Writes the nd (1..17) digits of v at p, in whole 8-byte words made in
+// registers; may write up to 8 bytes past them.
+static inline void je_put_digits(char *p, uint64_t v, int nd) {
+    if (nd <= 8) {
+        je_store64(p, je_ascii8((uint32_t)v) >> (8 * (8 - nd)));
+    } else if (nd <= 16) {
+        uint64_t hi = v / 100000000ull;
+        je_store64(p, je_ascii8((uint32_t)hi) >> (8 * (16 - nd)));
+        je_store64(p + nd - 8, je_ascii8((uint32_t)(v - hi * 100000000ull)));
+    } else {  // 17
+        uint64_t hi = v / 100000000ull, top = hi / 100000000ull;
+        p[0] = (char)('0' + top);
+        je_store64(p + 1, je_ascii8((uint32_t)(hi - top * 100000000ull)));
+        je_store64(p + 9, je_ascii8((uint32_t)(v - hi * 100000000ull)));
+    }
+}
+
 static inline int je_float(je_out *o, double d) {
     uint64_t bits;
     memcpy(&bits, &d, 8);
     int exp = (int)(bits >> 52) & 0x7ff;
     if (exp == 0x7ff) return je_put_lit(o, "null", 4);
-    char tmp[64];  // the longest form is 25 bytes; a fixed 32-byte copy
-    char *p = tmp;
+    // Written straight into the output when there is room for the longest
+    // form (25 bytes) plus the word stores' overshoot; else into tmp and
+    // copied. (Laying it out in a scratch array and copying it with wide
+    // loads stalled on store forwarding: ~30% of canada.json in perf.)
+    char tmp[64];
+    char *start = o->end - o->p >= 48 ? o->p : tmp;
+    char *p = start;
     if (bits >> 63) *p++ = '-';
     uint64_t mant = bits & ((1ull << 52) - 1);
     int denorm = 0;
     if (exp == 0) {
         if (mant == 0) {
             memcpy(p, "0.0", 3);
-            return je_put_lit(o, tmp, (size_t)(p + 3 - tmp));
+            p += 3;
+            goto done;
         }
         exp++;
         denorm = 1;
@@ -307,26 +336,36 @@ static inline int je_float(je_out *o, double d) {
         digits /= 10;
         dexp++;
     }
-    // The digits, right-aligned at ds[24 - nd, 24).
-    char ds[48];
     int nd = je_digits(digits);
-    if (digits >= 100000000ull) {
-        uint64_t hi = digits / 100000000ull;
-        je_store64(ds + 16, je_ascii8((uint32_t)(digits - hi * 100000000ull)));
-        uint64_t top = hi / 100000000ull;  // 17 digits: at most 1
-        je_store64(ds + 8, je_ascii8((uint32_t)(hi - top * 100000000ull)));
-        ds[7] = (char)('0' + top);
-    } else {
-        je_store64(ds + 16, je_ascii8((uint32_t)digits));
-    }
-    const char *dg = ds + 24 - nd;
     int decpt = nd + dexp;
-    if (decpt <= -5 || decpt > 16) {
-        *p++ = dg[0];
+    if (dexp < 0 && decpt > 0 && decpt <= 16) {
+        // Digits on both sides of the point (1 <= |d| < 1e16): the integer
+        // part is the float's own truncation (no integer lies between a
+        // float and its shortest digits), the fraction the k digits left;
+        // as jsonfast/encode_float.go's appendPointed.
+        int k = -dexp;
+        double a = fabs(d);
+        uint64_t ip = (uint64_t)a;
+        uint64_t frac = digits - ip * je_pow10u[k];
+        int ni = je_digits(ip);
+        je_put_digits(p, ip, ni);
+        p += ni;
+        *p++ = '.';
+        if (k <= 8) {
+            je_store64(p, je_ascii8((uint32_t)frac) >> (8 * (8 - k)));
+        } else {
+            uint64_t hi = frac / 100000000ull;
+            je_store64(p, je_ascii8((uint32_t)hi) >> (8 * (16 - k)));
+            je_store64(p + k - 8, je_ascii8((uint32_t)(frac - hi * 100000000ull)));
+        }
+        p += k;
+    } else if (decpt <= -5 || decpt > 16) {
+        char ds[24];
+        je_put_digits(ds, digits, nd);
+        *p++ = ds[0];
         if (nd > 1) {
             *p++ = '.';
-            memcpy(p, dg + 1, 16);  // nd - 1 <= 16 digits; extra bytes are dropped
-            p += nd - 1;
+            for (int i = 1; i < nd; i++) *p++ = ds[i];
         }
         *p++ = 'e';
         int e = decpt - 1;
@@ -350,29 +389,20 @@ static inline int je_float(je_out *o, double d) {
     } else if (decpt <= 0) {
         memcpy(p, "0.0000", 6);  // "0." and up to four zeros (decpt >= -4)
         p += 2 - decpt;
-        memcpy(p, dg, 17);
+        je_put_digits(p, digits, nd);
         p += nd;
-    } else if (decpt >= nd) {
-        memcpy(p, dg, 17);
+    } else {  // an integer below 1e16: digits, zeros, ".0"
+        je_put_digits(p, digits, nd);
         p += nd;
         memcpy(p, "0000000000000000", 16);  // decpt - nd <= 15 zeros
         p += decpt - nd;
         memcpy(p, ".0", 2);
         p += 2;
-    } else {
-        memcpy(p, dg, 16);
-        p += decpt;
-        *p++ = '.';
-        memcpy(p, dg + decpt, 16);
-        p += nd - decpt;
     }
-    size_t n = (size_t)(p - tmp);
-    if (o->end - o->p >= 32) {
-        memcpy(o->p, tmp, 32);  // fixed size: no libc call; the rest is overwritten
-        o->p += n;
-        return 1;
-    }
-    return je_put_lit(o, tmp, n);
+done:
+    if (start == tmp) return je_put_lit(o, tmp, (size_t)(p - tmp));
+    o->p = p;
+    return 1;
 }
 
 // Writes n bytes of ASCII or UTF-8 as a JSON string with orjson's escapes
