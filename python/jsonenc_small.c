@@ -13,6 +13,7 @@
 //     does: \" \\ \b \t \n \f \r, other controls as \u00xx, UTF-8 otherwise;
 //   - exact int in int64 range, True/False, None;
 //   - exact datetime (naive or UTC), date and naive time (je_datetime);
+//   - exact uuid.UUID (je_uuid);
 //   - exact float, with the Go path's digits (Dragonbox, jsonenc_dbox.h)
 //     and orjson's layout; NaN and infinities as null;
 //
@@ -31,6 +32,7 @@
 #include "jsonenc_dbox.h"
 #include <datetime.h>
 #include <math.h>
+#include <structmember.h>
 #include <stddef.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -594,6 +596,59 @@ static inline char *je_put2(char *p, int v) {
 // datetime.date, and naive datetime.time, in orjson's RFC 3339 form
 // (jsonfast/encode_types.go's datetime). Other zones need Python calls
 // (utcoffset, pytz's normalize) and aware times raise: both decline.
+static inline int je_is_datetime(PyTypeObject *t) {
+    PyDateTime_CAPI *api = je_dt_api();
+    return api != NULL && (t == api->DateTimeType || t == api->DateType || t == api->TimeType);
+}
+
+// uuid.UUID (exact type), from its `int` slot, as orjson writes it: the
+// 8-4-4-4-12 lowercase hex form. The type and the slot's offset come from
+// an already imported uuid module (dict lookups, no Python code); the type
+// is kept referenced so its address cannot be reused by another type.
+static PyTypeObject *je_uuid_type;
+static Py_ssize_t je_uuid_int_offset;
+
+static PyTypeObject *je_uuid_load(void) {
+    if (je_uuid_type != NULL) return je_uuid_type;
+    PyObject *mod = PyDict_GetItemString(PyImport_GetModuleDict(), "uuid");
+    if (mod == NULL || !PyModule_Check(mod)) return NULL;
+    PyObject *cls = PyDict_GetItemString(PyModule_GetDict(mod), "UUID");
+    if (cls == NULL || !PyType_Check(cls) || ((PyTypeObject *)cls)->tp_dict == NULL) return NULL;
+    PyObject *descr = PyDict_GetItemString(((PyTypeObject *)cls)->tp_dict, "int");
+    if (descr == NULL || Py_TYPE(descr) != &PyMemberDescr_Type) return NULL;
+    PyMemberDef *m = ((PyMemberDescrObject *)descr)->d_member;
+    if (m->type != T_OBJECT_EX) return NULL;
+    je_uuid_int_offset = m->offset;
+    Py_INCREF(cls);
+    je_uuid_type = (PyTypeObject *)cls;
+    return je_uuid_type;
+}
+
+static int je_uuid(je_out *o, PyObject *v, PyTypeObject *t) {
+    PyTypeObject *ut = je_uuid_load();
+    if (ut == NULL || t != ut) return 0;
+    PyObject *i = *(PyObject **)((char *)v + je_uuid_int_offset);
+    if (i == NULL || !PyLong_CheckExact(i)) return 0;
+    unsigned char b[16];
+#if PY_VERSION_HEX < 0x030D0000
+    if (_PyLong_AsByteArray((PyLongObject *)i, b, 16, 0, 0) < 0) {  // negative or >= 2**128
+        PyErr_Clear();
+        return 0;
+    }
+#else
+    return 0;  // (3.13 changed _PyLong_AsByteArray; goaccel supports 3.11)
+#endif
+    char tmp[40], *p = tmp;
+    *p++ = '"';
+    for (int k = 0; k < 16; k++) {
+        if (k == 4 || k == 6 || k == 8 || k == 10) *p++ = '-';
+        *p++ = je_hex[b[k] >> 4];
+        *p++ = je_hex[b[k] & 15];
+    }
+    *p++ = '"';
+    return je_put_lit(o, tmp, (size_t)(p - tmp));
+}
+
 static int je_datetime(je_out *o, PyObject *v, PyTypeObject *t) {
     PyDateTime_CAPI *api = je_dt_api();
     if (api == NULL || (o->opts & JE_OPT_PASSTHROUGH_DATETIME)) return 0;
@@ -755,7 +810,8 @@ static int __attribute__((noinline)) je_other(je_out *o, PyObject *v, PyTypeObje
     if (t == &PyDict_Type) return je_dict(o, v, depth + 1);
     if (t == &PyList_Type) return je_seq(o, ((PyListObject *)v)->ob_item, PyList_GET_SIZE(v), depth + 1);
     if (t == &PyTuple_Type) return je_seq(o, ((PyTupleObject *)v)->ob_item, PyTuple_GET_SIZE(v), depth + 1);
-    return je_datetime(o, v, t);
+    if (je_is_datetime(t)) return je_datetime(o, v, t);
+    return je_uuid(o, v, t);
 }
 
 // Scalars inline in the list and dict loops (a call per item was most of

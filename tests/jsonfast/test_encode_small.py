@@ -14,6 +14,7 @@ import json
 import math
 import random
 import struct
+import uuid
 import zoneinfo
 
 import orjson
@@ -335,6 +336,28 @@ GO_OPTS = [
 def test_options(option):
     for obj in COVERED + [{"b": 1, "a": [2**53 + 1, {"z": None, "y": 0.5}]}] + DECLINED:
         same(obj, option)
+
+
+class U(uuid.UUID):
+    pass
+
+
+UUIDS = [uuid.UUID(int=0), uuid.UUID(int=2**128 - 1), uuid.UUID("12345678-1234-5678-1234-567812345678"),
+         uuid.uuid4(), uuid.uuid1(), uuid.UUID(int=2**64)]
+
+
+def test_uuids():
+    for u in UUIDS:
+        covered(u)
+        covered({"id": u, "refs": [u, u]})
+    rnd = random.Random(11)
+    for _ in range(2000):
+        covered(uuid.UUID(int=rnd.getrandbits(128)))
+    declined(U(int=5))
+    declined([uuid.UUID(int=1), U(int=5)])
+    bad = uuid.UUID(int=7)
+    object.__setattr__(bad, "int", -1)  # not a valid uuid int: left to Go
+    assert small(bad) is None
 
 
 DT_OPTS = [orjson.OPT_NAIVE_UTC, orjson.OPT_UTC_Z, orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z,
