@@ -14,6 +14,8 @@
 //   - exact int in int64 range, True/False, None;
 //   - exact datetime (naive or UTC), date and naive time (je_datetime);
 //   - exact uuid.UUID (je_uuid);
+//   - subclasses of str, int, dict and list by their data, unless
+//     OPT_PASSTHROUGH_SUBCLASS (je_other);
 //   - exact float, with the Go path's digits (Dragonbox, jsonenc_dbox.h)
 //     and orjson's layout; NaN and infinities as null;
 //
@@ -504,7 +506,12 @@ static int je_str(je_out *o, PyObject *s) {
         }
         return je_quoted(o, src, n);
     }
-    if (!PyUnicode_IS_COMPACT(s)) return 0;
+    // Other strs: compact non-ASCII, and str subclass instances (not
+    // compact: their characters sit in a separate block).
+#if PY_VERSION_HEX < 0x030C0000
+    if (!PyUnicode_IS_READY(s)) return 0;
+#endif
+    if (PyUnicode_IS_ASCII(s)) return je_quoted(o, (const unsigned char *)PyUnicode_DATA(s), n);
     const char *utf8 = ((PyCompactUnicodeObject *)s)->utf8;
     Py_ssize_t len = ((PyCompactUnicodeObject *)s)->utf8_length;
     if (utf8 == NULL && n >= 16) {
@@ -804,12 +811,27 @@ done:
     return 1;
 }
 
-// Containers and datetimes (recursive; kept out of line).
+#define JE_OPT_PASSTHROUGH_SUBCLASS 256
+
+// Containers, datetimes, UUIDs, subclasses (recursive; kept out of line).
 static int __attribute__((noinline)) je_other(je_out *o, PyObject *v, PyTypeObject *t, int depth) {
     if (depth >= JE_MAX_DEPTH) return 0;
     if (t == &PyDict_Type) return je_dict(o, v, depth + 1);
     if (t == &PyList_Type) return je_seq(o, ((PyListObject *)v)->ob_item, PyList_GET_SIZE(v), depth + 1);
     if (t == &PyTuple_Type) return je_seq(o, ((PyTupleObject *)v)->ob_item, PyTuple_GET_SIZE(v), depth + 1);
+    if (!(o->opts & JE_OPT_PASSTHROUGH_SUBCLASS)) {
+        // Subclasses of str, int, dict and list by their data, as orjson
+        // (and jsonfast/encode_types.go's nativeOrjson) write them:
+        // IntEnum/StrEnum members, OrderedDict, defaultdict, ... Nothing
+        // of the subclass (methods, properties, items()) is called.
+        unsigned long fl = t->tp_flags;
+        if (fl & Py_TPFLAGS_UNICODE_SUBCLASS) return je_str(o, v);
+        if (fl & Py_TPFLAGS_LONG_SUBCLASS) return je_int(o, v);
+        if (fl & Py_TPFLAGS_DICT_SUBCLASS) return je_dict(o, v, depth + 1);
+        if (fl & Py_TPFLAGS_LIST_SUBCLASS) {
+            return je_seq(o, ((PyListObject *)v)->ob_item, PyList_GET_SIZE(v), depth + 1);
+        }
+    }
     if (je_is_datetime(t)) return je_datetime(o, v, t);
     return je_uuid(o, v, t);
 }

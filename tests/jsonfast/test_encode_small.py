@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import enum
 import gc
 import json
 import math
@@ -123,7 +124,7 @@ def test_covered(obj):
 
 
 DECLINED = [
-    S("x"), I(1), D(a=1), L([1]), F(1.5), [S("x")], {"a": I(2)}, collections.OrderedDict(a=1),
+    F(1.5), [F(2.5)], I(2**64), [I(-(2**63) - 1)],
     {1: 2}, {None: 1}, {S("k"): 1}, {(1,): 2},
     2**63, 2**64 - 1, -(2**63) - 1, 2**64, -(2**64), [1, 2**70],
     "\ud800", ["ok", "\udfff"], {"a": "x\udbff"},
@@ -336,6 +337,38 @@ GO_OPTS = [
 def test_options(option):
     for obj in COVERED + [{"b": 1, "a": [2**53 + 1, {"z": None, "y": 0.5}]}] + DECLINED:
         same(obj, option)
+
+
+class Color(enum.IntEnum):
+    RED = 1
+
+
+class Name(str, enum.Enum):
+    X = "x\u00e9"
+
+
+class Plain(enum.Enum):
+    A = 1
+
+
+SUBCLASSES = [
+    S("x"), S(""), S("é" * 20), S("a\nb"), S("\U0001F600"), I(1), I(-(2**63)), I(2**63 - 1), D(a=1), D(), L([1]), L(),
+    [S("x")], {"a": I(2)}, collections.OrderedDict(a=1), collections.defaultdict(list, a=[1]),
+    Color.RED, Name.X, {"c": [Color.RED, Name.X]}, {"d": D(b=L([I(3), S("y")]))},
+]
+
+
+@pytest.mark.parametrize("obj", SUBCLASSES, ids=repr)
+def test_subclasses(obj):
+    covered(obj)
+    # With PASSTHROUGH_SUBCLASS they go to `default` (or raise): the Go path.
+    assert small(obj, MAX, orjson.OPT_PASSTHROUGH_SUBCLASS) is None
+    same(obj, orjson.OPT_PASSTHROUGH_SUBCLASS)
+
+
+def test_plain_enum_declines():
+    declined(Plain.A)
+    declined({"a": [1, Plain.A]})
 
 
 class U(uuid.UUID):
