@@ -850,11 +850,12 @@ static inline __attribute__((always_inline)) int je_value(je_out *o, PyObject *v
 }
 
 Py_ssize_t jsonenc_small(PyObject *obj, long opts, char *buf, Py_ssize_t cap, Py_ssize_t limit,
-                         const char **out) {
+                         const char **out, Py_ssize_t *reached) {
     if (cap > limit) cap = limit;
     je_out o = {buf, buf + cap, buf, limit, opts};
     int ok = je_value(&o, obj, 0);
     *out = o.start;
+    *reached = o.p - o.start;
     if (!ok) return -1;
     return o.p - o.start;
 }

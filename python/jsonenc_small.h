@@ -16,15 +16,16 @@
 // ("not handled") for anything outside the subset, or when the output would
 // pass limit bytes. The output starts in buf[0:cap] and moves to a buffer
 // kept by this file when it outgrows it; *out is where it is (also on -1:
-// *out != buf tells the caller the attempt got that far). The output at
-// *out stays valid until the next call. Never sets a Python exception,
+// *out != buf tells the caller the attempt got that far; *reached is how
+// many bytes were written when it stopped). The output at *out stays
+// valid until the next call. Never sets a Python exception,
 // never runs Python code, never changes an object (beyond CPython's UTF-8
 // cache of a long non-ASCII str, which the Go path creates too): on -1 the
 // caller encodes obj from scratch on the Go path, which then gives
 // orjson's result or error. opts are orjson's OPT_* bits, a subset of
 // JSONENC_SMALL_OPTS (the datetime ones change how datetimes are written).
 Py_ssize_t jsonenc_small(PyObject *obj, long opts, char *buf, Py_ssize_t cap, Py_ssize_t limit,
-                         const char **out);
+                         const char **out, Py_ssize_t *reached);
 
 // Frees the buffer jsonenc_small's output moved to if it grew past what is
 // kept between calls (4 MiB); call it once done with *out.
