@@ -320,16 +320,24 @@ def test_threads():
 def test_rss_flat():
     obj = {"a": [1, 2.5, "x" * 100, {"b": None}], "c": "\u20ac" * 50, "d": datetime.datetime(2020, 1, 1), "u": uuid.UUID(int=7)}
     proc = psutil.Process()
-    for _ in range(20_000):
-        jo.dumps(obj)
-    gc.collect()
-    before = proc.memory_info().rss
-    for _ in range(200_000):
+
+    def once():
         jo.dumps(obj)
         try:
             jo.dumps({1: obj})
         except TypeError:
             pass
+
+    # The warm-up runs what the loop runs: obj is written by the C encoder
+    # (python/jsonenc_small.c) and only the error goes through Go, whose heap
+    # grows to its GC goal (a few MB) on the first calls; measured from a
+    # cold Go heap that plateau came within the 5 MB bound.
+    for _ in range(20_000):
+        once()
+    gc.collect()
+    before = proc.memory_info().rss
+    for _ in range(200_000):
+        once()
     gc.collect()
     assert proc.memory_info().rss - before < 5 * 1024 * 1024
 
