@@ -1,4 +1,4 @@
-// A bounded C encoder for small documents of orjson.dumps (jsonenc_small.c).
+// The C encoder orjson.dumps tries before the Go one (jsonenc_small.c).
 #ifndef JSONENC_SMALL_H
 #define JSONENC_SMALL_H
 
