@@ -24,6 +24,7 @@ sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
 sys.path.insert(0, os.path.join(_HERE, "lib"))  # benchresults only: no shadowing there
 
 import argparse  # noqa: E402
+import datetime  # noqa: E402
 import json  # noqa: E402
 import pathlib  # noqa: E402
 import time  # noqa: E402
@@ -46,6 +47,20 @@ SMALL = {
         "score": 98.5, "tags": ["admin", "staff"], "created": "2024-01-15T10:30:00Z",
         "manager_id": None, "ratio": 0.25, "address": {"city": "Paris", "zip": "75001"},
     },
+}
+
+
+# Mid-size API responses (dumps, orjson face only): lists of the record
+# above, on both sides of the C encoder's 2 KiB stack buffer
+# (python/jsonenc_entry.c), with and without a datetime per record.
+_REC = SMALL["10-field API record"]
+MEDIUM = {
+    "5 API records (1.1 KB)": [_REC] * 5,
+    "50 API records (11 KB)": [_REC] * 50,
+    "50 API records with datetimes": [
+        dict(_REC, created=datetime.datetime(2024, 1, 15, 10, 30, i, tzinfo=datetime.timezone.utc))
+        for i in range(50)
+    ],
 }
 
 
@@ -109,14 +124,19 @@ def main(argv=None):
           "times are process CPU time per call, best of interleaved rounds.\n")
 
     rows = []
-    for name, obj in objs + list(SMALL.items()):
+    for name, obj in objs + list(SMALL.items()) + list(MEDIUM.items()):
         assert jo.dumps(obj) == orjson.dumps(obj)
-        rows.append((name, race({
+        contenders = {
             "jsonfast": lambda obj=obj: jo.dumps(obj),
             "orjson": lambda obj=obj: orjson.dumps(obj),
             "msgspec": lambda obj=obj: enc.encode(obj),
             "ujson": lambda obj=obj: ujson.dumps(obj),
-        }, budget)))
+        }
+        try:
+            ujson.dumps(obj)
+        except TypeError:  # datetimes: ujson has no encoder for them ("—")
+            del contenders["ujson"]
+        rows.append((name, race(contenders, budget)))
     table("dumps, orjson face (`jsonfast.orjson.dumps` → bytes)", rows, ["orjson", "msgspec", "ujson"])
 
     rows = []

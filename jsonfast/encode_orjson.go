@@ -483,12 +483,17 @@ func (e *Encoder) keyOrjson(k python.Object) error {
 		}
 		return nil
 	case kt == python.IntType || (kt.TypeFlags()&python.FlagLongSubclass != 0 && !isEnum(k)):
-		e.buf = append(e.buf, '"')
-		if err := e.intOrjson(k); err != nil {
-			return err
+		// orjson: any 64-bit int (OPT_STRICT_INTEGER is for values only),
+		// and its own message for the rest.
+		if v, ok := python.LongInt64(k); ok {
+			e.buf = append(appendInt64(append(e.buf, '"'), v), '"')
+			return nil
 		}
-		e.buf = append(e.buf, '"')
-		return nil
+		if v, ok := python.LongUint64(k); ok {
+			e.buf = append(appendUint64(append(e.buf, '"'), v), '"')
+			return nil
+		}
+		return encodeError("Dict integer key must be within 64-bit range")
 	case kt == python.FloatType || kt.IsSubtype(python.FloatType) && !isEnum(k):
 		f := python.FloatValue(k)
 		e.buf = append(e.buf, '"')

@@ -3,6 +3,7 @@ package python
 /*
 #include "goaccel.h"
 PyObject *jsonenc_new_orjson_dumps(PyObject *module);
+PyObject *jsonenc_new_orjson_dumps_small(PyObject *module);
 */
 import "C"
 
@@ -15,14 +16,24 @@ import "unsafe"
 var OrjsonDumpsHook func(obj, deflt Object, option uint32, out []byte) (int, Ref, error)
 
 // AddOrjsonDumps adds the C-level orjson dumps function (jsonenc_entry.c)
-// to module as attribute "orjson_dumps".
+// to module as attribute "orjson_dumps", and its C small-document encoder
+// alone as "orjson_dumps_small" (bytes, or None where it declines).
 func AddOrjsonDumps(module Object) error {
 	fn, err := own(C.jsonenc_new_orjson_dumps(module.p))
 	if err != nil {
 		return err
 	}
 	defer fn.Release()
-	return AddObject(module, "orjson_dumps", fn.Object)
+	if err := AddObject(module, "orjson_dumps", fn.Object); err != nil {
+		return err
+	}
+	// The C small-document encoder alone, for tests (jsonenc_small.c).
+	small, err := own(C.jsonenc_new_orjson_dumps_small(module.p))
+	if err != nil {
+		return err
+	}
+	defer small.Release()
+	return AddObject(module, "orjson_dumps_small", small.Object)
 }
 
 //export jsonencOrjsonDumps
