@@ -64,6 +64,17 @@ static int schema_pre_for(PyObject *capsule, uintptr_t h, const schema_pre **pre
     return 0;
 }
 
+// The compiled schema handle argument of fn: its Go handle and its table
+// (NULL when it has none); -1 with TypeError when cap is not a handle.
+static int schema_handle_arg(const char *fn, PyObject *cap, uintptr_t *h, const schema_pre **pre) {
+    if (!PyCapsule_IsValid(cap, "goaccel.handle")) {
+        PyErr_Format(PyExc_TypeError, "%s() expects a compiled schema handle", fn);
+        return -1;
+    }
+    *h = (uintptr_t)PyCapsule_GetPointer(cap, "goaccel.handle");
+    return schema_pre_for(cap, *h, pre);
+}
+
 // The verdict: the table first, then Go.
 static inline PyObject *schema_verdict(uintptr_t h, const schema_pre *pre, PyObject *formats, PyObject *o) {
     if (pre != NULL && schema_pre_rejects(pre, o)) Py_RETURN_FALSE;
@@ -79,13 +90,9 @@ static PyObject *schema_is_valid_entry(PyObject *self, PyObject *const *args, Py
         PyErr_Format(PyExc_TypeError, "is_valid() takes 3 arguments (%zd given)", nargs);
         return NULL;
     }
-    if (!PyCapsule_IsValid(args[0], "goaccel.handle")) {
-        PyErr_SetString(PyExc_TypeError, "is_valid() expects a compiled schema handle");
-        return NULL;
-    }
-    uintptr_t h = (uintptr_t)PyCapsule_GetPointer(args[0], "goaccel.handle");
+    uintptr_t h;
     const schema_pre *pre;
-    if (schema_pre_for(args[0], h, &pre) < 0) return NULL;
+    if (schema_handle_arg("is_valid", args[0], &h, &pre) < 0) return NULL;
     return schema_verdict(h, pre, args[1] == Py_None ? NULL : args[1], args[2]);
 }
 
@@ -167,13 +174,9 @@ static PyObject *schema_bind_is_valid(PyObject *self, PyObject *const *args, Py_
         PyErr_Format(PyExc_TypeError, "bind_is_valid() takes 2 arguments (%zd given)", nargs);
         return NULL;
     }
-    if (!PyCapsule_IsValid(args[0], "goaccel.handle")) {
-        PyErr_SetString(PyExc_TypeError, "bind_is_valid() expects a compiled schema handle");
-        return NULL;
-    }
-    uintptr_t h = (uintptr_t)PyCapsule_GetPointer(args[0], "goaccel.handle");
+    uintptr_t h;
     const schema_pre *pre;
-    if (schema_pre_for(args[0], h, &pre) < 0) return NULL;
+    if (schema_handle_arg("bind_is_valid", args[0], &h, &pre) < 0) return NULL;
     schema_bound *b = PyObject_GC_New(schema_bound, schema_bound_type);
     if (b == NULL) return NULL;
     b->vectorcall = schema_bound_call;

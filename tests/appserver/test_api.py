@@ -75,67 +75,6 @@ def test_ctrl_c_stops_serve_in_the_main_thread():
             p.wait()
 
 
-def _cpu_bound(environ, start_response):
-    # Pure Python work that holds the GIL for several ms.
-    n = 0
-    for i in range(60000):
-        n += i * i
-    start_response("200 OK", [("Content-Type", "text/plain")])
-    return [str(n).encode()]
-
-
-def _io_bound(environ, start_response):
-    import time
-    time.sleep(0.01)  # releases the GIL, as a database wait does
-    start_response("200 OK", [("Content-Type", "text/plain")])
-    return [b"ok"]
-
-
-def _limit_under_load(app):
-    from rawhttp import Conn
-    sock = appserver.bind("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    t = threading.Thread(target=appserver.serve, args=(app,),
-                         kwargs={"sock": sock, "threads": 4, "backpressure": 64, "queue_timeout": "auto"})
-    t.start()
-    statuses = []
-    try:
-        def client():
-            c = Conn(port)
-            for _ in range(40):
-                r = c.request("GET", "/")
-                statuses.append(r.status)
-                if r.status == 503:
-                    time.sleep(0.02)  # back off, as a client told Retry-After does
-                if r.header("Connection") == "close":
-                    c.close()
-                    c = Conn(port)
-            c.close()
-        ts = [threading.Thread(target=client) for _ in range(8)]
-        for x in ts:
-            x.start()
-        for x in ts:
-            x.join(60)
-        return appserver.stats(), statuses
-    finally:
-        appserver.stop()
-        t.join(10)
-        sock.close()
-
-
-def test_queue_timeout_auto_runs_fewer_threads_for_a_cpu_bound_app():
-    # The threads queue for the GIL: running fewer at once loses nothing.
-    st, statuses = _limit_under_load(_cpu_bound)
-    assert 1 <= st["thread_limit"] < 4, st
-    assert set(statuses) <= {200, 503} and statuses.count(200) >= 40
-
-
-def test_queue_timeout_auto_keeps_the_threads_of_an_io_bound_app():
-    st, statuses = _limit_under_load(_io_bound)
-    assert st["thread_limit"] == 4, st
-    assert set(statuses) <= {200, 503} and statuses.count(200) >= 40
-
-
 def test_queue_timeout_argument_checked():
     with pytest.raises(ValueError):
         appserver.serve(hello, queue_timeout="soon")

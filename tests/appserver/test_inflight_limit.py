@@ -141,3 +141,21 @@ def test_admitted_requests_are_served_in_arrival_order():
         assert statuses == [200] * 6, (qt, statuses)
         assert order == ["/first", "/q1", "/q2", "/q3", "/q4", "/q5"], (qt, order)
         assert st["served"] == 6 and st["shed"] == 0, (qt, st)
+
+
+def _statuses(app):
+    st, answers = _load(app)
+    return st, [a[0] for a in answers]
+
+
+def test_queue_timeout_auto_runs_fewer_threads_for_a_cpu_bound_app():
+    # The threads queue for the GIL: running fewer at once loses nothing.
+    st, statuses = _statuses(_cpu_bound)
+    assert 1 <= st["thread_limit"] < 4, st
+    assert set(statuses) <= {200, 503} and statuses.count(200) >= 40
+
+
+def test_queue_timeout_auto_keeps_the_threads_of_an_io_bound_app():
+    st, statuses = _statuses(_io_bound)
+    assert st["thread_limit"] == 4, st
+    assert set(statuses) <= {200, 503} and statuses.count(200) >= 40
