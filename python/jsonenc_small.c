@@ -435,6 +435,25 @@ static int je_quoted(je_out *o, const unsigned char *src, Py_ssize_t n) {
             _mm_storeu_si128((__m128i *)p, x);
             p += 16;
         }
+        // The tail of a str of 16+ bytes after the loop above ran to its
+        // end (fewer than 16 bytes left): the last 16 bytes in one
+        // overlapping step instead of words and single bytes, when none of
+        // them needs an escape. The bytes stored twice are the same: those
+        // before i among the last 16 were copied one to one (no escape
+        // among them). In bounds: n >= 16, and room was made for the n - i
+        // bytes left.
+        if (i < n && i + 16 > n && n >= 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(src + n - 16));
+            __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);
+            __m128i q = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+            __m128i b = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+            if (_mm_movemask_epi8(_mm_or_si128(ctl, _mm_or_si128(q, b))) == 0) {
+                _mm_storeu_si128((__m128i *)(p + (n - 16 - i)), x);
+                p += n - i;
+                i = n;
+                break;
+            }
+        }
 #endif
         // Whole words: copy 8 bytes, keep them if none needs an escape.
         for (; i + 8 <= n; i += 8) {

@@ -281,6 +281,18 @@ def test_escapes_at_every_position_of_a_word():
         covered(chr(c) * 17)
 
 
+def test_escapes_around_the_last_sixteen_bytes():
+    # A str of 16+ bytes ends with one overlapping 16-byte step when none of
+    # its last 16 bytes needs an escape (je_quoted): escapes before, inside
+    # and after that window, in ASCII and in UTF-8 (cached) strs.
+    for n in range(16, 50):
+        for pos in range(n):
+            for c in ('"', "\\", "\n", "\x01", "\u00e9", "\u65e5"):
+                s = "a" * pos + c + "b" * (n - 1 - pos)
+                covered(s)
+                covered(["x", s, "y"])
+
+
 class Slots:
     def __init__(self, a, b):
         self.a = a
