@@ -758,16 +758,82 @@ static int je_seq(je_out *o, PyObject *const *items, Py_ssize_t n, int depth) {
     return 1;
 }
 
+// Rendered dict keys, by the key's address. The keys of repeated records
+// are the same str objects (json.loads shares them within a document,
+// literal keys are interned), and writing them — the length and kind
+// checks, the escape scan, the copy — was the largest share of twitter's
+// and github's time. A hit is one pointer compare and a fixed-size copy of
+// '"key":'.
+//
+// It cannot go stale: each cached key is held by a strong reference, so
+// its address cannot be reused by another object while it is cached, and
+// an exact str with a second reference cannot be changed in place (the C
+// API refuses to modify a str whose refcount is above 1). A key replaced
+// in its slot is released then (Py_DECREF of an exact str runs no Python
+// code). Only compact ASCII keys whose rendered form fits are cached, so
+// the cache keeps at most JE_KC_SLOTS small strs alive.
+//
+// A key enters on its second sighting in its slot (je_kc_seen holds the
+// last miss's address, a tag only: never dereferenced), so one-off keys —
+// citm_catalog's thousands of id-valued keys — do not evict the recurring
+// ones or pay for the reference counting.
+#define JE_KC_SLOTS 1024
+#define JE_KC_BYTES 48  // '"' + up to 45 characters + '"' + ':'
+typedef struct {
+    PyObject *key;  // a strong reference, or NULL
+    Py_ssize_t len;  // of the rendered bytes
+    char bytes[JE_KC_BYTES];
+} je_kc_entry;
+static je_kc_entry je_kc[JE_KC_SLOTS];
+static PyObject *je_kc_seen[JE_KC_SLOTS];
+
+static inline size_t je_kc_slot(PyObject *k) {
+    uintptr_t a = (uintptr_t)k >> 4;  // objects are 16-byte aligned
+    return (size_t)((a ^ (a >> 10)) & (JE_KC_SLOTS - 1));
+}
+
+// After a miss: k was just written at start..o->p as '"key":'; cache it
+// if it qualifies and was seen in its slot before.
+static void __attribute__((noinline)) je_kc_offer(je_out *o, PyObject *k, const char *start, size_t slot) {
+    Py_ssize_t len = o->p - start;
+    if (je_kc_seen[slot] != k) {
+        je_kc_seen[slot] = k;
+        return;
+    }
+    if (len > JE_KC_BYTES || !PyUnicode_IS_COMPACT_ASCII(k) || len != PyUnicode_GET_LENGTH(k) + 3) {
+        return;  // too long, not ASCII, or escaped (keep the rule simple)
+    }
+    je_kc_entry *e = &je_kc[slot];
+    PyObject *old = e->key;
+    Py_INCREF(k);
+    e->key = k;
+    e->len = len;
+    memcpy(e->bytes, start, (size_t)len);
+    Py_XDECREF(old);
+}
+
 // One "key":value member; first is 1 for the first member written.
 static inline int je_member(je_out *o, PyObject *k, PyObject *v, int first, int depth) {
     if (!PyUnicode_CheckExact(k)) return 0;  // orjson: error or NON_STR_KEYS
+    size_t slot = je_kc_slot(k);
+    je_kc_entry *e = &je_kc[slot];
+    if (e->key == k && o->end - o->p >= JE_KC_BYTES + 1) {
+        char *p = o->p;
+        *p = ',';
+        p += !first;
+        memcpy(p, e->bytes, JE_KC_BYTES);
+        o->p = p + e->len;
+        return je_value(o, v, depth);
+    }
     if (!first) {
         if (!JE_ROOM(o, 1)) return 0;
         *o->p++ = ',';
     }
+    Py_ssize_t at = o->p - o->start;  // an offset: the output may move
     if (!je_str(o, k)) return 0;
     if (!JE_ROOM(o, 1)) return 0;
     *o->p++ = ':';
+    if (o->p - (o->start + at) <= JE_KC_BYTES) je_kc_offer(o, k, o->start + at, slot);
     return je_value(o, v, depth);
 }
 

@@ -578,3 +578,93 @@ def test_rss_flat_small_path():
     gc.collect()
     grown = proc.memory_info().rss - before
     assert grown < 5 * 1024 * 1024, f"RSS grew by {grown / 2**20:.1f} MiB over 1M dumps"
+
+
+# The dict key cache (je_kc in python/jsonenc_small.c): rendered '"key":'
+# bytes by the key's address, a key entering on its second sighting and
+# held by a strong reference while cached.
+KC_BYTES = 48  # JE_KC_BYTES: '"' + up to 45 characters + '"' + ':'
+
+
+def fresh(text):
+    """A new str object with text's characters (not interned, not shared)."""
+    return "".join(list(text))
+
+
+def test_key_cache_never_stale_after_address_reuse():
+    """Keys freed after being cached or sighted, their addresses reused by
+    other strs of the same size: every output is still orjson's."""
+    rng = random.Random(7)
+    letters = "abcdefghijklmnopqrstuvwxyz_"
+    for i in range(3000):
+        n = rng.choice([1, 5, 8, 15, 16, 30, 44, 45, 46, 60])
+        key = fresh("".join(rng.choice(letters) for _ in range(n)))
+        doc = {key: i, "other": [{key: True}]}
+        want = orjson.dumps(doc)
+        for _ in range(3):  # sighted, cached, then a hit
+            assert small(doc) == want
+            assert jo.dumps(doc) == want
+        del doc, key
+
+
+def test_key_cache_survives_the_key():
+    """A cached key whose every other reference is gone: the cache's own
+    reference keeps the object (and so its address) until it is replaced."""
+    key = fresh("survivor_key")
+    doc = {key: 1}
+    small(doc)
+    small(doc)  # now cached
+    import sys
+    held = sys.getrefcount(key)
+    del doc
+    assert sys.getrefcount(key) == held - 1  # the dict's reference went, ours stays
+    for i in range(200):
+        other = fresh("survivor_kez" if i % 2 else "survivor_key")
+        assert small({other: i}) == orjson.dumps({other: i})
+
+
+@pytest.mark.parametrize("key", ["a", "x" * 44, "x" * 45, "x" * 46, "quote\"d", "back\\slash", "tab\t",
+                                 "\u00e9t\u00e9", "\u65e5\u672c\u8a9e", "\U0001f600", ""])
+def test_key_cache_kinds_of_keys(key):
+    """Keys the cache takes (short ASCII) and those it leaves to je_str
+    (escapes, non-ASCII, too long, empty), each repeated many times."""
+    key = fresh(key)
+    docs = [{key: i, "k": [{key: None}]} for i in range(40)]
+    want = orjson.dumps(docs)
+    for _ in range(3):
+        assert small(docs, 1 << 20) == want
+        assert jo.dumps(docs) == want
+
+
+def test_key_cache_hits_near_the_limit():
+    """Cached keys written at every output bound: the fixed-size copy of a
+    hit needs room for all JE_KC_BYTES, else the exact path writes it."""
+    key = fresh("k" * 20)
+    doc = [{key: 1, "b": 2, "c" * 45: 3} for _ in range(6)]
+    want = orjson.dumps(doc)
+    small(doc, len(want))
+    small(doc, len(want))
+    for cap in range(0, len(want) + KC_BYTES + 2):
+        got = small(doc, cap)
+        assert got == (want if cap >= len(want) else None), cap
+
+
+def test_key_cache_rss_flat_under_churn():
+    """Hundreds of thousands of distinct keys, each cached then pushed out
+    by others: the references the cache drops are released (RSS flat)."""
+    proc = psutil.Process()
+
+    def churn(count, base):
+        for i in range(count):
+            key = fresh("key_%d_%s" % (base + i, "x" * 20))
+            doc = {key: i}
+            small(doc)
+            small(doc)
+
+    churn(50_000, 0)
+    gc.collect()
+    before = proc.memory_info().rss
+    churn(300_000, 1_000_000)
+    gc.collect()
+    grown = proc.memory_info().rss - before
+    assert grown < 5 * 1024 * 1024, f"RSS grew by {grown / 2**20:.1f} MiB"
