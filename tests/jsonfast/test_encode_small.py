@@ -214,8 +214,8 @@ def test_limits_and_buffer_moves(cap):
 
 
 def test_entry_sizes_around_its_buffers():
-    # jo.dumps: the stack buffer, the move to the heap buffer, the limit.
-    # Past KEEP the heap buffer is freed after the call, and made again.
+    # jo.dumps: the stack buffer, the move into the result bytes object,
+    # its growth (by resize) and its final shrink, the limit.
     for n in list(range(STACK - 12, STACK + 12)) + [5000, 100_000, KEEP - 4, KEEP + 10, 3 * KEEP, 5000]:
         obj = ["x" * n]
         assert jo.dumps(obj) == orjson.dumps(obj)
@@ -226,6 +226,22 @@ def test_entry_sizes_around_its_buffers():
     # (Past the entry's 64 MiB limit the Go path runs; not tried here: a
     # 64 MiB Go buffer raises the Go heap's GC goal for the rest of the
     # process, and the RSS tests that follow would see garbage pile up.)
+
+
+def test_result_bytes_sized_from_the_last_large_output():
+    # Past the stack buffer the output is written into the result bytes
+    # object, first sized from the last output of 32 KiB or more: smaller,
+    # equal and larger documents after a large one, each with and without
+    # APPEND_NEWLINE (its byte is written past the output by the entry),
+    # small ones between, growing past the hint and shrinking far below it.
+    nl = orjson.OPT_APPEND_NEWLINE
+    sizes = [40_000, 40_000, 3_000, 40_000, 45_000, 90_000, 33_000, 2_100, 200_000, 50, 32 * 1024, 1_000_000, 40_000]
+    for n in sizes:
+        for obj in (["y" * n], [{"k": "z" * 100}] * (n // 110 + 1), [i * 1.5 for i in range(n // 6 + 1)]):
+            for option in (None, nl):
+                got = jo.dumps(obj, option=option)
+                assert got == orjson.dumps(obj, option=option)
+                assert type(got) is bytes
 
 
 def test_large_declines_then_large_covered():
