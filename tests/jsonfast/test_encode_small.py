@@ -511,6 +511,21 @@ def test_floats_with_every_small_integer_part():
         assert small([f, -f]) == want, f
 
 
+def test_fraction_digits_of_every_length():
+    # The fraction of a pointed float is written as the first k of 16
+    # digits (je_store16): fractions of 1 to 16 digits, with leading and
+    # inner zeros and nines, after integer parts of each size.
+    vals = []
+    for ip in (1, 7, 42, 999, 1000, 123456, 98765432, 10**12 + 3):
+        for k in range(1, 17):
+            for frac in ("1", "5", "05", "0001", "9" * k, "1" + "0" * (k - 2) + "1" if k > 1 else "3",
+                         "0" * (k - 1) + "7", "123456789012345678"[:k], "909090909090909090"[:k]):
+                vals.append(float("%d.%s" % (ip, frac)))
+    for f in vals:
+        want = orjson.dumps([f, -f])
+        assert small([f, -f]) == want, f
+
+
 def test_short_decimals():
     # The shapes of prices, ratios and coordinates.
     rnd = random.Random(7)
