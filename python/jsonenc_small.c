@@ -30,12 +30,15 @@
 // Python's headers assert on every macro (PyUnicode_*, PyList_GET_SIZE...)
 // unless NDEBUG is set; the types are checked here already (as in
 // jsondec_entry.c). perf showed the assert branches in the hot loops.
-// -O3 for this file (the build's CGO_CFLAGS say -O2): measured +10-15% on
-// twitter.json, +8% github, +2-3% citm_catalog, canada within noise
-// (orjson / jsonfast, three alternating runs each; see
-// docs/notes/jsonfast-encoder.md, sixth round).
+// -O3 for the str and dict writers (the build's CGO_CFLAGS say -O2):
+// measured +10-15% on twitter.json, +8% github, +2-3% citm_catalog. Not
+// for the whole file: -O3 on the float and list code cost canada.json ~5%
+// (orjson / jsonfast, alternating runs; docs/notes/jsonfast-encoder.md,
+// sixth round). GCC only (clang has no per-function level).
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("O3")
+#define JE_O3 __attribute__((optimize("O3")))
+#else
+#define JE_O3
 #endif
 #ifndef NDEBUG
 #define NDEBUG
@@ -490,7 +493,7 @@ done:
 
 // Writes n bytes of ASCII or UTF-8 as a JSON string with orjson's escapes
 // (only controls, '"' and '\\'; DEL and non-ASCII bytes are copied).
-static int je_quoted(je_out *o, const unsigned char *src, Py_ssize_t n) {
+JE_O3 static int je_quoted(je_out *o, const unsigned char *src, Py_ssize_t n) {
     if (!JE_ROOM(o, n + 2)) return 0;
     char *p = o->p;
     *p++ = '"';
@@ -567,7 +570,7 @@ static int je_quoted(je_out *o, const unsigned char *src, Py_ssize_t n) {
 // that are not compact (a legacy str made by the old C API). A non-ASCII
 // str of 16+ code points is copied from CPython's cached UTF-8, created
 // here if needed, as the Go path (and orjson) do for such strings.
-static int je_str(je_out *o, PyObject *s) {
+JE_O3 static int je_str(je_out *o, PyObject *s) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     if (PyUnicode_IS_COMPACT_ASCII(s)) {
         const unsigned char *src = (const unsigned char *)(((PyASCIIObject *)s) + 1);
@@ -936,7 +939,7 @@ _Static_assert(offsetof(je_keys311, dk_indices) == 32, "3.11 dict keys layout");
 #define JE_DICT_TABLE 1
 #endif
 
-static int je_dict(je_out *o, PyObject *d, int depth) {
+JE_O3 static int je_dict(je_out *o, PyObject *d, int depth) {
     if (!JE_ROOM(o, 2)) return 0;
     *o->p++ = '{';
     int first = 1;
