@@ -39,7 +39,7 @@ DEFAULTS: Dict[str, Any] = {
     "queue_timeout": 0.0,
     # ASGI: microseconds the loop may wait in Go for the next batch right
     # after one, instead of sleeping in its selector (appserver/asgi_park.go)
-    "poll_wait_us": 250,
+    "poll_wait_us": 1000,
 }
 
 
