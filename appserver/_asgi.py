@@ -309,16 +309,20 @@ class _Server:
         # else Go writes a wake-up byte for the next event
 
     def _poll_again(self) -> None:
-        """The poll after a batch. Its answers are on their way and the
-        clients' next requests will follow in microseconds; rather than
-        sleep in the selector (where Go, holding its one P for this thread,
-        would notice them only after its sysmon steps in), the loop may wait
-        for them in Go, up to poll_wait_us (appserver/asgi_park.go)."""
+        """The poll after a batch. When the batch's requests were all
+        answered at once, their answers are on their way and the clients'
+        next requests will follow in microseconds; rather than sleep in the
+        selector (where Go, holding its one P for this thread, would notice
+        them only after its sysmon steps in), the loop may wait for them in
+        Go, up to poll_wait_us (appserver/asgi_park.go)."""
         wait = self.poll_wait_us
         if wait:
             ready, timers = self._ready, self._timers
-            if ready:
-                wait = 0  # other callbacks are due now
+            if self.reqs or ready:
+                # A request or WebSocket still in flight may have callbacks
+                # queued behind this one (a task step, a send's flush) that
+                # uvloop does not show; asyncio's loop shows its own.
+                wait = 0
             elif timers:
                 wait = min(wait, max(0, int((timers[0].when() - self.loop.time()) * 1e6)))
         events = _native.asgi_poll(self.handle, wait)

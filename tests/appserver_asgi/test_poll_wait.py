@@ -11,6 +11,9 @@ import sys
 import threading
 import time
 
+import pytest
+from websockets.sync.client import connect
+
 import appserver
 
 from conftest import HERE
@@ -72,6 +75,61 @@ def test_asyncio_timers_bound_the_wait():
         sock.close()
     assert not t.is_alive()
     assert out == [[(200, b"ok")] * 20] * 8
+
+
+async def hops(scope, receive, send):
+    """HTTP: answers after three loop hops (asyncio.sleep(0): call_soon, no
+    timer); WebSocket: echoes every message."""
+    if scope["type"] == "websocket":
+        await receive()
+        await send({"type": "websocket.accept"})
+        while True:
+            m = await receive()
+            if m["type"] == "websocket.disconnect":
+                return
+            await send({"type": "websocket.send", "text": m["text"]})
+    if scope["type"] != "http":
+        return
+    for _ in range(3):
+        await asyncio.sleep(0)
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+def _serve_in_thread(app, **kw):
+    sock = appserver.bind("127.0.0.1", 0)
+    t = threading.Thread(target=appserver.serve_asgi, args=(app,), kwargs=dict(sock=sock, lifespan=False, **kw))
+    t.start()
+    port = sock.getsockname()[1]
+    _wait_up(port)
+    return t, sock, port
+
+
+def _stop(t, sock):
+    appserver.stop()
+    t.join(30)
+    sock.close()
+    assert not t.is_alive()
+
+
+@pytest.mark.parametrize("loop", ["uvloop", "asyncio"])
+def test_requests_in_flight_are_never_waited_over(loop):
+    """uvloop does not show its ready callbacks: with a request or a
+    WebSocket in flight, a task step or a send's flush may be queued behind
+    the poll, so the loop must not wait in Go then. A 30 s poll wait: if it
+    did, these would stall past the clients' 10 s timeout."""
+    t, sock, port = _serve_in_thread(hops, loop=loop, poll_wait_us=30_000_000)
+    try:
+        out = _clients(port, 4, 10)
+        with connect("ws://127.0.0.1:%d/" % port, open_timeout=10, close_timeout=5) as ws:
+            echoes = []
+            for i in range(20):
+                ws.send("m%d" % i)
+                echoes.append(ws.recv(timeout=10))
+    finally:
+        _stop(t, sock)
+    assert out == [[(200, b"ok")] * 10] * 4
+    assert echoes == ["m%d" % i for i in range(20)]
 
 
 def _wait_up(port):
