@@ -37,6 +37,9 @@ DEFAULTS: Dict[str, Any] = {
     # seconds a request may wait for a thread (0: no limit but backpressure);
     # "auto": an in-flight limit per worker adapted to the requests' stretch (limit.go)
     "queue_timeout": 0.0,
+    # ASGI: microseconds the loop may wait in Go for the next batch right
+    # after one, instead of sleeping in its selector (appserver/asgi_park.go)
+    "poll_wait_us": 1000,
 }
 
 

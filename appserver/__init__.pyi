@@ -50,6 +50,7 @@ def serve_asgi(
     loop: str = ...,
     lifespan: bool = ...,
     cancel_on_disconnect: bool = ...,
+    poll_wait_us: int = ...,
     root_path: str = ...,
     url_scheme: str = ...,
     max_header_size: int = ...,

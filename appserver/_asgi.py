@@ -233,7 +233,8 @@ class _Server:
 
     def __init__(self, app: ASGIApp, loop: asyncio.AbstractEventLoop, sock: socket.socket,
                  root_path: str, scheme: str, cancel_on_disconnect: bool,
-                 state: Optional[Dict[str, Any]], options: Dict[str, Any]) -> None:
+                 state: Optional[Dict[str, Any]], options: Dict[str, Any],
+                 poll_wait_us: int = 0) -> None:
         _load_native()
         self.app = app
         self.loop = loop
@@ -245,6 +246,11 @@ class _Server:
         self.cancel = cancel_on_disconnect
         self.state = state
         self.options = options
+        self.poll_wait_us = int(poll_wait_us)
+        # asyncio's own loop shows what it has to do next (uvloop does not):
+        # its ready callbacks and its timer heap bound the wait in Go.
+        self._ready = getattr(loop, "_ready", None)
+        self._timers = getattr(loop, "_scheduled", None)
         self.reqs: Dict[int, Any] = {}
         self.asgi = {"version": "3.0", "spec_version": "2.4"}
         self.extensions: Dict[str, Any] = {"http.response.pathsend": {}, "http.response.trailers": {}}
@@ -298,14 +304,38 @@ class _Server:
 
     def _poll(self) -> None:
         events = _native.asgi_poll(self.handle)
-        if not events:
-            return  # Go writes a wake-up byte for the next event
+        if events:
+            self._run_batch(events)
+        # else Go writes a wake-up byte for the next event
+
+    def _poll_again(self) -> None:
+        """The poll after a batch. When the batch's requests were all
+        answered at once, their answers are on their way and the clients'
+        next requests will follow in microseconds; rather than sleep in the
+        selector (where Go, holding its one P for this thread, would notice
+        them only after its sysmon steps in), the loop may wait for them in
+        Go, up to poll_wait_us (appserver/asgi_park.go)."""
+        wait = self.poll_wait_us
+        if wait:
+            ready, timers = self._ready, self._timers
+            if self.reqs or ready:
+                # A request or WebSocket still in flight may have callbacks
+                # queued behind this one (a task step, a send's flush) that
+                # uvloop does not show; asyncio's loop shows its own.
+                wait = 0
+            elif timers:
+                wait = min(wait, max(0, int((timers[0].when() - self.loop.time()) * 1e6)))
+        events = _native.asgi_poll(self.handle, wait)
+        if events:
+            self._run_batch(events)
+
+    def _run_batch(self, events: list) -> None:
         try:
             self._dispatch(events)
         finally:
             # A non-empty poll promises Go another poll on the next loop
             # iteration (no wake-up byte needed meanwhile).
-            self.loop.call_soon(self._poll)
+            self.loop.call_soon(self._poll_again)
 
     def _dispatch(self, events: list) -> None:
         for ev in events:
@@ -343,6 +373,7 @@ class _Server:
                     req.more_body = not ev[3]
                     req._wake()
             elif kind == _EV_STOPPED:
+                self.poll_wait_us = 0  # the loop is about to stop: nothing to wait for
                 if not self.stopped.done():
                     self.stopped.set_result(None)
 
@@ -496,6 +527,7 @@ def serve_asgi(app: ASGIApp, *, host: str = DEFAULTS["host"], port: int = DEFAUL
                uds: Optional[str] = None, sock: Optional[socket.socket] = None,
                backlog: int = 1024, backpressure: Optional[int] = None,
                loop: str = "auto", lifespan: bool = True, cancel_on_disconnect: bool = True,
+               poll_wait_us: int = DEFAULTS["poll_wait_us"],
                root_path: str = "", url_scheme: str = "http",
                max_header_size: int = DEFAULTS["max_header_size"],
                max_body_size: int = DEFAULTS["max_body_size"],
@@ -517,7 +549,7 @@ def serve_asgi(app: ASGIApp, *, host: str = DEFAULTS["host"], port: int = DEFAUL
         runner.startup()
         runner.serve(host=host, port=port, uds=uds, sock=sock, backlog=backlog,
                      backpressure=backpressure, cancel_on_disconnect=cancel_on_disconnect,
-                     root_path=root_path, url_scheme=url_scheme,
+                     poll_wait_us=poll_wait_us, root_path=root_path, url_scheme=url_scheme,
                      max_header_size=max_header_size, max_body_size=max_body_size,
                      header_timeout=header_timeout, keepalive_timeout=keepalive_timeout,
                      body_timeout=body_timeout, grace_timeout=grace_timeout, ready=ready)
@@ -542,7 +574,8 @@ class Runner:
     def serve(self, *, host: str = DEFAULTS["host"], port: int = DEFAULTS["port"],
               uds: Optional[str] = None, sock: Optional[socket.socket] = None,
               backlog: int = 1024, backpressure: Optional[int] = None,
-              cancel_on_disconnect: bool = True, root_path: str = "", url_scheme: str = "http",
+              cancel_on_disconnect: bool = True, poll_wait_us: int = DEFAULTS["poll_wait_us"],
+              root_path: str = "", url_scheme: str = "http",
               max_header_size: int = DEFAULTS["max_header_size"],
               max_body_size: int = DEFAULTS["max_body_size"],
               header_timeout: float = DEFAULTS["header_timeout"],
@@ -564,7 +597,8 @@ class Runner:
         loop = self.loop
         asyncio.set_event_loop(loop)
         state = self.lifespan.state if self.lifespan is not None and self.lifespan.supported else None
-        srv = _Server(self.app, loop, sock, root_path, url_scheme, cancel_on_disconnect, state, options)
+        srv = _Server(self.app, loop, sock, root_path, url_scheme, cancel_on_disconnect, state, options,
+                      poll_wait_us)
         main = threading.current_thread() is threading.main_thread()
         try:
             srv.start()
@@ -616,6 +650,7 @@ def worker_main(opts: Dict[str, Any], app: ASGIApp, ctrl: socket.socket,
     configure_ops(ctrl, sock)
     runner.serve(sock=sock, backpressure=opts["backpressure"],
                  cancel_on_disconnect=opts.get("cancel_on_disconnect", True),
+                 poll_wait_us=opts.get("poll_wait", DEFAULTS["poll_wait_us"]),
                  root_path=opts["url_path_prefix"],
                  max_header_size=opts["max_header_size"], max_body_size=opts["max_body_size"],
                  header_timeout=opts["header_timeout"], keepalive_timeout=opts["keepalive_timeout"],

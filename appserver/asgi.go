@@ -47,7 +47,9 @@ type AsgiBridge struct {
 	mu     sync.Mutex
 	events []AsgiEvent
 	spare  []AsgiEvent
-	woken  bool // a wake byte is pending: the loop has not polled since
+	woken  bool          // a wake byte is pending: the loop has not polled since
+	parked bool          // the loop waits in Park (asgi_park.go)
+	parkCh chan struct{} // wakes it
 
 	corked []*wsWriter // WebSockets with frames to write at the loop's flush (loop thread only)
 
@@ -76,7 +78,7 @@ func LookupReq(id uint64) *AsgiReq {
 // EnableASGI makes s serve ASGI: its connections queue events on the
 // returned bridge, which wakes the loop by writing to wakeFd.
 func EnableASGI(s *Server, wakeFd int) *AsgiBridge {
-	b := &AsgiBridge{srv: s, wakeFd: wakeFd}
+	b := &AsgiBridge{srv: s, wakeFd: wakeFd, parkCh: make(chan struct{}, 1)}
 	s.asgi = b
 	return b
 }
@@ -91,6 +93,11 @@ func (b *AsgiBridge) pushWS(kind int, w *AsgiWS) { b.pushEvent(AsgiEvent{Kind: k
 func (b *AsgiBridge) pushEvent(ev AsgiEvent) {
 	b.mu.Lock()
 	b.events = append(b.events, ev)
+	if b.parked && len(b.events) == 1 {
+		b.mu.Unlock()
+		b.wakeParked()
+		return
+	}
 	wake := !b.woken && b.wakeFd >= 0
 	b.woken = true
 	fd := b.wakeFd

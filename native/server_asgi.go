@@ -4,6 +4,7 @@ import (
 	"net"
 	"os"
 	"syscall"
+	"time"
 
 	"goaccel/appserver"
 	"goaccel/python"
@@ -17,7 +18,7 @@ func init() {
 		Name: "server",
 		Functions: []python.Function{
 			{Name: "asgi_start", Doc: "asgi_start(fd, wake_fd, options) -> handle: starts serving ASGI on fd; events are announced by a byte on wake_fd.", Fast: asgiStart},
-			{Name: "asgi_poll", Doc: "asgi_poll(handle) -> list: every queued event as a tuple (kind, request id, ...).", Fast: asgiPoll},
+			{Name: "asgi_poll", Doc: "asgi_poll(handle, wait_us=0) -> list: every queued event as a tuple (kind, request id, ...); with none queued, waits up to wait_us microseconds for one (GIL released).", Fast: asgiPoll},
 			{Name: "asgi_flush", Doc: "asgi_flush(handle) -> None: writes the whole responses queued since the last flush (scheduled by a send() that returned 2).", Fast: asgiFlush},
 			{Name: "asgi_send", Doc: "asgi_send(rid, status, headers, body, more_body) -> int: 0 sent, 1 wait for drain, 2 queued (schedule asgi_flush), -1 client gone, -2 already complete.", Fast: asgiSend},
 			{Name: "asgi_pathsend", Doc: "asgi_pathsend(rid, status, headers, path) -> int: the file is the whole body (sent by Go).", Fast: asgiPathsend},
@@ -96,17 +97,29 @@ func bridgeArg(o python.Object) (*appserver.AsgiBridge, error) {
 }
 
 func asgiPoll(args []python.Object) (python.Ref, error) {
-	if len(args) != 1 {
-		return python.Ref{}, python.Errorf(python.TypeError, "asgi_poll() takes 1 argument")
+	if len(args) != 1 && len(args) != 2 {
+		return python.Ref{}, python.Errorf(python.TypeError, "asgi_poll() takes 1 or 2 arguments")
 	}
 	b, err := bridgeArg(args[0])
 	if err != nil {
 		return python.Ref{}, err
 	}
+	var wait int64
+	if len(args) == 2 {
+		var ok bool
+		if wait, ok = python.LongInt64(args[1]); args[1].Type() != python.IntType || !ok {
+			return python.Ref{}, python.Errorf(python.TypeError, "asgi_poll(): wait_us must be an int")
+		}
+	}
 	// Responses the tasks of this iteration completed go out together,
 	// before the next batch of requests is taken (asgi_cork.go).
 	b.FlushHTTP(false)
 	evs := b.Take()
+	if len(evs) == 0 && wait > 0 {
+		// asgi_park.go: the loop would go to sleep in its selector now.
+		python.ReleaseGIL(func() { b.Park(time.Duration(wait) * time.Microsecond) })
+		evs = b.Take()
+	}
 	list, err := python.NewList(len(evs))
 	if err != nil {
 		return python.Ref{}, err

@@ -90,19 +90,17 @@ static PyObject *jsonenc_orjson_dumps(PyObject *self, PyObject *const *args,
             jsonenc_cooldown--;
             limit = JSONENC_COOLDOWN_LIMIT;
         }
-        const char *out;
-        Py_ssize_t reached;
-        Py_ssize_t n = jsonenc_small(obj, opts, buf, JSONENC_STACK_BUF - 1, limit, &out, &reached);
+        PyObject *big;
+        Py_ssize_t reached, nl = (opts & 1024) != 0;  // OPT_APPEND_NEWLINE
+        Py_ssize_t n = jsonenc_small(obj, opts, buf, JSONENC_STACK_BUF - 1, limit, nl, &big, &reached);
         if (n >= 0) {
-            PyObject *res = PyBytes_FromStringAndSize(NULL, n + ((opts & 1024) != 0));
-            if (res != NULL) {
-                memcpy(PyBytes_AS_STRING(res), out, (size_t)n);
-                if (opts & 1024) PyBytes_AS_STRING(res)[n] = '\n';  // OPT_APPEND_NEWLINE
+            if (big != NULL) {  // the output moved into this bytes object
+                if (nl) PyBytes_AS_STRING(big)[n] = '\n';
+                return big;
             }
-            if (out != buf) jsonenc_small_release();
-            return res;
+            if (nl) buf[n] = '\n';
+            return PyBytes_FromStringAndSize(buf, n + nl);
         }
-        if (out != buf) jsonenc_small_release();
         if (reached > JSONENC_COOLDOWN_LIMIT) jsonenc_cooldown = JSONENC_COOLDOWN;
     }
     PyObject *result = NULL;
@@ -162,13 +160,12 @@ static PyObject *jsonenc_orjson_dumps_small(PyObject *self, PyObject *const *arg
             return NULL;
         }
     }
-    // A small first buffer, so that tests reach the move to the heap buffer.
+    // A small first buffer, so that tests reach the move into a bytes object.
     char buf[64];
-    const char *out;
+    PyObject *big;
     Py_ssize_t reached;
-    Py_ssize_t n = jsonenc_small(args[0], opts, buf, sizeof buf, cap, &out, &reached);
-    PyObject *res = n < 0 ? Py_NewRef(Py_None) : PyBytes_FromStringAndSize(out, n);
-    jsonenc_small_release();
+    Py_ssize_t n = jsonenc_small(args[0], opts, buf, sizeof buf, cap, 0, &big, &reached);
+    PyObject *res = n < 0 ? Py_NewRef(Py_None) : big != NULL ? big : PyBytes_FromStringAndSize(buf, n);
     return res;
 }
 

@@ -30,6 +30,16 @@
 // Python's headers assert on every macro (PyUnicode_*, PyList_GET_SIZE...)
 // unless NDEBUG is set; the types are checked here already (as in
 // jsondec_entry.c). perf showed the assert branches in the hot loops.
+// -O3 for the str and dict writers (the build's CGO_CFLAGS say -O2):
+// measured +10-15% on twitter.json, +8% github, +2-3% citm_catalog. Not
+// for the whole file: -O3 on the float and list code cost canada.json ~5%
+// (orjson / jsonfast, alternating runs; docs/notes/jsonfast-encoder.md,
+// sixth round). GCC only (clang has no per-function level).
+#if defined(__GNUC__) && !defined(__clang__)
+#define JE_O3 __attribute__((optimize("O3")))
+#else
+#define JE_O3
+#endif
 #ifndef NDEBUG
 #define NDEBUG
 #endif
@@ -49,51 +59,53 @@
 typedef struct {
     char *p;
     char *end;
-    char *start;       // the buffer being written: the caller's, then je_heap
+    char *start;       // the buffer being written: the caller's, then bytes'
+    PyObject *bytes;   // the bytes object the output moved to, or NULL
     Py_ssize_t limit;  // the most output that may be written
     long opts;         // orjson OPT_* bits (within JSONENC_SMALL_OPTS)
 } je_out;
 
-// Output past the caller's buffer moves here. Kept between calls up to
-// JE_HEAP_KEEP bytes (jsonenc_small_release frees a larger one), so that
-// repeated dumps of mid-size documents do not allocate — the Go encoder's
-// policy for its buffers too; only ever used with the GIL held, and
-// nothing in this file runs Python code, so no other call can interleave.
-#define JE_HEAP_KEEP (4 << 20)
-static char *je_heap;
-static Py_ssize_t je_heap_cap;
+// Output past the caller's buffer moves into the result itself: a bytes
+// object, grown by _PyBytes_Resize (realloc) and shrunk to the output at
+// the end, as orjson writes its output — no final copy. (Before, it went to
+// a heap buffer kept between calls and was copied into a new bytes object
+// at the end: 5% of twitter.json's time in perf, memmove.) The first size
+// comes from the last large output (the Go encoder's dumpsDirect rule:
+// a document dumped again is about the same size), so repeated large dumps
+// do not regrow step by step. Only ever used with the GIL held.
+#define JE_HINT_MIN (32 << 10)
+static Py_ssize_t je_last_large;  // the last output of JE_HINT_MIN+ bytes, or 0
 
-void jsonenc_small_release(void) {
-    if (je_heap_cap > JE_HEAP_KEEP) {
-        PyMem_RawFree(je_heap);
-        je_heap = NULL;
-        je_heap_cap = 0;
-    }
-}
-
-// Makes room for n more bytes by moving to (a larger) je_heap; 0 when the
-// output would pass o->limit or memory runs out (the caller declines).
-static int je_grow(je_out *o, Py_ssize_t n) {
+// Makes room for n more bytes, moving the output into (a larger) bytes
+// object; 0 when the output would pass o->limit or memory runs out (the
+// caller declines; a MemoryError from the allocation is cleared).
+static int __attribute__((noinline)) je_grow(je_out *o, Py_ssize_t n) {
     Py_ssize_t used = o->p - o->start, need = used + n;
     if (need > o->limit) return 0;
     Py_ssize_t cap = 2 * (o->end - o->start);
     if (cap < 4096) cap = 4096;
+    if (o->bytes == NULL && je_last_large > 0) {
+        Py_ssize_t hint = je_last_large + je_last_large / 8 + 4096;
+        if (cap < hint) cap = hint;
+    }
     while (cap < need) cap *= 2;
     if (cap > o->limit) cap = o->limit;
-    if (cap > je_heap_cap) {
-        // realloc keeps what is written when it is already in je_heap
-        char *h = PyMem_RawRealloc(je_heap, (size_t)cap);
-        if (h == NULL) return 0;
-        if (o->start == je_heap) o->start = h;
-        je_heap = h;
-        je_heap_cap = cap;
+    if (o->bytes == NULL) {
+        PyObject *b = PyBytes_FromStringAndSize(NULL, cap);
+        if (b == NULL) {
+            PyErr_Clear();
+            return 0;
+        }
+        memcpy(PyBytes_AS_STRING(b), o->start, (size_t)used);
+        o->bytes = b;
+    } else if (_PyBytes_Resize(&o->bytes, cap) < 0) {  // frees it on failure
+        o->bytes = NULL;
+        PyErr_Clear();
+        return 0;
     }
-    if (o->start != je_heap) {
-        memcpy(je_heap, o->start, (size_t)used);
-        o->start = je_heap;
-    }
-    o->p = je_heap + used;
-    o->end = je_heap + (je_heap_cap < o->limit ? je_heap_cap : o->limit);
+    o->start = PyBytes_AS_STRING(o->bytes);
+    o->p = o->start + used;
+    o->end = o->start + cap;
     return 1;
 }
 
@@ -312,6 +324,54 @@ static inline void je_put_digits(char *p, uint64_t v, int nd) {
     }
 }
 
+// The 16 decimal digits of v (< 10**16, zero-padded) as ASCII at p, made
+// with SSE2 in two 8-digit halves at once: each half split into 4-digit
+// groups (a 32-bit multiply by 2**45/10000), each group spread over four
+// 16-bit lanes and divided there by 1000, 100, 10 and 1 (multiply-high by
+// 4*ceil(2**k/d)-style constants, then by a power of two), and each digit
+// taken as the difference to ten times its left neighbour's prefix.
+// (All 10**8 values of each half checked against plain division.)
+// Without SSE2, the two halves by je_ascii8.
+static inline void je_store16(char *p, uint64_t v) {
+    uint64_t hi = v / 100000000ull;
+    uint64_t lo = v - hi * 100000000ull;
+#ifndef __SSE2__
+    je_store64(p, je_ascii8((uint32_t)hi));
+    je_store64(p + 8, je_ascii8((uint32_t)lo));
+#else
+    __m128i x = _mm_set_epi64x((long long)lo, (long long)hi);
+    __m128i q = _mm_srli_epi64(_mm_mul_epu32(x, _mm_set1_epi32((int)0xd1b71759)), 45);  // /10000
+    __m128i r = _mm_sub_epi32(x, _mm_mul_epu32(q, _mm_set1_epi32(10000)));
+    __m128i v1 = _mm_slli_epi16(_mm_or_si128(q, _mm_slli_epi32(r, 16)), 2);  // 16-bit: [4q,4r,0,0] per half
+    __m128i a = _mm_unpacklo_epi16(v1, v1), b = _mm_unpackhi_epi16(v1, v1);
+    a = _mm_unpacklo_epi32(a, a);  // [4q x4, 4r x4] of the first half
+    b = _mm_unpacklo_epi32(b, b);  // the same of the second
+    const __m128i div = _mm_set_epi16(-32768, 13108, 5243, 8389, -32768, 13108, 5243, 8389);
+    const __m128i sh = _mm_set_epi16(-32768, 1 << 13, 1 << 11, 1 << 7, -32768, 1 << 13, 1 << 11, 1 << 7);
+    a = _mm_mulhi_epu16(_mm_mulhi_epu16(a, div), sh);  // [n/1000, n/100, n/10, n] per group
+    b = _mm_mulhi_epu16(_mm_mulhi_epu16(b, div), sh);
+    const __m128i ten = _mm_set1_epi16(10);
+    a = _mm_sub_epi16(a, _mm_slli_epi64(_mm_mullo_epi16(a, ten), 16));
+    b = _mm_sub_epi16(b, _mm_slli_epi64(_mm_mullo_epi16(b, ten), 16));
+    __m128i d = _mm_add_epi8(_mm_packus_epi16(a, b), _mm_set1_epi8('0'));
+    _mm_storeu_si128((__m128i *)p, d);
+#endif
+}
+
+// je_dig3[i] for i < 1000: the ASCII digits of i in the first bytes (no
+// leading zeros), their count in the fourth.
+static unsigned char je_dig3[1000][4];
+
+static void je_dig3_init(void) {
+    for (int i = 0; i < 1000; i++) {
+        unsigned char b[4] = {0, 0, 0, 0};
+        int n = i >= 100 ? 3 : i >= 10 ? 2 : 1;
+        for (int j = n - 1, v = i; j >= 0; j--, v /= 10) b[j] = (unsigned char)('0' + v % 10);
+        b[3] = (unsigned char)n;
+        memcpy(je_dig3[i], b, 4);
+    }
+}
+
 static inline int je_float(je_out *o, double d) {
     uint64_t bits;
     memcpy(&bits, &d, 8);
@@ -340,34 +400,52 @@ static inline int je_float(je_out *o, double d) {
     }
     int dexp;
     uint64_t digits = je_dbox_ftoa64(mant, exp - 1023 - 52, denorm, &dexp);
+    double a = fabs(d);
+    if (dexp < 0 && a >= 1.0 && a < 1e16) {
+        // Digits on both sides of the point (decpt = nd + dexp is in 1..16
+        // exactly when 1 <= |d| < 1e16: no shortest digits of a double
+        // below 1 or 1e16 reach those, which are doubles themselves): the
+        // integer part is the float's own truncation (no integer lies
+        // between a float and its shortest digits), the fraction the k
+        // digits left; as jsonfast/encode_float.go's appendPointed. Decided
+        // from the double, so the digit count of the digits is not needed
+        // here (it was on this path's critical chain). No trailing zeros
+        // to strip: Dragonbox removes them where they can occur and its
+        // other step cannot end in one — checked on 228M doubles (random
+        // bits, random decimals, powers of two and neighbours, integers
+        // below 2e7, m*10^e for m < 1000, subnormals): none.
+        int k = -dexp;
+        uint64_t ip = (uint64_t)a;
+        uint64_t frac = digits - ip * je_pow10u[k];
+        if (ip < 1000) {
+            // The usual case (coordinates, prices, ratios): the integer
+            // part's digits from a table, their count in the fourth byte
+            // (overwritten by the point). Measured: 17.8 -> 15.5 ns per
+            // float on canada.json's floats, C loop alone.
+            memcpy(p, je_dig3[ip], 4);
+            p += je_dig3[ip][3];
+        } else {
+            int ni = je_digits(ip);
+            je_put_digits(p, ip, ni);
+            p += ni;
+        }
+        *p++ = '.';
+        // The fraction's k digits are the first k of the 16 of
+        // frac * 10**(16 - k): one 16-digit conversion (SSE2), one store,
+        // no branch on k. Measured: 14.4 -> 11.6 ns per float on
+        // canada.json's floats, C loop alone (the two 8-digit je_ascii8
+        // conversions were half of its samples: multiplies).
+        je_store16(p, frac * je_pow10u[16 - k]);
+        p += k;
+        goto done;
+    }
     while (digits % 10 == 0) {
         digits /= 10;
         dexp++;
     }
     int nd = je_digits(digits);
     int decpt = nd + dexp;
-    if (dexp < 0 && decpt > 0 && decpt <= 16) {
-        // Digits on both sides of the point (1 <= |d| < 1e16): the integer
-        // part is the float's own truncation (no integer lies between a
-        // float and its shortest digits), the fraction the k digits left;
-        // as jsonfast/encode_float.go's appendPointed.
-        int k = -dexp;
-        double a = fabs(d);
-        uint64_t ip = (uint64_t)a;
-        uint64_t frac = digits - ip * je_pow10u[k];
-        int ni = je_digits(ip);
-        je_put_digits(p, ip, ni);
-        p += ni;
-        *p++ = '.';
-        if (k <= 8) {
-            je_store64(p, je_ascii8((uint32_t)frac) >> (8 * (8 - k)));
-        } else {
-            uint64_t hi = frac / 100000000ull;
-            je_store64(p, je_ascii8((uint32_t)hi) >> (8 * (16 - k)));
-            je_store64(p + k - 8, je_ascii8((uint32_t)(frac - hi * 100000000ull)));
-        }
-        p += k;
-    } else if (decpt <= -5 || decpt > 16) {
+    if (decpt <= -5 || decpt > 16) {
         char ds[24];
         je_put_digits(ds, digits, nd);
         *p++ = ds[0];
@@ -415,7 +493,7 @@ done:
 
 // Writes n bytes of ASCII or UTF-8 as a JSON string with orjson's escapes
 // (only controls, '"' and '\\'; DEL and non-ASCII bytes are copied).
-static int je_quoted(je_out *o, const unsigned char *src, Py_ssize_t n) {
+JE_O3 static int je_quoted(je_out *o, const unsigned char *src, Py_ssize_t n) {
     if (!JE_ROOM(o, n + 2)) return 0;
     char *p = o->p;
     *p++ = '"';
@@ -434,6 +512,25 @@ static int je_quoted(je_out *o, const unsigned char *src, Py_ssize_t n) {
             if (_mm_movemask_epi8(_mm_or_si128(ctl, _mm_or_si128(q, b))) != 0) break;
             _mm_storeu_si128((__m128i *)p, x);
             p += 16;
+        }
+        // The tail of a str of 16+ bytes after the loop above ran to its
+        // end (fewer than 16 bytes left): the last 16 bytes in one
+        // overlapping step instead of words and single bytes, when none of
+        // them needs an escape. The bytes stored twice are the same: those
+        // before i among the last 16 were copied one to one (no escape
+        // among them). In bounds: n >= 16, and room was made for the n - i
+        // bytes left.
+        if (i < n && i + 16 > n && n >= 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(src + n - 16));
+            __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);
+            __m128i q = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+            __m128i b = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+            if (_mm_movemask_epi8(_mm_or_si128(ctl, _mm_or_si128(q, b))) == 0) {
+                _mm_storeu_si128((__m128i *)(p + (n - 16 - i)), x);
+                p += n - i;
+                i = n;
+                break;
+            }
         }
 #endif
         // Whole words: copy 8 bytes, keep them if none needs an escape.
@@ -473,7 +570,7 @@ static int je_quoted(je_out *o, const unsigned char *src, Py_ssize_t n) {
 // that are not compact (a legacy str made by the old C API). A non-ASCII
 // str of 16+ code points is copied from CPython's cached UTF-8, created
 // here if needed, as the Go path (and orjson) do for such strings.
-static int je_str(je_out *o, PyObject *s) {
+JE_O3 static int je_str(je_out *o, PyObject *s) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     if (PyUnicode_IS_COMPACT_ASCII(s)) {
         const unsigned char *src = (const unsigned char *)(((PyASCIIObject *)s) + 1);
@@ -739,16 +836,82 @@ static int je_seq(je_out *o, PyObject *const *items, Py_ssize_t n, int depth) {
     return 1;
 }
 
+// Rendered dict keys, by the key's address. The keys of repeated records
+// are the same str objects (json.loads shares them within a document,
+// literal keys are interned), and writing them — the length and kind
+// checks, the escape scan, the copy — was the largest share of twitter's
+// and github's time. A hit is one pointer compare and a fixed-size copy of
+// '"key":'.
+//
+// It cannot go stale: each cached key is held by a strong reference, so
+// its address cannot be reused by another object while it is cached, and
+// an exact str with a second reference cannot be changed in place (the C
+// API refuses to modify a str whose refcount is above 1). A key replaced
+// in its slot is released then (Py_DECREF of an exact str runs no Python
+// code). Only compact ASCII keys whose rendered form fits are cached, so
+// the cache keeps at most JE_KC_SLOTS small strs alive.
+//
+// A key enters on its second sighting in its slot (je_kc_seen holds the
+// last miss's address, a tag only: never dereferenced), so one-off keys —
+// citm_catalog's thousands of id-valued keys — do not evict the recurring
+// ones or pay for the reference counting.
+#define JE_KC_SLOTS 1024
+#define JE_KC_BYTES 48  // '"' + up to 45 characters + '"' + ':'
+typedef struct {
+    PyObject *key;  // a strong reference, or NULL
+    Py_ssize_t len;  // of the rendered bytes
+    char bytes[JE_KC_BYTES];
+} je_kc_entry;
+static je_kc_entry je_kc[JE_KC_SLOTS];
+static PyObject *je_kc_seen[JE_KC_SLOTS];
+
+static inline size_t je_kc_slot(PyObject *k) {
+    uintptr_t a = (uintptr_t)k >> 4;  // objects are 16-byte aligned
+    return (size_t)((a ^ (a >> 10)) & (JE_KC_SLOTS - 1));
+}
+
+// After a miss: k was just written at start..o->p as '"key":'; cache it
+// if it qualifies and was seen in its slot before.
+static void __attribute__((noinline)) je_kc_offer(je_out *o, PyObject *k, const char *start, size_t slot) {
+    Py_ssize_t len = o->p - start;
+    if (je_kc_seen[slot] != k) {
+        je_kc_seen[slot] = k;
+        return;
+    }
+    if (len > JE_KC_BYTES || !PyUnicode_IS_COMPACT_ASCII(k) || len != PyUnicode_GET_LENGTH(k) + 3) {
+        return;  // too long, not ASCII, or escaped (keep the rule simple)
+    }
+    je_kc_entry *e = &je_kc[slot];
+    PyObject *old = e->key;
+    Py_INCREF(k);
+    e->key = k;
+    e->len = len;
+    memcpy(e->bytes, start, (size_t)len);
+    Py_XDECREF(old);
+}
+
 // One "key":value member; first is 1 for the first member written.
 static inline int je_member(je_out *o, PyObject *k, PyObject *v, int first, int depth) {
     if (!PyUnicode_CheckExact(k)) return 0;  // orjson: error or NON_STR_KEYS
+    size_t slot = je_kc_slot(k);
+    je_kc_entry *e = &je_kc[slot];
+    if (e->key == k && o->end - o->p >= JE_KC_BYTES + 1) {
+        char *p = o->p;
+        *p = ',';
+        p += !first;
+        memcpy(p, e->bytes, JE_KC_BYTES);
+        o->p = p + e->len;
+        return je_value(o, v, depth);
+    }
     if (!first) {
         if (!JE_ROOM(o, 1)) return 0;
         *o->p++ = ',';
     }
+    Py_ssize_t at = o->p - o->start;  // an offset: the output may move
     if (!je_str(o, k)) return 0;
     if (!JE_ROOM(o, 1)) return 0;
     *o->p++ = ':';
+    if (o->p - (o->start + at) <= JE_KC_BYTES) je_kc_offer(o, k, o->start + at, slot);
     return je_value(o, v, depth);
 }
 
@@ -776,7 +939,7 @@ _Static_assert(offsetof(je_keys311, dk_indices) == 32, "3.11 dict keys layout");
 #define JE_DICT_TABLE 1
 #endif
 
-static int je_dict(je_out *o, PyObject *d, int depth) {
+JE_O3 static int je_dict(je_out *o, PyObject *d, int depth) {
     if (!JE_ROOM(o, 2)) return 0;
     *o->p++ = '{';
     int first = 1;
@@ -846,20 +1009,36 @@ static inline __attribute__((always_inline)) int je_value(je_out *o, PyObject *v
     PyTypeObject *t = Py_TYPE(v);
     if (t == &PyUnicode_Type) return je_str(o, v);
     if (t == &PyLong_Type) return je_int(o, v);
+    if (t == &PyFloat_Type) return je_float(o, PyFloat_AS_DOUBLE(v));
     if (v == Py_None) return je_put_lit(o, "null", 4);
     if (v == Py_True) return je_put_lit(o, "true", 4);
     if (v == Py_False) return je_put_lit(o, "false", 5);
-    if (t == &PyFloat_Type) return je_float(o, PyFloat_AS_DOUBLE(v));
+    if (t == &PyList_Type && depth < JE_MAX_DEPTH) {
+        return je_seq(o, ((PyListObject *)v)->ob_item, PyList_GET_SIZE(v), depth + 1);
+    }
     return je_other(o, v, t, depth);
 }
 
 Py_ssize_t jsonenc_small(PyObject *obj, long opts, char *buf, Py_ssize_t cap, Py_ssize_t limit,
-                         const char **out, Py_ssize_t *reached) {
+                         Py_ssize_t extra, PyObject **bytes, Py_ssize_t *reached) {
+    if (je_dig3[0][0] == 0) je_dig3_init();  // ('0' once made)
     if (cap > limit) cap = limit;
-    je_out o = {buf, buf + cap, buf, limit, opts};
+    je_out o = {buf, buf + cap, buf, NULL, limit, opts};
     int ok = je_value(&o, obj, 0);
-    *out = o.start;
-    *reached = o.p - o.start;
-    if (!ok) return -1;
-    return o.p - o.start;
+    Py_ssize_t n = o.p - o.start;
+    *reached = n;
+    *bytes = NULL;
+    if (!ok) {
+        Py_XDECREF(o.bytes);  // a bytes object: its dealloc runs no Python code
+        return -1;
+    }
+    if (o.bytes != NULL) {
+        je_last_large = n >= JE_HINT_MIN ? n : 0;
+        if (_PyBytes_Resize(&o.bytes, n + extra) < 0) {  // shrinks in place; frees on failure
+            PyErr_Clear();
+            return -1;
+        }
+        *bytes = o.bytes;
+    }
+    return n;
 }

@@ -68,6 +68,11 @@ _t("compare", r".", r"^RSS MB$", ["uwsgi"], 50.0, "≤ uWSGI + 25 MB per worker"
 _t("asgi", r".", r"^req/s$", ["granian"], 1.0, "≥ 1x Granian, 1.5x uvicorn, 3x hypercorn/daphne")
 _t("asgi", r".", r"^req/s$", ["uvicorn"], 1.5, "≥ 1x Granian, 1.5x uvicorn, 3x hypercorn/daphne")
 _t("asgi", r".", r"^req/s$", ["hypercorn", "daphne"], 3.0, "≥ 1x Granian, 1.5x uvicorn, 3x hypercorn/daphne")
+_t("asgi_starlette", r".", r"^req/s$", ["granian"], 1.0, "≥ 1x Granian, 1.3x uvicorn")
+_t("asgi_starlette", r".", r"^req/s$", ["uvicorn"], 1.3, "≥ 1x Granian, 1.3x uvicorn")
+_t("asgi_io", r".", r"^req/s$", ["uvicorn"], 1.0, "≥ uvicorn")
+_t("asgi_ws", r".", r"^messages/s$", ["granian"], 1.0, "≥ 1x Granian, 1.5x uvicorn")
+_t("asgi_ws", r".", r"^messages/s$", ["uvicorn"], 1.5, "≥ 1x Granian, 1.5x uvicorn")
 _t("ops", r"^static", r".", ["nginx"], 0.8, "≥ 0.8x NGINX")
 _t("ops", r"^HTTP/2", r".", ["HTTP/1.1"], 0.8, "≤ 20% slower")
 # Two servers on the same core at once, one scraped, roles swapped phase by
@@ -96,6 +101,15 @@ SECTIONS = [
      "and gunicorn serve the same app as appserver."),
     ("seed", "The seed's experiment, reproduced (issue 7)", None),
     ("asgi", "appserver: hello-world ASGI (issue 9)", "One worker each, wrk with 64 connections."),
+    ("asgi_starlette", "appserver: Starlette JSON endpoint (issue 9)",
+     "One worker each (uvloop everywhere), wrk with 64 connections; `bench/server/asgi_apps.py`'s "
+     "`starlette_json` (a Starlette route returning a `JSONResponse`)."),
+    ("asgi_io", "appserver: 10 ms of awaited I/O per request (issue 9)",
+     "One worker each, wrk with 512 connections; every request awaits `asyncio.sleep(0.01)` "
+     "(`asgi_apps.py`'s `io_10ms`), so the ceiling is 51,200 req/s and the server's cost decides how close it gets."),
+    ("asgi_ws", "appserver: WebSocket echo (issue 9)",
+     "One worker each; bench/server/wsload (Go, raw frames, on core 1) keeps 16 connections sending "
+     "bursts of 16 32-byte text messages and reading the echoes; server on core 0."),
     ("ops", "appserver in production (issue 8)",
      "Static 10 KB file vs NGINX, metrics scrapes during load, HTTP/2 (h2load) vs HTTP/1.1 (wrk)."),
     ("backpressure", "appserver: load shedding (issue 7)", None),
@@ -351,6 +365,8 @@ def headline(data) -> List[str]:
         ("appserver WSGI", "compare", r".", r"^req/s$", "nginx-haproxy-uwsgi",
          "Django demo req/s vs NGINX → HAProxy → uWSGI"),
         ("appserver ASGI", "asgi", r".", r"^req/s$", "uvicorn", "hello-world req/s vs uvicorn"),
+        ("appserver ASGI", "asgi_starlette", r".", r"^req/s$", "granian", "Starlette JSON req/s vs Granian"),
+        ("appserver ASGI", "asgi_ws", r".", r"^messages/s$", "uvicorn", "WebSocket echo msg/s vs uvicorn"),
         ("appserver ops", "ops", r"^static", r".", "nginx", "static file req/s vs NGINX"),
     ]
     lines = ["| product | measure | goaccel's advantage | targets met |", "|---|---|---:|---|"]

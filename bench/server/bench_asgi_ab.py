@@ -1,7 +1,8 @@
 """A/B of two appserver builds on one ASGI app: interleaved rounds in one
 run, server CPU per request (steadier than req/s on a shared machine).
 
-A variant is NAME:KEY=VALUE,... (environment for that server). To compare
+A variant is NAME:KEY=VALUE,... (environment for that server; the key ARGS
+gives it command-line options, e.g. off:ARGS=--poll-wait 0). To compare
 against an older build, install it into a directory and put it first on
 PYTHONPATH, e.g. for the commit before a change:
 
@@ -51,8 +52,9 @@ def main() -> None:
                 srv = peers[kv](port)
             else:
                 env = dict(x.split("=", 1) for x in kv.split(",") if x)
+                extra = env.pop("ARGS", "").split()  # command-line options of this variant
                 srv = Server(name, [venv("appserver"), "--interface", "asgi", "--loop", "uvloop",
-                                    "--port", str(port), "--workers", "1", args.app], port, env=env)
+                                    "--port", str(port), "--workers", "1"] + extra + [args.app], port, env=env)
             with srv:
                 wrk(port, connections=args.connections, duration=1)  # warm-up
                 cpu0 = cpu_seconds(srv)

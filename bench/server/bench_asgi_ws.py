@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import cpu_seconds  # noqa: E402
-from common import Server, free_port, pin, venv  # noqa: E402
+from common import Server, free_port, pin, record, venv  # noqa: E402
 
 APP = "asgi_apps:ws_echo"
 
@@ -111,6 +111,9 @@ def main() -> None:
                 n = run_client(port, args.connections, args.burst, args.duration)
                 cpu_us = (cpu_seconds(srv) - cpu0) / max(1, n) * 1e6
             rate = n / args.duration
+            table = "WebSocket echo (%d connections, bursts of %d)" % (args.connections, args.burst)
+            record(table, "messages/s", {srv.name: rate}, ours="appserver", unit="rps")
+            record(table, "server CPU µs/message", {srv.name: cpu_us}, ours="appserver", unit="us")
             print("round %d %-10s %9.0f msg/s  %6.1f server CPU us/msg" % (r + 1, srv.name, rate, cpu_us),
                   flush=True)
             prev = best.get(srv.name)

@@ -13,6 +13,9 @@ Run alone, this file runs them in turn and prints their tables:
 - bench_seed.py: the seed's published experiment (a 0-200 user ramp: classic
   stack vs Granian vs appserver), side by side with its published table;
 - bench_asgi.py: hello-world ASGI vs uvicorn, Granian, hypercorn, daphne;
+  then a Starlette JSON endpoint and 10 ms of awaited I/O (512
+  connections) vs uvicorn and Granian;
+- bench_asgi_ws.py: WebSocket echo messages/s vs uvicorn and Granian;
 - bench_ops.py: static files vs NGINX, HTTP/2 vs HTTP/1.1, metrics scrapes;
 - bench_backpressure.py: served latency under overload (full run only);
 - profile_share.py: the server's share of a DRF request (full run only).
@@ -55,6 +58,16 @@ def server_jobs(quick: bool) -> List[Dict]:
         {"name": "seed", "product": "appserver (WSGI)",
          "cmd": [s + "bench_seed.py"] + (["--quick"] if quick else [])},
         {"name": "asgi", "product": "appserver (ASGI)", "cmd": [s + "bench_asgi.py"] + common},
+        # Issue 9's other rows: a Starlette JSON endpoint, 10 ms of awaited
+        # I/O per request at 512 connections, WebSocket echo; against the
+        # peers its targets name.
+        {"name": "asgi_starlette", "product": "appserver (ASGI)",
+         "cmd": [s + "bench_asgi.py", "--app", "asgi_apps:starlette_json", "--only", "appserver,uvicorn,granian"]
+         + common},
+        {"name": "asgi_io", "product": "appserver (ASGI)",
+         "cmd": [s + "bench_asgi.py", "--app", "asgi_apps:io_10ms", "--connections", "512",
+                 "--only", "appserver,uvicorn,granian"] + common},
+        {"name": "asgi_ws", "product": "appserver (ASGI)", "cmd": [s + "bench_asgi_ws.py"] + common},
         {"name": "ops", "product": "appserver production",
          "cmd": [s + "bench_ops.py", "--duration", duration, "--rounds", rounds]},
     ]

@@ -214,8 +214,8 @@ def test_limits_and_buffer_moves(cap):
 
 
 def test_entry_sizes_around_its_buffers():
-    # jo.dumps: the stack buffer, the move to the heap buffer, the limit.
-    # Past KEEP the heap buffer is freed after the call, and made again.
+    # jo.dumps: the stack buffer, the move into the result bytes object,
+    # its growth (by resize) and its final shrink, the limit.
     for n in list(range(STACK - 12, STACK + 12)) + [5000, 100_000, KEEP - 4, KEEP + 10, 3 * KEEP, 5000]:
         obj = ["x" * n]
         assert jo.dumps(obj) == orjson.dumps(obj)
@@ -226,6 +226,22 @@ def test_entry_sizes_around_its_buffers():
     # (Past the entry's 64 MiB limit the Go path runs; not tried here: a
     # 64 MiB Go buffer raises the Go heap's GC goal for the rest of the
     # process, and the RSS tests that follow would see garbage pile up.)
+
+
+def test_result_bytes_sized_from_the_last_large_output():
+    # Past the stack buffer the output is written into the result bytes
+    # object, first sized from the last output of 32 KiB or more: smaller,
+    # equal and larger documents after a large one, each with and without
+    # APPEND_NEWLINE (its byte is written past the output by the entry),
+    # small ones between, growing past the hint and shrinking far below it.
+    nl = orjson.OPT_APPEND_NEWLINE
+    sizes = [40_000, 40_000, 3_000, 40_000, 45_000, 90_000, 33_000, 2_100, 200_000, 50, 32 * 1024, 1_000_000, 40_000]
+    for n in sizes:
+        for obj in (["y" * n], [{"k": "z" * 100}] * (n // 110 + 1), [i * 1.5 for i in range(n // 6 + 1)]):
+            for option in (None, nl):
+                got = jo.dumps(obj, option=option)
+                assert got == orjson.dumps(obj, option=option)
+                assert type(got) is bytes
 
 
 def test_large_declines_then_large_covered():
@@ -279,6 +295,18 @@ def test_escapes_at_every_position_of_a_word():
         for pos in range(20):
             covered("a" * pos + chr(c) + "b" * (19 - pos))
         covered(chr(c) * 17)
+
+
+def test_escapes_around_the_last_sixteen_bytes():
+    # A str of 16+ bytes ends with one overlapping 16-byte step when none of
+    # its last 16 bytes needs an escape (je_quoted): escapes before, inside
+    # and after that window, in ASCII and in UTF-8 (cached) strs.
+    for n in range(16, 50):
+        for pos in range(n):
+            for c in ('"', "\\", "\n", "\x01", "\u00e9", "\u65e5"):
+                s = "a" * pos + c + "b" * (n - 1 - pos)
+                covered(s)
+                covered(["x", s, "y"])
 
 
 class Slots:
@@ -469,6 +497,35 @@ def test_float_edges():
         assert go([f, -f]) == want, f
 
 
+def test_floats_with_every_small_integer_part():
+    # Integer parts below 1000 come from a digit table (je_dig3), larger
+    # ones from the digit words: every such integer part, with fractions
+    # of 1 to 16 digits, and the neighbours of each integer.
+    rng = random.Random(3)
+    vals = []
+    for ip in list(range(1000)) + [1000, 1001, 9999, 10**6 + 7, 2**53 - 1]:
+        vals += [math.nextafter(float(ip), math.inf), math.nextafter(float(ip), 0)]
+        vals += [ip + rng.random() for _ in range(4)] + [ip + 0.5, ip + 0.25, ip + 0.1]
+    for f in vals:
+        want = orjson.dumps([f, -f])
+        assert small([f, -f]) == want, f
+
+
+def test_fraction_digits_of_every_length():
+    # The fraction of a pointed float is written as the first k of 16
+    # digits (je_store16): fractions of 1 to 16 digits, with leading and
+    # inner zeros and nines, after integer parts of each size.
+    vals = []
+    for ip in (1, 7, 42, 999, 1000, 123456, 98765432, 10**12 + 3):
+        for k in range(1, 17):
+            for frac in ("1", "5", "05", "0001", "9" * k, "1" + "0" * (k - 2) + "1" if k > 1 else "3",
+                         "0" * (k - 1) + "7", "123456789012345678"[:k], "909090909090909090"[:k]):
+                vals.append(float("%d.%s" % (ip, frac)))
+    for f in vals:
+        want = orjson.dumps([f, -f])
+        assert small([f, -f]) == want, f
+
+
 def test_short_decimals():
     # The shapes of prices, ratios and coordinates.
     rnd = random.Random(7)
@@ -566,3 +623,93 @@ def test_rss_flat_small_path():
     gc.collect()
     grown = proc.memory_info().rss - before
     assert grown < 5 * 1024 * 1024, f"RSS grew by {grown / 2**20:.1f} MiB over 1M dumps"
+
+
+# The dict key cache (je_kc in python/jsonenc_small.c): rendered '"key":'
+# bytes by the key's address, a key entering on its second sighting and
+# held by a strong reference while cached.
+KC_BYTES = 48  # JE_KC_BYTES: '"' + up to 45 characters + '"' + ':'
+
+
+def fresh(text):
+    """A new str object with text's characters (not interned, not shared)."""
+    return "".join(list(text))
+
+
+def test_key_cache_never_stale_after_address_reuse():
+    """Keys freed after being cached or sighted, their addresses reused by
+    other strs of the same size: every output is still orjson's."""
+    rng = random.Random(7)
+    letters = "abcdefghijklmnopqrstuvwxyz_"
+    for i in range(3000):
+        n = rng.choice([1, 5, 8, 15, 16, 30, 44, 45, 46, 60])
+        key = fresh("".join(rng.choice(letters) for _ in range(n)))
+        doc = {key: i, "other": [{key: True}]}
+        want = orjson.dumps(doc)
+        for _ in range(3):  # sighted, cached, then a hit
+            assert small(doc) == want
+            assert jo.dumps(doc) == want
+        del doc, key
+
+
+def test_key_cache_survives_the_key():
+    """A cached key whose every other reference is gone: the cache's own
+    reference keeps the object (and so its address) until it is replaced."""
+    key = fresh("survivor_key")
+    doc = {key: 1}
+    small(doc)
+    small(doc)  # now cached
+    import sys
+    held = sys.getrefcount(key)
+    del doc
+    assert sys.getrefcount(key) == held - 1  # the dict's reference went, ours stays
+    for i in range(200):
+        other = fresh("survivor_kez" if i % 2 else "survivor_key")
+        assert small({other: i}) == orjson.dumps({other: i})
+
+
+@pytest.mark.parametrize("key", ["a", "x" * 44, "x" * 45, "x" * 46, "quote\"d", "back\\slash", "tab\t",
+                                 "\u00e9t\u00e9", "\u65e5\u672c\u8a9e", "\U0001f600", ""])
+def test_key_cache_kinds_of_keys(key):
+    """Keys the cache takes (short ASCII) and those it leaves to je_str
+    (escapes, non-ASCII, too long, empty), each repeated many times."""
+    key = fresh(key)
+    docs = [{key: i, "k": [{key: None}]} for i in range(40)]
+    want = orjson.dumps(docs)
+    for _ in range(3):
+        assert small(docs, 1 << 20) == want
+        assert jo.dumps(docs) == want
+
+
+def test_key_cache_hits_near_the_limit():
+    """Cached keys written at every output bound: the fixed-size copy of a
+    hit needs room for all JE_KC_BYTES, else the exact path writes it."""
+    key = fresh("k" * 20)
+    doc = [{key: 1, "b": 2, "c" * 45: 3} for _ in range(6)]
+    want = orjson.dumps(doc)
+    small(doc, len(want))
+    small(doc, len(want))
+    for cap in range(0, len(want) + KC_BYTES + 2):
+        got = small(doc, cap)
+        assert got == (want if cap >= len(want) else None), cap
+
+
+def test_key_cache_rss_flat_under_churn():
+    """Hundreds of thousands of distinct keys, each cached then pushed out
+    by others: the references the cache drops are released (RSS flat)."""
+    proc = psutil.Process()
+
+    def churn(count, base):
+        for i in range(count):
+            key = fresh("key_%d_%s" % (base + i, "x" * 20))
+            doc = {key: i}
+            small(doc)
+            small(doc)
+
+    churn(50_000, 0)
+    gc.collect()
+    before = proc.memory_info().rss
+    churn(300_000, 1_000_000)
+    gc.collect()
+    grown = proc.memory_info().rss - before
+    assert grown < 5 * 1024 * 1024, f"RSS grew by {grown / 2**20:.1f} MiB"
