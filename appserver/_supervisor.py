@@ -52,7 +52,7 @@ class Supervisor:
             "target", "factory", "working_dir", "threads", "backpressure", "workers",
             "url_path_prefix", "max_header_size", "max_body_size", "header_timeout",
             "keepalive_timeout", "grace_timeout", "interface", "loop", "cancel_on_disconnect", "poll_wait",
-            "queue_timeout", "gc_freeze")}
+            "queue_timeout", "gc_freeze", "gc_threshold")}
         env = dict(self.env, APPSERVER_OPTIONS=json.dumps(opts),
                    APPSERVER_CONTROL_FD=str(child.fileno()), **self.ops.worker_env())
         proc = subprocess.Popen([sys.executable, "-m", "appserver._worker"], env=env,

@@ -17,6 +17,7 @@ import argparse
 import concurrent.futures
 import contextlib
 import os
+import re
 import statistics
 import sys
 import time
@@ -67,7 +68,9 @@ def main() -> None:
     makers = [appserver("appserver", {})]
     for v in a.variant:
         name, _, kvs = v.partition(":")
-        items = [x for x in kvs.split(",") if x]
+        # Items split at a comma that starts a new --option or KEY=: an
+        # option's value may hold commas (--gc-threshold=70000,5,2).
+        items = [x for x in re.split(r",(?=-|[A-Za-z_][A-Za-z0-9_]*=)", kvs) if x]
         makers.append(appserver("appserver-" + name, dict(kv.split("=", 1) for kv in items if not kv.startswith("-")),
                                 [x for x in items if x.startswith("-")]))
     if not a.no_granian:
