@@ -45,7 +45,9 @@ def server_jobs(quick: bool) -> List[Dict]:
     # and leaves the others queued (measured: p50 0.15 s, p90 16 s, 16 time-
     # outs at 30 s out of 324 requests with 64 connections), and wrk, which
     # never counts those, printed a p99 of 0.43 s for it.
-    django = ["--duration", "4" if quick else "5", "--rounds", rounds, "--client", "loadgen"]
+    # Three rounds in the full run: two were not enough to tell servers
+    # within a few % of each other apart on this Django-bound endpoint.
+    django = ["--duration", "4" if quick else "5", "--rounds", "1" if quick else "3", "--client", "loadgen"]
     s = "bench/server/"
     jobs = [
         {"name": "hello", "product": "appserver (WSGI)",
