@@ -9,6 +9,9 @@ import enum
 import gc
 import io
 import json
+import subprocess
+import sys
+import tempfile
 import threading
 import uuid
 import zoneinfo
@@ -317,29 +320,49 @@ def test_threads():
     assert errors == []
 
 
+RSS_FLAT_SCRIPT = """
+import datetime, gc, uuid
+import psutil
+import jsonfast.orjson as jo
+
+obj = {"a": [1, 2.5, "x" * 100, {"b": None}], "c": "\\u20ac" * 50, "d": datetime.datetime(2020, 1, 1),
+       "u": uuid.UUID(int=7)}
+proc = psutil.Process()
+
+
+def once():
+    jo.dumps(obj)
+    try:
+        jo.dumps({1: obj})
+    except TypeError:
+        pass
+
+
+# The warm-up runs what the loop runs: obj is written by the C encoder
+# (python/jsonenc_small.c) and only the error goes through Go, whose heap
+# grows to its GC goal (a few MB) on the first calls.
+for _ in range(20_000):
+    once()
+gc.collect()
+before = proc.memory_info().rss
+for _ in range(200_000):
+    once()
+gc.collect()
+print((proc.memory_info().rss - before) / 2**20)
+"""
+
+
 def test_rss_flat():
-    obj = {"a": [1, 2.5, "x" * 100, {"b": None}], "c": "\u20ac" * 50, "d": datetime.datetime(2020, 1, 1), "u": uuid.UUID(int=7)}
-    proc = psutil.Process()
-
-    def once():
-        jo.dumps(obj)
-        try:
-            jo.dumps({1: obj})
-        except TypeError:
-            pass
-
-    # The warm-up runs what the loop runs: obj is written by the C encoder
-    # (python/jsonenc_small.c) and only the error goes through Go, whose heap
-    # grows to its GC goal (a few MB) on the first calls; measured from a
-    # cold Go heap that plateau came within the 5 MB bound.
-    for _ in range(20_000):
-        once()
-    gc.collect()
-    before = proc.memory_info().rss
-    for _ in range(200_000):
-        once()
-    gc.collect()
-    assert proc.memory_info().rss - before < 5 * 1024 * 1024
+    """200,000 dumps plus 200,000 TypeErrors (a non-str key, through the Go
+    path) keep RSS flat. In a fresh interpreter: inside the whole suite the
+    Go heap's GC goal depends on what earlier tests left alive, and its
+    growth towards that goal measured as much as 9 MB once (no leak: the
+    same loop plateaus at ~3 MB over 800,000 rounds)."""
+    out = subprocess.run([sys.executable, "-c", RSS_FLAT_SCRIPT], capture_output=True, text=True,
+                         timeout=600, cwd=tempfile.gettempdir())  # no source tree on sys.path
+    assert out.returncode == 0, out.stderr
+    growth_mb = float(out.stdout.strip())
+    assert growth_mb < 5.0, f"RSS grew by {growth_mb:.1f} MB"
 
 
 def test_numpy():
