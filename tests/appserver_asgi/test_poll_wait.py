@@ -61,19 +61,11 @@ def test_asyncio_timers_bound_the_wait():
     wait ignored the timer heap, the first wait after a batch would last the
     full 30 s (no request arrives while every client waits for its answer),
     past the clients' 10 s timeout."""
-    sock = appserver.bind("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    t = threading.Thread(target=appserver.serve_asgi, args=(sleepy,),
-                         kwargs={"sock": sock, "loop": "asyncio", "lifespan": False, "poll_wait_us": 30_000_000})
-    t.start()
+    t, sock, port = _serve_in_thread(sleepy, loop="asyncio", poll_wait_us=30_000_000)
     try:
-        _wait_up(port)
         out = _clients(port, 8, 20)
     finally:
-        appserver.stop()
-        t.join(30)
-        sock.close()
-    assert not t.is_alive()
+        _stop(t, sock)
     assert out == [[(200, b"ok")] * 20] * 8
 
 
@@ -136,10 +128,10 @@ def _wait_up(port):
     deadline = time.time() + 10
     while True:
         try:
-            socket_ok = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            socket_ok.request("GET", "/")
-            socket_ok.getresponse().read()
-            socket_ok.close()
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("GET", "/")
+            c.getresponse().read()
+            c.close()
             return
         except OSError:
             assert time.time() < deadline
