@@ -8,11 +8,14 @@ import socket
 from typing import Any, Dict, Optional
 
 
-def configure(ctrl: socket.socket, sock: Optional[socket.socket] = None) -> None:
+def configure(ctrl: socket.socket, sock: Optional[socket.socket] = None,
+              balance_fd: Optional[int] = None) -> None:
     raw = os.environ.pop("APPSERVER_OPS", None)
     if not raw and sock is None:
         return
     opts = json.loads(raw) if raw else {}
+    if balance_fd is not None:
+        opts["balance_fd"] = balance_fd  # Go maps the table and closes the fd
     if sock is not None:
         # Go drops this copy of the listening socket when the worker stops
         # (serve() listens on a dup): with the supervisor's copy closed at

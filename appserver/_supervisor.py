@@ -7,11 +7,14 @@ fork+exec of a new interpreter; nothing Go-related is forked).
 """
 from __future__ import annotations
 
+import io
 import json
+import mmap
 import os
 import select
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -40,6 +43,7 @@ class Supervisor:
         self.workers: List[Worker] = []
         self.quick_deaths = 0
         self.ops = Ops(self)  # metrics, recycling, reload (_ops.py)
+        self.balance = _balance_table(ns)  # open connections per worker (appserver/balance.go)
 
     def log(self, level: str, msg: str) -> None:
         if LEVELS[level] >= self.level:
@@ -77,7 +81,18 @@ class Supervisor:
         return False
 
     def handout(self, w: Worker) -> None:
-        socket.send_fds(w.ctrl, [b"S"], [self.sock.fileno()])
+        fds = [self.sock.fileno()]
+        if self.balance is not None:
+            fds.append(self.balance.fileno())
+        socket.send_fds(w.ctrl, [b"S"], fds)
+
+    def forget(self, w: Worker) -> None:
+        """Marks a dead worker's counter in the balance table as gone, so
+        the others stop leaving new connections to it."""
+        slot = getattr(w, "ops_id", None)
+        if self.balance is not None and slot is not None and (slot + 1) * _BALANCE_LINE <= _BALANCE_SIZE:
+            with mmap.mmap(self.balance.fileno(), _BALANCE_SIZE) as m:
+                struct.pack_into("q", m, slot * _BALANCE_LINE, -1)
 
     def kill_all(self, sig: int = signal.SIGTERM) -> None:
         for w in self.workers:
@@ -151,6 +166,8 @@ class Supervisor:
                 os.unlink(ns.pid_file)
             except OSError:
                 pass
+        if self.balance is not None:
+            self.balance.close()
         self.log("info", "stopped")
         return code
 
@@ -166,6 +183,7 @@ class Supervisor:
                 self.log("warning", "worker %d exited (%s) after %.1f s; starting a new one"
                          % (w.proc.pid, _describe(code), lived))
                 w.ctrl.close()
+                self.forget(w)
                 if lived < 2.0:
                     self.quick_deaths += 1
                     if self.quick_deaths >= self.ns.respawn_failure_limit:
@@ -182,6 +200,23 @@ class Supervisor:
                     nw.proc.wait()
                     # Counted as a quick death by the next pass.
         return 0
+
+
+_BALANCE_SIZE = 4096  # bytes: 64 workers x one 64-byte line (balance.go)
+_BALANCE_LINE = 64
+
+
+def _balance_table(ns) -> Optional[io.FileIO]:
+    """The table of open connections per WSGI worker that lets the workers
+    split connections evenly (appserver/balance.go): a memfd of int64
+    counters, one per 64-byte line, all -1 (no worker) to begin with. None
+    with one worker, for ASGI, or where memfd_create is missing."""
+    if ns.workers < 2 or getattr(ns, "interface", "wsgi") != "wsgi" or not hasattr(os, "memfd_create"):
+        return None
+    f = io.FileIO(os.memfd_create("appserver-balance", os.MFD_CLOEXEC), "r+")
+    f.write(struct.pack("q", -1) * (_BALANCE_SIZE // 8))
+    f.flush()
+    return f
 
 
 def _describe(code: int) -> str:

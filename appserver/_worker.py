@@ -83,12 +83,15 @@ def main() -> int:
         # worker_main calls configure_ops once it has the listening socket.
         return worker_main(opts, app, ctrl, _watch_supervisor)
     ctrl.sendall(b"R")
-    msg, fds, _, _ = socket.recv_fds(ctrl, 1, 1)
+    # The listening socket, and with more than one worker the table of open
+    # connections per worker (appserver/balance.go; Go maps and closes it).
+    msg, fds, _, _ = socket.recv_fds(ctrl, 1, 2)
     if msg != b"S" or not fds:
         return 0  # the supervisor gave up before handing out the socket
     sock = socket.socket(fileno=fds[0])
     threading.Thread(target=_watch_supervisor, args=(ctrl,), daemon=True).start()
-    configure_ops(ctrl, sock)  # metrics, health, static, access log (_ops_worker.py)
+    # metrics, health, static, access log, balance (_ops_worker.py)
+    configure_ops(ctrl, sock, balance_fd=fds[1] if len(fds) > 1 else None)
     serve(app, sock=sock, threads=opts["threads"], backpressure=opts["backpressure"],
           multiprocess=opts["workers"] > 1, script_name=opts["url_path_prefix"],
           max_header_size=opts["max_header_size"], max_body_size=opts["max_body_size"],

@@ -32,6 +32,7 @@ type OpsConfig struct {
 	HTTP           string        // "1", "2" or "auto" (HTTP/2: ALPN h2, cleartext prior knowledge)
 	H2MaxStreams   int           // concurrent streams per HTTP/2 connection
 	ListenFD       int           // the Python face's copy of the listening socket (-1 = none)
+	BalanceFD      int           // the supervisor's table of open connections per worker (-1 = none; balance.go)
 }
 
 var pendingOps atomic.Pointer[OpsConfig]
@@ -40,7 +41,7 @@ var pendingOps atomic.Pointer[OpsConfig]
 func ConfigureOps(c OpsConfig) { pendingOps.Store(&c) }
 
 func defaultOpsConfig() OpsConfig {
-	return OpsConfig{WorkerID: "0", ControlFD: -1, ListenFD: -1, HTTP: "auto", H2MaxStreams: 100}
+	return OpsConfig{WorkerID: "0", ControlFD: -1, ListenFD: -1, BalanceFD: -1, HTTP: "auto", H2MaxStreams: 100}
 }
 
 // opsState is a Server's production side. Every hook is one call from the
@@ -83,6 +84,15 @@ func newOps(s *Server) *opsState {
 	cfg := defaultOpsConfig()
 	if p := pendingOps.Load(); p != nil {
 		cfg = *p
+		if p.BalanceFD >= 0 {
+			// The table's fd is consumed by the first server (it is
+			// closed once mapped): a later server must not map whatever
+			// file reuses the number.
+			next := *p
+			next.BalanceFD = -1
+			pendingOps.CompareAndSwap(p, &next)
+			s.bal = openBalance(cfg.BalanceFD, cfg.WorkerID)
+		}
 	}
 	o := &opsState{srv: s, cfg: cfg, running: map[*conn]struct{}{}, quit: make(chan struct{})}
 	o.m.init()

@@ -80,7 +80,9 @@ func (s *Server) waitBound() time.Duration {
 	return s.flight.sojournBound()
 }
 
-// acceptPause slows the accept loop of a saturated worker to the pace at
+// acceptPause is the fallback of balance.go's table (a server started with
+// multiprocess=True outside the supervisor, or no memfd_create): it slows
+// the accept loop of a saturated worker to the pace at
 // which it frees threads (recent slot time / threads, at most 20 ms; 1 ms
 // before any request was measured; never for requests under 100 µs).
 // Saturated: connections accepted in the last 100 ms whose first request is

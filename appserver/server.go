@@ -112,6 +112,7 @@ type Server struct {
 	stopOnce sync.Once
 	stopped  chan struct{} // closed when Stop begins
 	ops      *opsState     // production features (ops.go)
+	bal      *connBalance  // open connections per worker, shared (balance.go); nil: none
 	asgi     *AsgiBridge   // set by EnableASGI: connections serve ASGI (asgi_conn.go)
 }
 
@@ -168,7 +169,11 @@ func (s *Server) Accept() {
 		// otherwise Stop's Wait could finish between Accept handing over a
 		// connection and its Add, and the process would exit with an
 		// accepted connection unserved (the client sees a reset).
-		s.acceptPause() // queue.go: a saturated worker leaves new connections to the others
+		if s.bal != nil {
+			s.bal.balanceTurn() // balance.go: leave new connections to a worker holding fewer
+		} else {
+			s.acceptPause() // queue.go: a saturated worker leaves new connections to the others
+		}
 		s.conns.Add(1)
 		nc, err := s.ln.Accept()
 		if err != nil {
@@ -191,6 +196,9 @@ func (s *Server) Accept() {
 			tc.SetNoDelay(true)
 		}
 		s.stats.accepted.Add(1)
+		if s.bal != nil {
+			s.bal.add(1) // until serveConn returns
+		}
 		s.fresh.Add(1)     // until its first response (serveConn)
 		go s.serveConn(nc) // its deferred Done matches the Add above
 	}
@@ -204,6 +212,9 @@ func (s *Server) Stop() bool {
 	s.stopOnce.Do(func() {
 		close(s.stopped)
 		s.draining.Store(true)
+		if s.bal != nil {
+			s.bal.gone()
+		}
 		s.ops.beforeStop()
 		defer s.ops.stopped()
 		s.ln.Close()

@@ -27,7 +27,7 @@ func configureOps(args []python.Object) (python.Ref, error) {
 		return python.Ref{}, err
 	}
 	o := v.(map[string]any)
-	cfg := appserver.OpsConfig{WorkerID: "0", ControlFD: -1, ListenFD: -1, HTTP: "auto"}
+	cfg := appserver.OpsConfig{WorkerID: "0", ControlFD: -1, ListenFD: -1, BalanceFD: -1, HTTP: "auto"}
 	str := func(name string, dst *string) error {
 		if x, ok := o[name]; ok && x != nil {
 			s, ok := x.(string)
@@ -60,14 +60,14 @@ func configureOps(args []python.Object) (python.Ref, error) {
 		}
 		return nil
 	}
-	var fd, lfd int64 = -1, -1
+	var fd, lfd, bfd int64 = -1, -1, -1
 	var streams int64 = 100
 	for _, e := range []error{
 		str("worker_id", &cfg.WorkerID), str("metrics_socket", &cfg.MetricsSocket),
 		str("live_path", &cfg.LivePath), str("ready_path", &cfg.ReadyPath),
 		str("access_log", &cfg.AccessLog), str("http", &cfg.HTTP), str("forwarded_allow_ips", &cfg.ForwardedAllow), str("access_log_fmt", &cfg.AccessLogFmt),
 		num("max_requests", &cfg.MaxRequests), num("max_requests_jitter", &cfg.MaxReqJitter),
-		num("control_fd", &fd), num("http2_max_concurrent_streams", &streams), num("listen_fd", &lfd),
+		num("control_fd", &fd), num("http2_max_concurrent_streams", &streams), num("listen_fd", &lfd), num("balance_fd", &bfd),
 		secs("static_expires", &cfg.StaticExpires), secs("request_timeout", &cfg.RequestTimeout),
 	} {
 		if e != nil {
@@ -76,6 +76,7 @@ func configureOps(args []python.Object) (python.Ref, error) {
 	}
 	cfg.ControlFD = int(fd)
 	cfg.ListenFD = int(lfd)
+	cfg.BalanceFD = int(bfd)
 	cfg.H2MaxStreams = int(streams)
 	if cfg.HTTP == "" {
 		cfg.HTTP = "auto"
