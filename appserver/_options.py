@@ -79,8 +79,9 @@ def parser() -> argparse.ArgumentParser:
                         "after the app is imported: GEN0[,GEN1[,GEN2]] (omitted ones keep Python's), or "
                         "'python' for the interpreter's 700,10,10. A web request allocates tens of "
                         "thousands of objects: at 700 the collector runs dozens of times per request and "
-                        "promotes request objects to the older generations it then scans again "
-                        "(default: %s)" % GC_THRESHOLD)
+                        "promotes request objects to the older generations it then scans again. "
+                        "With GEN0 over 20000, a WSGI worker whose threads queue for the GIL also "
+                        "collects between requests, with none in flight (default: %s)" % GC_THRESHOLD)
     p.add_argument("--factory", action="store_true", help="APP is a factory: call it to get the application")
     p.add_argument("--working-dir", default=None, help="change to this directory (and import from it)")
     p.add_argument("--env-file", default=None, help="load KEY=VALUE lines into the environment")

@@ -151,13 +151,13 @@ func (c *conn) serveOne() bool {
 			s.stats.queueMaxNs.Store(int64(wait))
 		}
 		if c.br.Buffered() == 0 && peerGone(c.nc) {
-			s.slots <- w
+			s.putSlot(w)
 			s.flight.leave(0, 0)
 			s.stats.canceled.Add(1)
 			return false
 		}
 		if s.tooLate(wait) {
-			s.slots <- w
+			s.putSlot(w)
 			s.flight.leave(0, 0)
 			s.stats.shedLate.Add(1)
 			return c.shed()

@@ -210,13 +210,13 @@ func (s *h2Stream) serve() {
 		gone := s.reset || hc.dead
 		hc.mu.Unlock()
 		if gone {
-			srv.slots <- w
+			srv.putSlot(w)
 			srv.stats.canceled.Add(1)
 			return
 		}
 	}
 	w.run(c)
-	srv.slots <- w
+	srv.putSlot(w)
 	if !c.streamed && len(c.out) > 0 {
 		s.Write(c.out) // HEADERS + DATA, one write(2)
 	}

@@ -51,7 +51,7 @@ func (s *Server) release(w *worker, wait, run time.Duration) {
 	}
 	l := &s.lim
 	if !l.enabled {
-		s.slots <- w
+		s.putSlot(w) // gcdrain.go
 		return
 	}
 	l.mu.Lock()

@@ -113,6 +113,7 @@ type Server struct {
 	stopped  chan struct{} // closed when Stop begins
 	ops      *opsState     // production features (ops.go)
 	bal      *connBalance  // open connections per worker, shared (balance.go); nil: none
+	gcd      *gcDrain      // the cyclic collector run between requests (gcdrain.go); nil: Python's own
 	asgi     *AsgiBridge   // set by EnableASGI: connections serve ASGI (asgi_conn.go)
 }
 
