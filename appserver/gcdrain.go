@@ -99,7 +99,8 @@ func newGCDrain() *gcDrain {
 			return nil
 		}
 	}
-	d := &gcDrain{wait: drainBackoff}
+	// The first drain is judged against the rate since the server started.
+	d := &gcDrain{wait: drainBackoff, lastEnd: time.Now(), lastCPU: processCPU()}
 	for _, f := range []struct {
 		name string
 		dst  *python.Ref
@@ -229,13 +230,11 @@ func (d *gcDrain) finish(s *Server, held []*worker) {
 // held.
 func (d *gcDrain) judge() {
 	now, cpu := time.Now(), processCPU()
-	if !d.lastEnd.IsZero() {
-		normal := rate(d.cpuStart-d.lastCPU, d.started.Sub(d.lastEnd))
-		during := rate(cpu-d.cpuStart, now.Sub(d.started))
-		if normal > 0 && during < drainIdleCut*normal {
-			d.backoff()
-			return
-		}
+	normal := rate(d.cpuStart-d.lastCPU, d.started.Sub(d.lastEnd))
+	during := rate(cpu-d.cpuStart, now.Sub(d.started))
+	if normal > 0 && during < drainIdleCut*normal {
+		d.backoff()
+		return
 	}
 	d.wait = drainBackoff
 }

@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"net"
-	"syscall"
 	"testing"
-	"time"
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
@@ -47,12 +45,6 @@ func h2TestConn(tb testing.TB) (net.Conn, *http2.Framer, *bufio.Writer, func()) 
 	fr.WriteSettings()
 	bw.Flush()
 	return cs, fr, bw, func() { cs.Close(); <-done }
-}
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // h2TCPPair is a connected loopback TCP pair (client, server).

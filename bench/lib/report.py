@@ -99,8 +99,10 @@ SECTIONS = [
      "appserver runs "
      "goaccel's renderers; the classic stack DRF's stock ones (the seed's before/after); Granian, uWSGI "
      "and gunicorn serve the same app as appserver. Each server runs with its own defaults: appserver's "
-     "workers freeze the app's import-time objects and raise the cyclic GC's thresholds to 70000,2,1 "
-     "(`--gc-freeze`, `--gc-threshold`), the others keep Python's."),
+     "workers freeze the app's import-time objects, raise the cyclic GC's thresholds to 70000,2,1 "
+     "(`--gc-freeze`, `--gc-threshold`) and run the collector between requests while their threads "
+     "queue for the GIL (appserver/gcdrain.go), the others keep Python's; appserver's workers split "
+     "the connections by a shared table of open connections (appserver/balance.go)."),
     ("seed", "The seed's experiment, reproduced (issue 7)", None),
     ("asgi", "appserver: hello-world ASGI (issue 9)", "One worker each, wrk with 64 connections."),
     ("asgi_starlette", "appserver: Starlette JSON endpoint (issue 9)",

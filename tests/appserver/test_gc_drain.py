@@ -33,11 +33,11 @@ def stats(port: int) -> dict:
     return json.loads(get(port, "/stats").body)
 
 
-def collections_under(port: int, path: str) -> dict:
+def collections_under(port: int, path: str, each: int = 60) -> dict:
     """The collections during a load of path (the worker's own collection
     before its freeze, at start, is not one of them)."""
     before = stats(port)
-    load(port, path)
+    load(port, path, each=each)
     after = stats(port)
     return {k: after[k] - before[k] for k in ("collections", "during_requests")}
 
@@ -60,7 +60,7 @@ def test_python_thresholds_collect_inside_requests(start_server):
 
 def test_an_app_waiting_on_io_is_not_drained(start_server):
     srv = start_server("--threads", "4", "gc_drain_app:app")
-    s = collections_under(srv.port, "/io")
+    s = collections_under(srv.port, "/io", each=120)
     # Python's own collections (70,000), each inside a request; a drain or
     # two at most while the first requests of the burst still queue for
     # the GIL (the CPU-rate guard then skips the next checks).
