@@ -37,7 +37,8 @@ import (
 // 5 ms). Two guards keep those as they were:
 //   - a drain starts only when the recent requests waited drainGILWait on
 //     average for the GIL at their start (an app mostly waiting on I/O
-//     finds it free);
+//     finds it free), or when the worker has one thread (nothing else is
+//     ever in flight: the collection just moves to between requests);
 //   - each drain compares the process's CPU rate while it lasted with the
 //     rate since the previous drain; under drainIdleCut of it, the drain
 //     left the CPU idle, and the next checks are skipped (drainBackoff,
@@ -61,6 +62,7 @@ const (
 
 type gcDrain struct {
 	want    atomic.Bool   // set with the GIL held by the request that crossed the trigger
+	single  bool          // one thread: a drain holds nobody back, whatever the GIL wait
 	gilWait time.Duration // recent requests' wait for the GIL at their start (EWMA 1/8; GIL held)
 	skip    atomic.Int64  // checks still to skip (check runs with the GIL held: no lock there)
 
@@ -81,7 +83,7 @@ type gcDrain struct {
 // generation-0 threshold is at or under drainTrigger (--gc-threshold
 // python, or serve() called by an app that kept Python's defaults): its
 // collections come first anyway. GIL held.
-func newGCDrain() *gcDrain {
+func newGCDrain(threads int) *gcDrain {
 	mod, err := python.Import("gc")
 	if err != nil {
 		clearErr()
@@ -100,7 +102,7 @@ func newGCDrain() *gcDrain {
 		}
 	}
 	// The first drain is judged against the rate since the server started.
-	d := &gcDrain{wait: drainBackoff, lastEnd: time.Now(), lastCPU: processCPU()}
+	d := &gcDrain{wait: drainBackoff, lastEnd: time.Now(), lastCPU: processCPU(), single: threads == 1}
 	for _, f := range []struct {
 		name string
 		dst  *python.Ref
@@ -119,7 +121,7 @@ func newGCDrain() *gcDrain {
 // d.mu held).
 func (d *gcDrain) check(gilWait time.Duration) {
 	d.gilWait += (gilWait - d.gilWait) / 8
-	if d.want.Load() || d.gilWait < drainGILWait {
+	if d.want.Load() || d.gilWait < drainGILWait && !d.single {
 		return
 	}
 	if young(d.fnCount.Object) < drainTrigger {
@@ -174,6 +176,10 @@ func (d *gcDrain) hold(s *Server, w *worker) bool {
 		return false
 	}
 	d.mu.Lock()
+	if !d.want.Load() { // the drain ended (given up) since the check above
+		d.mu.Unlock()
+		return false
+	}
 	if len(d.held) == 0 {
 		d.started, d.cpuStart = time.Now(), processCPU()
 		gen := d.gen

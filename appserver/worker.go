@@ -72,7 +72,7 @@ func (s *Server) StartWorkers(app *App) {
 	}
 	s.lim = limiter{limit: s.cfg.Threads, active: s.cfg.Threads, enabled: s.cfg.QueueTimeout < 0}
 	if !s.lim.enabled { // the thread limit parks workers: a drain could not count them home
-		s.gcd = newGCDrain()
+		s.gcd = newGCDrain(s.cfg.Threads)
 	}
 	s.flight = newFlightLimit(s.cfg.QueueTimeout < 0, s.cfg.Threads, s.cfg.Threads+s.cfg.Backpressure)
 	s.stats.threadLimit.Store(int64(s.cfg.Threads))

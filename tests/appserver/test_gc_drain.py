@@ -72,3 +72,12 @@ def test_a_collector_turned_off_stays_off(start_server):
     srv = start_server("--threads", "4", "gc_drain_app:app")
     get(srv.port, "/off")  # one worker, so this is the worker serving the load
     assert collections_under(srv.port, "/cpu")["collections"] == 0
+
+
+def test_one_thread_collects_between_requests_even_when_waiting_on_io(start_server):
+    # Nothing else is ever in flight in a one-thread worker: the collection
+    # only moves from inside a request to between two.
+    srv = start_server("--threads", "1", "gc_drain_app:app")
+    s = collections_under(srv.port, "/io", each=40)
+    assert s["collections"] >= 3, s
+    assert s["during_requests"] <= s["collections"] // 10, s
