@@ -169,8 +169,8 @@ func (s *Server) putSlot(w *worker) {
 }
 
 // hold keeps a worker back from the slots while a drain is wanted and
-// reports whether it did; the last one back runs the collection and sends
-// every held worker back to the slots.
+// reports whether it did; the last one back starts the collection, after
+// which every held worker goes back to the slots.
 func (d *gcDrain) hold(s *Server, w *worker) bool {
 	if !d.want.Load() {
 		return false
@@ -198,12 +198,21 @@ func (d *gcDrain) hold(s *Server, w *worker) bool {
 		d.mu.Unlock()
 		return true
 	}
+	// Every worker is held: collect on a goroutine of its own, so that the
+	// response of the request that came back last is written meanwhile
+	// (conn.go writes it after release). A giveUp timer that fired already
+	// finds nothing held and returns.
 	d.timer.Stop()
 	held := d.held
-	python.WithGIL(d.collect)
-	d.judge()
-	d.finish(s, held)
+	d.held = nil
 	d.mu.Unlock()
+	go func() {
+		python.WithGIL(d.collect)
+		d.mu.Lock()
+		d.judge()
+		d.finish(s, held)
+		d.mu.Unlock()
+	}()
 	return true
 }
 
