@@ -208,8 +208,11 @@ func (d *gcDrain) hold(s *Server, w *worker) bool {
 	d.mu.Unlock()
 	go func() {
 		python.WithGIL(d.collect)
+		s.stats.gcDrains.Add(1)
 		d.mu.Lock()
-		d.judge()
+		if !d.judge() {
+			s.stats.gcIdle.Add(1)
+		}
 		d.finish(s, held)
 		d.mu.Unlock()
 	}()
@@ -224,6 +227,7 @@ func (d *gcDrain) giveUp(s *Server, gen int64) {
 	if d.gen != gen || len(d.held) == 0 {
 		return
 	}
+	s.stats.gcGivenUp.Add(1)
 	d.backoff()
 	d.finish(s, d.held)
 }
@@ -241,17 +245,18 @@ func (d *gcDrain) finish(s *Server, held []*worker) {
 
 // judge compares the process's CPU rate during the drain that just ended
 // with its rate since the previous one: a drain that left the CPU idle
-// (requests in flight waiting on I/O) makes the next checks skip. d.mu
-// held.
-func (d *gcDrain) judge() {
+// (requests in flight waiting on I/O) makes the next checks skip, and
+// judge returns false. d.mu held.
+func (d *gcDrain) judge() bool {
 	now, cpu := time.Now(), processCPU()
 	normal := rate(d.cpuStart-d.lastCPU, d.started.Sub(d.lastEnd))
 	during := rate(cpu-d.cpuStart, now.Sub(d.started))
 	if normal > 0 && during < drainIdleCut*normal {
 		d.backoff()
-		return
+		return false
 	}
 	d.wait = drainBackoff
+	return true
 }
 
 func rate(cpu, wall time.Duration) float64 {

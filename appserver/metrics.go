@@ -139,6 +139,11 @@ func (o *opsState) renderSep(b []byte, sep bool) []byte {
 	e.counter("appserver_requests_rejected_total", "Malformed requests answered by the server.", s.stats.rejectedBad.Load())
 	e.counter("appserver_app_errors_total", "Requests where the application failed (500).", s.stats.appErrors.Load())
 	e.counter("appserver_request_timeouts_total", "Requests answered 504 after --request-timeout.", m.timeouts.Load())
+	e.counter("appserver_gc_drains_total", "Cyclic GC collections run between requests, none in flight.", s.stats.gcDrains.Load())
+	e.counter("appserver_gc_drains_given_up_total", "Drains given up because a request ran on.", s.stats.gcGivenUp.Load())
+	e.counter("appserver_gc_drains_idle_total", "Drains that left the CPU idle (the next checks skipped).", s.stats.gcIdle.Load())
+	e.family("appserver_accept_balance_wait_seconds_total", "counter", "Time accept waited for a worker holding fewer connections.")
+	e.seconds("appserver_accept_balance_wait_seconds_total", "", s.stats.balanceNs.Load())
 	ready := int64(1)
 	if s.draining.Load() {
 		ready = 0

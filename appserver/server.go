@@ -72,6 +72,10 @@ type Stats struct {
 	runNs       atomic.Int64 // holding a thread slot (GIL taken .. released; part of handleNs)
 	respondNs   atomic.Int64 // collecting the body and building the response (part of handleNs)
 	writeNs     atomic.Int64 // writing a collected response to the socket (part of handleNs)
+	gcDrains    atomic.Int64 // collections run with no request in flight (gcdrain.go)
+	gcGivenUp   atomic.Int64 // drains given up after drainMax
+	gcIdle      atomic.Int64 // drains that left the CPU idle (the next checks skipped)
+	balanceNs   atomic.Int64 // accept(2) held back for a worker with fewer connections (balance.go)
 }
 
 // Snapshot returns the counters by name.
@@ -86,7 +90,9 @@ func (s *Stats) Snapshot() map[string]int64 {
 		"queue_wait_max_ns": s.queueMaxNs.Load(),
 		"handle_ns":         s.handleNs.Load(), "app_ns": s.appNs.Load(), "gil_wait_ns": s.gilWaitNs.Load(),
 		"environ_ns": s.envNs.Load(), "run_ns": s.runNs.Load(), "pre_ns": s.preNs.Load(), "respond_ns": s.respondNs.Load(),
-		"write_ns": s.writeNs.Load(),
+		"write_ns":  s.writeNs.Load(),
+		"gc_drains": s.gcDrains.Load(), "gc_drains_given_up": s.gcGivenUp.Load(), "gc_drains_idle": s.gcIdle.Load(),
+		"balance_wait_ns": s.balanceNs.Load(),
 	}
 }
 
@@ -171,7 +177,8 @@ func (s *Server) Accept() {
 		// connection and its Add, and the process would exit with an
 		// accepted connection unserved (the client sees a reset).
 		if s.bal != nil {
-			s.bal.balanceTurn() // balance.go: leave new connections to a worker holding fewer
+			// balance.go: leave new connections to a worker holding fewer
+			s.stats.balanceNs.Add(int64(s.bal.balanceTurn()))
 		} else {
 			s.acceptPause() // queue.go: a saturated worker leaves new connections to the others
 		}

@@ -5,8 +5,9 @@ app that waits on I/O, or when the app turned the collector off, the worker
 leaves the collector alone."""
 import json
 import threading
+import urllib.request
 
-from rawhttp import Conn, get
+from rawhttp import Conn, free_port, get
 
 
 def load(port: int, path: str, conns: int = 8, each: int = 60) -> None:
@@ -42,13 +43,25 @@ def collections_under(port: int, path: str, each: int = 60) -> dict:
     return {k: after[k] - before[k] for k in ("collections", "during_requests")}
 
 
+def metric(port: int, name: str) -> float:
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10) as r:
+        text = r.read().decode()
+    return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(name + "{"))
+
+
 def test_collections_wait_for_the_requests_in_flight(start_server):
-    srv = start_server("--threads", "4", "gc_drain_app:app")
+    mport = free_port()
+    srv = start_server("--threads", "4", "--metrics", "--metrics-address", "127.0.0.1:%d" % mport,
+                       "gc_drain_app:app")
     s = collections_under(srv.port, "/cpu")
     # 480 requests x ~2,000 young objects: dozens of collections, drains
     # at 20,000, with Python's own 70,000 as the safety net.
     assert s["collections"] >= 20, s
     assert s["during_requests"] <= s["collections"] // 10, s
+    # The worker counts its drains (one more may start after /stats).
+    drained = s["collections"] - s["during_requests"]
+    assert drained <= metric(mport, "appserver_gc_drains_total") <= drained + 1
+    assert metric(mport, "appserver_gc_drains_given_up_total") == 0
 
 
 def test_python_thresholds_collect_inside_requests(start_server):
