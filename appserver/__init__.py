@@ -179,7 +179,9 @@ def stop() -> None:
 def stats() -> Dict[str, int]:
     """Counters of the running (or last) server: accepted, served, shed
     (503 from a full queue), rejected (malformed requests), app_errors,
-    queue_wait_ns, queue_wait_max_ns."""
+    queue_wait_ns, queue_wait_max_ns; gc_drains, gc_drains_given_up,
+    gc_drains_idle (collections run between requests); balance_wait_ns
+    (accept held back for a worker with fewer connections)."""
     from _goaccel import server as _native
     return _native.stats()
 
