@@ -58,7 +58,7 @@ type worker struct {
 	st      streamState     // framing of a streamed response
 	gilWait time.Duration   // of the last request, at its start (limit.go)
 	acct    runAcct         // CPU and run-queue time of the last request (limit.go)
-	reqs    uint            // requests served (gcdrain.go checks every 16th)
+	reqs    uint            // requests served (gcdrain.go)
 }
 
 // StartWorkers creates the slots (bounded concurrency; waiters queue FIFO
@@ -99,12 +99,8 @@ func (w *worker) run(c *conn) {
 		}
 		w.srv.ops.endApp(w, c)
 		if d := w.srv.gcd; d != nil {
-			// gc.get_count() costs ~0.1 µs: after every request that
-			// ran 200 µs or more, else after every 16th.
 			w.reqs++
-			if w.reqs%16 == 0 || time.Since(t0) >= 200*time.Microsecond {
-				d.check(w.gilWait)
-			}
+			d.check(w.gilWait, w.reqs)
 		}
 		python.ThreadLeave()
 		w.acct.stop(&w.srv.flight)
