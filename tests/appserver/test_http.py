@@ -180,6 +180,20 @@ def test_idle_keepalive_timeout(server):
     assert 1 <= time.time() - t0 < 6
 
 
+def test_keepalive_timeout_counts_from_the_last_response(server):
+    # --keepalive-timeout 2: a connection busy for longer than that, with
+    # pauses under it, stays open (the deadline moves with each response,
+    # even when the server keeps an earlier one that is close enough).
+    c = Conn(server.port)
+    t0 = time.time()
+    while time.time() - t0 < 5:
+        assert c.request("GET", "/hello").status == 200
+        time.sleep(0.4)
+    t1 = time.time()
+    assert c.closed_by_peer()
+    assert 1.5 <= time.time() - t1 < 6
+
+
 def test_underscore_headers_dropped_and_duplicates_joined(server):
     c = Conn(server.port)
     c.send(b"GET /environ HTTP/1.1\r\nHost: a\r\nX-Dup: 1\r\nX-Dup: 2\r\nX_Spoof: 1\r\n"
