@@ -115,10 +115,11 @@ func newGCDrain(threads int) *gcDrain {
 	return d
 }
 
-// check runs after each request (the thread's served-th) that waited
-// gilWait for the GIL at its start, GIL held: past the trigger, with requests queuing for the GIL, it
-// asks for a drain. It takes no lock (hold may be waiting for the GIL with
-// d.mu held).
+// check runs after each request, GIL held; gilWait is how long that
+// request waited for the GIL at its start, served how many requests its
+// thread has served. Past the trigger, with requests queuing for the GIL
+// (or one thread), it asks for a drain. It takes no lock: hold may be
+// waiting for the GIL with d.mu held.
 func (d *gcDrain) check(gilWait time.Duration, served uint) {
 	d.gilWait += (gilWait - d.gilWait) / 8
 	switch {
