@@ -7,7 +7,6 @@ fork+exec of a new interpreter; nothing Go-related is forked).
 """
 from __future__ import annotations
 
-import io
 import json
 import mmap
 import os
@@ -89,10 +88,8 @@ class Supervisor:
     def forget(self, w: Worker) -> None:
         """Marks a dead worker's counter in the balance table as gone, so
         the others stop leaving new connections to it."""
-        slot = getattr(w, "ops_id", None)
-        if self.balance is not None and slot is not None and (slot + 1) * _BALANCE_LINE <= _BALANCE_SIZE:
-            with mmap.mmap(self.balance.fileno(), _BALANCE_SIZE) as m:
-                struct.pack_into("q", m, slot * _BALANCE_LINE, -1)
+        if self.balance is not None:
+            self.balance.gone(getattr(w, "ops_id", None))
 
     def kill_all(self, sig: int = signal.SIGTERM) -> None:
         for w in self.workers:
@@ -202,21 +199,39 @@ class Supervisor:
         return 0
 
 
-_BALANCE_SIZE = 4096  # bytes: 64 workers x one 64-byte line (balance.go)
-_BALANCE_LINE = 64
-
-
-def _balance_table(ns) -> Optional[io.FileIO]:
+class _BalanceTable:
     """The table of open connections per WSGI worker that lets the workers
     split connections evenly (appserver/balance.go): a memfd of int64
-    counters, one per 64-byte line, all -1 (no worker) to begin with. None
-    with one worker, for ASGI, or where memfd_create is missing."""
+    counters, one per 64-byte line (64 workers), all -1 (no worker) to
+    begin with. Workers map it from the fd they get with the socket."""
+
+    SIZE, LINE = 4096, 64
+
+    def __init__(self) -> None:
+        self.fd = os.memfd_create("appserver-balance", os.MFD_CLOEXEC)
+        os.ftruncate(self.fd, self.SIZE)
+        self.map = mmap.mmap(self.fd, self.SIZE)
+        self.map[:] = struct.pack("q", -1) * (self.SIZE // 8)
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def gone(self, slot: Optional[int]) -> None:
+        """Marks worker slot's counter as not accepting."""
+        if slot is not None and (slot + 1) * self.LINE <= self.SIZE:
+            struct.pack_into("q", self.map, slot * self.LINE, -1)
+
+    def close(self) -> None:
+        self.map.close()
+        os.close(self.fd)
+
+
+def _balance_table(ns) -> Optional[_BalanceTable]:
+    """The connection table, or None with one worker, for ASGI, or where
+    memfd_create is missing."""
     if ns.workers < 2 or getattr(ns, "interface", "wsgi") != "wsgi" or not hasattr(os, "memfd_create"):
         return None
-    f = io.FileIO(os.memfd_create("appserver-balance", os.MFD_CLOEXEC), "r+")
-    f.write(struct.pack("q", -1) * (_BALANCE_SIZE // 8))
-    f.flush()
-    return f
+    return _BalanceTable()
 
 
 def _describe(code: int) -> str:

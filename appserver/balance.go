@@ -66,8 +66,12 @@ func openBalance(fd int, id string) *connBalance {
 }
 
 // add counts a connection opened (+1) or closed (-1) by this worker; a
-// worker that is gone stays gone while its last connections close.
+// worker that is gone stays gone while its last connections close. Like
+// gone, a no-op without a table (b nil).
 func (b *connBalance) add(d int64) {
+	if b == nil {
+		return
+	}
 	p := &b.table[b.me]
 	for {
 		old := atomic.LoadInt64(p)
@@ -78,7 +82,11 @@ func (b *connBalance) add(d int64) {
 }
 
 // gone takes this worker out of the balance (it stops accepting).
-func (b *connBalance) gone() { atomic.StoreInt64(&b.table[b.me], balanceGone) }
+func (b *connBalance) gone() {
+	if b != nil {
+		atomic.StoreInt64(&b.table[b.me], balanceGone)
+	}
+}
 
 // overShare reports whether this worker holds more open connections than
 // the least loaded other worker that is accepting.

@@ -37,9 +37,7 @@ var crlfcrlf, lflf = []byte("\r\n\r\n"), []byte("\n\n")
 
 func (s *Server) serveConn(nc net.Conn) {
 	defer s.conns.Done()
-	if s.bal != nil {
-		defer s.bal.add(-1)
-	}
+	defer s.bal.add(-1)
 	// Counted in s.fresh (queue.go) until its first response, or for 100 ms
 	// at most: a client that connects and sends nothing (a browser's spare
 	// connection) must not slow the accept loop for long.

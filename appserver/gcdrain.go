@@ -90,16 +90,15 @@ func newGCDrain(threads int) *gcDrain {
 		return nil
 	}
 	defer mod.Release()
-	if thr, err := python.CallMethod(mod.Object, "get_threshold"); err != nil {
+	thr, err := python.CallMethod(mod.Object, "get_threshold")
+	if err != nil {
 		clearErr()
 		return nil
-	} else {
-		items := python.TupleItems(thr.Object)
-		t0, _ := python.LongInt64(items[0])
-		thr.Release()
-		if t0 <= drainTrigger {
-			return nil
-		}
+	}
+	t0, _ := python.LongInt64(python.TupleItems(thr.Object)[0])
+	thr.Release()
+	if t0 <= drainTrigger {
+		return nil
 	}
 	// The first drain is judged against the rate since the server started.
 	d := &gcDrain{wait: drainBackoff, lastEnd: time.Now(), lastCPU: processCPU(), single: threads == 1}

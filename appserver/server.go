@@ -204,9 +204,7 @@ func (s *Server) Accept() {
 			tc.SetNoDelay(true)
 		}
 		s.stats.accepted.Add(1)
-		if s.bal != nil {
-			s.bal.add(1) // until serveConn returns
-		}
+		s.bal.add(1)       // until serveConn returns (balance.go; nothing without a table)
 		s.fresh.Add(1)     // until its first response (serveConn)
 		go s.serveConn(nc) // its deferred Done matches the Add above
 	}
@@ -220,9 +218,7 @@ func (s *Server) Stop() bool {
 	s.stopOnce.Do(func() {
 		close(s.stopped)
 		s.draining.Store(true)
-		if s.bal != nil {
-			s.bal.gone()
-		}
+		s.bal.gone()
 		s.ops.beforeStop()
 		defer s.ops.stopped()
 		s.ln.Close()
